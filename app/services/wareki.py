@@ -1,0 +1,42 @@
+"""和暦 (Japanese era) dates: shown to users, never stored (the store keeps ISO dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# (era name, short letter, first day). Newest first so lookup stops at the first match.
+ERAS: tuple[tuple[str, str, dt.date], ...] = (
+    ("令和", "R", dt.date(2019, 5, 1)),
+    ("平成", "H", dt.date(1989, 1, 8)),
+    ("昭和", "S", dt.date(1926, 12, 25)),
+    ("大正", "T", dt.date(1912, 7, 30)),
+    ("明治", "M", dt.date(1868, 10, 23)),
+)
+
+
+def era_of(day: dt.date) -> tuple[str, int]:
+    """Era name and year within the era (1 = 元年)."""
+    for name, _letter, start in ERAS:
+        if day >= start:
+            return name, day.year - start.year + 1
+    raise ValueError(f"{day.isoformat()} は明治より前の日付です")
+
+
+def format_wareki(day: dt.date, *, gannen: bool = True) -> str:
+    """令和7年4月1日; 元年 for the first year, as official documents write it."""
+    name, year = era_of(day)
+    year_text = "元" if (year == 1 and gannen) else str(year)
+    return f"{name}{year_text}年{day.month}月{day.day}日"
+
+
+def era_start_year(name_or_letter: str) -> int:
+    """Gregorian year of an era's first year, from 令和 or R (case-insensitive)."""
+    key = name_or_letter.strip().upper()
+    for name, letter, start in ERAS:
+        if key in (name, letter):
+            return start.year
+    raise KeyError(name_or_letter)
+
+
+def era_names() -> str:
+    return "".join(name for name, _l, _s in ERAS)
