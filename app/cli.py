@@ -1,0 +1,210 @@
+"""The headless command line: `python -m app [--db PATH] SUBCOMMAND ...`.
+
+Every subcommand calls services; errors print one `エラー:` line on stderr and exit 1,
+usage errors exit 2 (argparse), success exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__
+from app.errors import UserError
+from app.services import councils, demo, surveys, tallies
+from app.services.wareki import format_wareki
+from app.store import Store, check_file, default_db_path
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: Japanese line, exit 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"エラー: 指定のしかたが違います: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sasaeai", description="ささえあいノート: 協議体の記録・印刷・集約")
+    parser.add_argument("--version", action="version", version=f"ささえあいノート {__version__}")
+    parser.add_argument("--db", type=Path, help=f"データベースのファイル（既定: {default_db_path()}）")
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("demo", help="見本のデータ（高崎市の26協議体、八幡など）を入れる")
+    p.add_argument("--synthetic", type=int, metavar="N",
+                   help="性能測定用の大きな協議体をN個作る（メンバー2,000人・社会資源500件ずつ）")
+    p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser("check", help="データベースを点検する（壊れていなければ終了コード0）")
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("backup", help="データベースのバックアップを作る")
+    p.add_argument("-o", "--output", type=Path, required=True, help="保存先のファイル")
+    p.set_defaults(run=cmd_backup)
+
+    p = sub.add_parser("councils", help="協議体の一覧")
+    p.set_defaults(run=cmd_councils)
+
+    p = sub.add_parser("show-tally", help="集計表（町内会×項目）を合計つきで表示")
+    p.add_argument("--council", required=True, help="協議体の名前（例: 八幡）")
+    p.set_defaults(run=cmd_show_tally)
+
+    p = sub.add_parser("show-survey", help="アンケートの結果（数と割合）を表示")
+    p.add_argument("--council", required=True, help="協議体の名前（例: 乗附）")
+    p.set_defaults(run=cmd_show_survey)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_output()
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    try:
+        if run is None:
+            return open_window(args)
+        return run(args)
+    except UserError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("エラー: 中断しました。保存済みのデータはそのままです。", file=sys.stderr)
+        return 1
+
+
+def _utf8_output() -> None:
+    # A Windows console may default to cp932; Japanese must print either way.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def open_window(args: argparse.Namespace) -> int:
+    try:
+        from app.ui.main import run_window  # type: ignore[import-not-found]
+    except ImportError:
+        print("ささえあいノート: 画面はまだ準備中です。今はコマンドで使えます（sasaeai --help）。")
+        build_parser().print_help()
+        return 0
+    return run_window(args.db)
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store.open(args.db)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        if args.synthetic is not None:
+            if args.synthetic < 1:
+                raise UserError("--synthetic には1以上の数を指定してください。")
+            demo.load_demo(store)
+            report = demo.load_synthetic(store, args.synthetic)
+        else:
+            report = demo.load_demo(store)
+        print(f"見本のデータ: {len(report.added)}協議体を追加、{len(report.skipped)}協議体はすでにあります"
+              f"（{store.path}）")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = args.db or default_db_path()
+    report = check_file(Path(path))
+    if not report.ok:
+        raise UserError(f"{path} に問題があります: " + " / ".join(report.problems))
+    print(f"OK: {path}（データの版 {report.revision}、壊れていません）")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        dest = store.backup(args.output)
+    print(f"バックアップを作りました: {dest}")
+    return 0
+
+
+def cmd_councils(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        for c in councils.list_councils(store):
+            vision = f"「{c.vision}」" if c.vision else ""
+            print(f"第{c.tier}層\t{c.name}\tメンバー{c.member_count}人\t{vision}")
+    return 0
+
+
+def cmd_show_tally(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        council = councils.find_council(store, args.council)
+        found = tallies.list_tallies(store, council.id)
+        if not found:
+            raise UserError(f"{council.name} には集計表がまだありません。")
+        print("\n\n".join(format_tally(t) for t in found))
+    return 0
+
+
+def cmd_show_survey(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        council = councils.find_council(store, args.council)
+        found = surveys.list_surveys(store, council.id)
+        if not found:
+            raise UserError(f"{council.name} にはアンケートがまだありません。")
+        print("\n\n".join(format_survey(s) for s in found))
+    return 0
+
+
+# --- text tables ---------------------------------------------------------------------------------
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: 全角 characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(0, width - display_width(text))
+    return gap + text if right else text + gap
+
+
+def text_table(rows: Sequence[Sequence[str]], right_from: int = 1) -> str:
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(_pad(cell, widths[i], i >= right_from) for i, cell in enumerate(row)).rstrip()
+                     for row in rows)
+
+
+def _n(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def _period(t: tallies.CrosstabDTO) -> str:
+    if t.period_from and t.period_to:
+        return f"{format_wareki(t.period_from)}〜{format_wareki(t.period_to)}"
+    return f"{format_wareki(t.period_to)}現在" if t.period_to else ""
+
+
+def format_tally(t: tallies.CrosstabDTO) -> str:
+    households = t.totals.households is not None
+    header = ["町内会名"] + (["世帯数"] if households else []) + [c.label for c in t.columns] + ["対象人数"]
+    rows = [header]
+    for r in t.rows:
+        rows.append([r.label] + ([_n(r.households)] if households else [])
+                    + [_n(v) for v in r.counts] + [_n(r.target_persons)])
+    rows.append(["合計"] + ([_n(t.totals.households)] if households else [])
+                + [_n(v) for v in t.totals.columns] + [_n(t.totals.persons)])
+    title = f"■ {t.title}"
+    meta = "　".join(x for x in (f"種類: {t.kind_label}", _period(t),
+                                f"出典: {t.source}" if t.source else "") if x)
+    note = "※対象人数は人数です（一人が複数の項目に数えられるため、行の合計とは一致しません）"
+    return "\n".join(x for x in (title, meta, text_table(rows), note) if x)
+
+
+def format_survey(s: surveys.SurveyResult) -> str:
+    lines = [f"■ {s.title}"]
+    if s.distributed is not None and s.returned is not None:
+        rate = f"{s.response_rate}%" if s.response_rate is not None else "—"
+        lines.append(f"配布 {s.distributed:,}　回収 {s.returned:,}　回収率 {rate}")
+    for q in s.questions:
+        kind = "ひとつ選ぶ" if q.kind == "single" else "いくつでも選ぶ"
+        lines.append(f"\n問{q.number} {q.text}（{kind}・回答 {q.total:,}件）")
+        rows = [[f"  {i}. {c.text}", f"{c.count:,}", f"{c.percent}%" if c.percent is not None else "—"]
+                for i, c in enumerate(q.choices, start=1)]
+        lines.append(text_table(rows))
+    lines += [f"※{w}" for w in s.warnings]
+    return "\n".join(lines)

@@ -1,0 +1,120 @@
+"""What every service shares: field specs that validate raw input, DTO conversion, lookups.
+
+Input arrives as a mapping of field name -> raw value (from a form, a pasted cell, a sheet);
+a spec turns it into typed values or raises ValidationError naming the field in Japanese.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from app.errors import NotFoundError, ValidationError
+from app.services import normalize as norm
+
+T = TypeVar("T")
+Parser = Callable[[object, str], Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    parse: Parser
+    required: bool = False
+    default: Any = None
+
+
+def text(max_len: int = 200) -> Parser:
+    return lambda value, label: norm.clean_text(value, label, max_len=max_len)
+
+
+def long_text(value: object, label: str) -> str:
+    return norm.clean_text(value, label, max_len=20_000)
+
+
+def integer(value: object, label: str) -> int | None:
+    return norm.to_int(value, label)
+
+
+def date(value: object, label: str) -> dt.date | None:
+    return norm.to_date(value, label)
+
+
+def boolean(value: object, label: str) -> bool:
+    return norm.to_bool(value, label)
+
+
+def phone(value: object, label: str) -> str:
+    return norm.to_phone(value, label)
+
+
+def rate(value: object, label: str) -> float | None:
+    return norm.to_rate(value, label)
+
+
+def time(value: object, label: str) -> dt.time | None:
+    return norm.to_time(value, label)
+
+
+def choice(options: Iterable[str]) -> Parser:
+    allowed = tuple(options)
+
+    def parse(value: object, label: str) -> str:
+        text_value = norm.nfkc(str(value or ""))
+        for option in allowed:
+            if norm.nfkc(option) == text_value:
+                return option
+        raise ValidationError(label, f"「{value}」は選べません（{'・'.join(allowed)} のどれか）")
+
+    return parse
+
+
+def validate(fields: Iterable[Field], raw: Mapping[str, object], *, partial: bool = False) -> dict:
+    """Typed values for the fields given; on create (partial=False) missing ones get defaults.
+
+    Unknown names are a programming error, not a user error, so they raise KeyError.
+    """
+    spec = {f.name: f for f in fields}
+    unknown = set(raw) - set(spec)
+    if unknown:
+        raise KeyError(f"unknown fields: {sorted(unknown)}")
+    values: dict[str, Any] = {}
+    for name, field in spec.items():
+        if name not in raw:
+            if partial:
+                continue
+            if field.required:
+                raise ValidationError(field.label, "入力してください")
+            if field.default is not None:
+                values[name] = field.default() if callable(field.default) else field.default
+            continue
+        value = field.parse(raw[name], field.label)
+        if field.required and value in (None, ""):
+            raise ValidationError(field.label, "入力してください")
+        if value is None and field.default is not None:
+            value = field.default() if callable(field.default) else field.default
+        values[name] = value
+    return values
+
+
+def to_dto(cls: type[T], obj: object, **extra: Any) -> T:
+    """Build a frozen dataclass from an ORM row: same-named attributes, plus `extra`."""
+    kwargs = {f.name: extra[f.name] if f.name in extra else getattr(obj, f.name)
+              for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**kwargs)
+
+
+def get_or_fail(session: Session, model: type[T], row_id: str, what: str) -> T:
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFoundError(f"{what}（ID {row_id}）が見つかりません。ほかの操作で削除された可能性があります。")
+    return row
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,253 @@
+"""Councils: the tier-1 city council and its tier-2 area councils, contacts and vision history."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.errors import NotFoundError, ValidationError
+from app.models import CONTACT_KINDS, Council, CouncilContact, Member, VisionRevision
+from app.services import base
+from app.services.base import Field
+from app.services.normalize import nfkc
+from app.store import Store
+
+COUNCIL_FIELDS = (
+    Field("tier", "層", lambda v, label: _tier(v, label), default=2),
+    Field("parent_id", "第1層協議体", lambda v, _l: v or None),
+    Field("name", "協議体の名前", base.text(100), required=True),
+    Field("area_name", "地区名", base.text(200), default=""),
+    Field("founded_on", "発足日", base.date),
+    Field("meeting_place", "会議の場所", base.text(200), default=""),
+    Field("meeting_schedule", "会議の日程", base.text(200), default=""),
+    Field("population", "人口", base.integer),
+    Field("households", "世帯数", base.integer),
+    Field("aged_65_plus", "65歳以上の人数", base.integer),
+    Field("aged_75_plus", "75歳以上の人数", base.integer),
+    Field("stated_aging_rate", "資料の高齢化率", base.rate),
+    Field("stats_as_of", "人口の時点", base.date),
+    Field("note", "備考", base.long_text, default=""),
+)
+CONTACT_FIELDS = (
+    Field("kind", "連絡先の種類", base.choice(CONTACT_KINDS), required=True),
+    Field("name", "連絡先の名前", base.text(200), required=True),
+    Field("person", "担当者", base.text(200), default=""),
+    Field("phone", "電話番号", base.phone, default=""),
+)
+VISION_FIELDS = (
+    Field("phrase", "目指す地域像", base.text(300), required=True),
+    Field("subtitle", "副題", base.text(300), default=""),
+    Field("decided_on", "決めた日", base.date, default=base.today),
+    Field("note", "備考", base.long_text, default=""),
+)
+
+
+def _tier(value: object, label: str) -> int:
+    tier = base.integer(value, label)
+    if tier not in (1, 2):
+        raise ValidationError(label, "1（市全域）か 2（日常生活圏域）を選んでください")
+    return tier
+
+
+@dataclasses.dataclass(frozen=True)
+class VisionDTO:
+    id: str
+    phrase: str
+    subtitle: str
+    decided_on: dt.date
+    note: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ContactDTO:
+    id: str
+    kind: str
+    name: str
+    person: str
+    phone: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CouncilDTO:
+    id: str
+    tier: int
+    parent_id: str | None
+    name: str
+    area_name: str
+    founded_on: dt.date | None
+    meeting_place: str
+    meeting_schedule: str
+    population: int | None
+    households: int | None
+    aged_65_plus: int | None
+    aged_75_plus: int | None
+    stated_aging_rate: float | None
+    stats_as_of: dt.date | None
+    note: str
+    vision: VisionDTO | None
+    contacts: tuple[ContactDTO, ...]
+    aging_rate: float | None  # derived from the counts, percent with 2 decimals
+    updated_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class CouncilSummary:
+    id: str
+    tier: int
+    name: str
+    vision: str
+    member_count: int
+
+
+def aging_rate(aged_65_plus: int | None, population: int | None) -> float | None:
+    """高齢化率 in percent, 2 decimals, as the city's sheets print it (27.03)."""
+    if not population or aged_65_plus is None:
+        return None
+    return round(aged_65_plus * 100 / population, 2)
+
+
+def rate_disagrees(stated: float | None, derived: float | None) -> bool:
+    # Half a hundredth of a point covers the rounding a sheet may have done.
+    return stated is not None and derived is not None and abs(stated - derived) > 0.05
+
+
+def _dto(council: Council) -> CouncilDTO:
+    vision = council.visions[-1] if council.visions else None
+    return base.to_dto(
+        CouncilDTO, council,
+        vision=base.to_dto(VisionDTO, vision) if vision else None,
+        contacts=tuple(base.to_dto(ContactDTO, c) for c in council.contacts),
+        aging_rate=aging_rate(council.aged_65_plus, council.population),
+    )
+
+
+def _load(session, council_id: str) -> Council:
+    stmt = (select(Council).where(Council.id == council_id)
+            .options(selectinload(Council.contacts), selectinload(Council.visions)))
+    council = session.scalars(stmt).first()
+    if council is None:
+        raise NotFoundError(f"協議体（ID {council_id}）が見つかりません。")
+    return council
+
+
+def list_councils(store: Store) -> list[CouncilSummary]:
+    """Tier 1 first, then tier-2 councils in the order they were registered."""
+    with store.session() as s:
+        counts = dict(s.execute(select(Member.council_id, func.count()).group_by(Member.council_id)).all())
+        councils = s.scalars(select(Council).options(selectinload(Council.visions))
+                             .order_by(Council.tier, Council.created_at, Council.name)).all()
+        return [CouncilSummary(c.id, c.tier, c.name, c.visions[-1].phrase if c.visions else "",
+                               counts.get(c.id, 0)) for c in councils]
+
+
+def get_council(store: Store, council_id: str) -> CouncilDTO:
+    with store.session() as s:
+        return _dto(_load(s, council_id))
+
+
+def find_council(store: Store, name: str) -> CouncilDTO:
+    """By name as people type it: 全角/半角 and a trailing 協議体 or 地区 do not matter."""
+    def key(text: str) -> str:
+        text = nfkc(text).replace(" ", "")
+        for suffix in ("協議体", "地区", "地域"):
+            text = text.removesuffix(suffix)
+        return text
+
+    wanted = key(name)
+    with store.session() as s:
+        councils = s.scalars(select(Council)).all()
+        exact = [c for c in councils if c.name == name] or [c for c in councils if key(c.name) == wanted]
+        if len(exact) == 1:
+            return _dto(_load(s, exact[0].id))
+        near = sorted(c.name for c in councils if wanted and wanted in key(c.name))
+        if len(near) == 1:
+            return _dto(_load(s, next(c.id for c in councils if c.name == near[0])))
+    hint = f"候補: {'、'.join(near[:10])}" if near else "一覧は councils で表示できます。"
+    raise NotFoundError(f"協議体「{name}」が見つかりません。{hint}")
+
+
+def create_council(store: Store, raw: Mapping[str, object],
+                   contacts: Sequence[Mapping[str, object]] = (),
+                   vision: Mapping[str, object] | None = None) -> CouncilDTO:
+    values = base.validate(COUNCIL_FIELDS, raw)
+    contact_values = [base.validate(CONTACT_FIELDS, c) for c in contacts]
+    vision_values = base.validate(VISION_FIELDS, vision) if vision else None
+    with store.session() as s:
+        _check_name_free(s, values["name"], None)
+        _check_parent(s, values)
+        council = Council(**values)
+        council.contacts = [CouncilContact(position=i, **c) for i, c in enumerate(contact_values)]
+        if vision_values:
+            council.visions = [VisionRevision(**vision_values)]
+        s.add(council)
+        s.flush()
+        return _dto(council)
+
+
+def update_council(store: Store, council_id: str, raw: Mapping[str, object]) -> CouncilDTO:
+    values = base.validate(COUNCIL_FIELDS, raw, partial=True)
+    with store.session() as s:
+        council = _load(s, council_id)
+        if "name" in values:
+            _check_name_free(s, values["name"], council_id)
+        merged = {"tier": council.tier, "parent_id": council.parent_id, **values}
+        _check_parent(s, merged)
+        for key, value in values.items():
+            setattr(council, key, value)
+        s.flush()
+        return _dto(council)
+
+
+def delete_council(store: Store, council_id: str) -> None:
+    """Removes the council and everything recorded for it (the UI asks first)."""
+    with store.session() as s:
+        council = _load(s, council_id)
+        s.delete(council)
+
+
+def set_contacts(store: Store, council_id: str, contacts: Sequence[Mapping[str, object]]) -> CouncilDTO:
+    values = [base.validate(CONTACT_FIELDS, c) for c in contacts]
+    with store.session() as s:
+        council = _load(s, council_id)
+        council.contacts = [CouncilContact(position=i, **c) for i, c in enumerate(values)]
+        s.flush()
+        return _dto(council)
+
+
+def revise_vision(store: Store, council_id: str, raw: Mapping[str, object]) -> VisionDTO:
+    """A new wording of the vision; the old ones stay in the history (あり方検討)."""
+    values = base.validate(VISION_FIELDS, raw)
+    with store.session() as s:
+        council = _load(s, council_id)
+        if council.visions and values["decided_on"] < council.visions[-1].decided_on:
+            raise ValidationError("決めた日", "今の地域像より前の日付です。履歴の最後に加えてください")
+        revision = VisionRevision(council_id=council_id, **values)
+        s.add(revision)
+        s.flush()
+        return base.to_dto(VisionDTO, revision)
+
+
+def vision_history(store: Store, council_id: str) -> list[VisionDTO]:
+    """Oldest first; the last one is current."""
+    with store.session() as s:
+        return [base.to_dto(VisionDTO, v) for v in _load(s, council_id).visions]
+
+
+def _check_name_free(session, name: str, own_id: str | None) -> None:
+    other = session.scalars(select(Council).where(Council.name == name)).first()
+    if other is not None and other.id != own_id:
+        raise ValidationError("協議体の名前", f"「{name}」はもう登録されています。別の名前にしてください")
+
+
+def _check_parent(session, values: Mapping[str, object]) -> None:
+    parent_id = values.get("parent_id")
+    if values.get("tier") == 1 and parent_id:
+        raise ValidationError("第1層協議体", "第1層の協議体は、ほかの協議体の下には入りません")
+    if parent_id:
+        parent = session.get(Council, parent_id)
+        if parent is None or parent.tier != 1:
+            raise ValidationError("第1層協議体", "上の協議体には第1層の協議体を選んでください")

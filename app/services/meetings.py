@@ -1,0 +1,117 @@
+"""The council's meeting and activity log: 定例会, 勉強会, 情報交換会, 研修, 行事."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.errors import ValidationError
+from app.models import MEETING_KINDS, Council, Meeting, Member
+from app.services import base
+from app.services.base import Field
+from app.store import Store
+
+MEETING_FIELDS = (
+    Field("held_on", "開催日", base.date, required=True),
+    Field("start_time", "開始", base.time),
+    Field("end_time", "終了", base.time),
+    Field("kind", "種類", base.choice(MEETING_KINDS), default="定例会"),
+    Field("title", "題名", base.text(200), default=""),
+    Field("venue", "場所", base.text(200), default=""),
+    Field("attendance_count", "参加人数", base.integer),
+    Field("minutes", "記録", base.long_text, default=""),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingDTO:
+    id: str
+    council_id: str
+    held_on: dt.date
+    start_time: dt.time | None
+    end_time: dt.time | None
+    kind: str
+    title: str
+    venue: str
+    attendance_count: int | None
+    minutes: str
+    attendee_ids: tuple[str, ...]
+
+
+def _dto(m: Meeting) -> MeetingDTO:
+    return base.to_dto(MeetingDTO, m, attendee_ids=tuple(sorted(a.id for a in m.attendees)))
+
+
+def _check(values: Mapping[str, object], attendees: int) -> None:
+    start, end = values.get("start_time"), values.get("end_time")
+    if start and end and end <= start:
+        raise ValidationError("終了", "開始より後の時刻にしてください")
+    count = values.get("attendance_count")
+    if count is not None and count < attendees:
+        raise ValidationError("参加人数", f"出席を記録したメンバー（{attendees}人）より少なくなっています")
+
+
+def list_meetings(store: Store, council_id: str) -> list[MeetingDTO]:
+    """Newest first, as a log is read."""
+    with store.session() as s:
+        rows = s.scalars(select(Meeting).where(Meeting.council_id == council_id)
+                         .options(selectinload(Meeting.attendees))
+                         .order_by(Meeting.held_on.desc(), Meeting.start_time.desc()))
+        return [_dto(m) for m in rows]
+
+
+def next_meeting(store: Store, council_id: str, today: dt.date | None = None) -> MeetingDTO | None:
+    today = today or base.today()
+    with store.session() as s:
+        row = s.scalars(select(Meeting).where(Meeting.council_id == council_id,
+                                              Meeting.held_on >= today)
+                        .options(selectinload(Meeting.attendees))
+                        .order_by(Meeting.held_on, Meeting.start_time).limit(1)).first()
+        return _dto(row) if row else None
+
+
+def create_meeting(store: Store, council_id: str, raw: Mapping[str, object],
+                   attendee_ids: Iterable[str] = ()) -> MeetingDTO:
+    values = base.validate(MEETING_FIELDS, raw)
+    with store.session() as s:
+        base.get_or_fail(s, Council, council_id, "協議体")
+        attendees = _members(s, council_id, attendee_ids)
+        _check(values, len(attendees))
+        meeting = Meeting(council_id=council_id, attendees=attendees, **values)
+        s.add(meeting)
+        s.flush()
+        return _dto(meeting)
+
+
+def update_meeting(store: Store, meeting_id: str, raw: Mapping[str, object],
+                   attendee_ids: Iterable[str] | None = None) -> MeetingDTO:
+    values = base.validate(MEETING_FIELDS, raw, partial=True)
+    with store.session() as s:
+        meeting = base.get_or_fail(s, Meeting, meeting_id, "会議・活動")
+        if attendee_ids is not None:
+            meeting.attendees = _members(s, meeting.council_id, attendee_ids)
+        merged = {f.name: getattr(meeting, f.name) for f in MEETING_FIELDS} | values
+        _check(merged, len(meeting.attendees))
+        for key, value in values.items():
+            setattr(meeting, key, value)
+        s.flush()
+        return _dto(meeting)
+
+
+def delete_meeting(store: Store, meeting_id: str) -> None:
+    with store.session() as s:
+        s.delete(base.get_or_fail(s, Meeting, meeting_id, "会議・活動"))
+
+
+def _members(session, council_id: str, ids: Iterable[str]) -> list[Member]:
+    members = []
+    for member_id in dict.fromkeys(ids):
+        member = session.get(Member, member_id)
+        if member is None or member.council_id != council_id:
+            raise ValidationError("出席者", "この協議体のメンバーから選んでください")
+        members.append(member)
+    return members

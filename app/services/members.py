@@ -1,0 +1,272 @@
+"""Members and supporters: validation, 五十音 order, yearly re-confirmation, training eligibility."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import exists, insert, select
+from sqlalchemy.orm import selectinload
+
+from app.errors import ValidationError
+from app.models import (
+    MEMBER_STATUSES,
+    Council,
+    Member,
+    Neighbourhood,
+    Role,
+    TrainingAttendance,
+    member_role,
+    new_id,
+    utcnow,
+)
+from app.services import base
+from app.services.base import Field
+from app.services.normalize import kana_key, nfkc
+from app.store import Store
+
+MEMBER_FIELDS = (
+    Field("name", "氏名", base.text(100), required=True),
+    Field("furigana", "ふりがな", base.text(200), default=""),
+    Field("roles", "役割", lambda v, label: _role_names(v, label), default=list),
+    Field("is_thinker", "地域づくりを考える人", base.boolean, default=False),
+    Field("is_provider", "サービスの担い手", base.boolean, default=False),
+    Field("is_core", "コアメンバー", base.boolean, default=False),
+    Field("neighbourhood_id", "町内会", lambda v, _l: v or None),
+    Field("registered_on", "登録日", base.date),
+    Field("last_confirmed_on", "最終確認日", base.date),
+    Field("status", "状況", base.choice(MEMBER_STATUSES), default="活動中"),
+    Field("phone", "電話", base.phone, default=""),
+    Field("address", "住所", base.text(300), default=""),
+    Field("note", "備考", base.long_text, default=""),
+    Field("consent_handbook", "ハンドブック掲載の同意", base.boolean, default=False),
+    Field("consent_share_contact", "連絡先共有の同意", base.boolean, default=False),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberDTO:
+    id: str
+    council_id: str
+    name: str
+    furigana: str
+    sort_key: str
+    roles: tuple[str, ...]
+    is_thinker: bool
+    is_provider: bool
+    is_core: bool
+    neighbourhood_id: str | None
+    neighbourhood_name: str
+    registered_on: dt.date | None
+    last_confirmed_on: dt.date | None
+    status: str
+    phone: str
+    address: str
+    note: str
+    consent_handbook: bool
+    consent_share_contact: bool
+    trained: bool  # completed a 担い手養成講座
+    updated_at: dt.datetime
+
+    @property
+    def is_supporter(self) -> bool:
+        return self.is_thinker or self.is_provider
+
+
+def _role_names(value: object, label: str) -> list[str]:
+    if value is None or value == "":
+        return []
+    items = value if isinstance(value, (list, tuple, set)) else re.split(r"[、,，・/／\s]+", str(value))
+    return list(dict.fromkeys(nfkc(str(i)) for i in items if str(i).strip()))
+
+
+def _completed_training(member_id_column):
+    return exists().where(TrainingAttendance.member_id == member_id_column,
+                          TrainingAttendance.completed.is_(True))
+
+
+def _load_query():
+    return select(Member, _completed_training(Member.id).label("trained"),
+                  Neighbourhood.name.label("nb_name")) \
+        .outerjoin(Neighbourhood, Neighbourhood.id == Member.neighbourhood_id) \
+        .options(selectinload(Member.roles))
+
+
+def _dto(member: Member, trained: bool, nb_name: str | None) -> MemberDTO:
+    return base.to_dto(MemberDTO, member, roles=tuple(r.name for r in member.roles),
+                       trained=bool(trained), neighbourhood_name=nb_name or "")
+
+
+def _roles_by_name(session) -> dict[str, Role]:
+    return {r.name: r for r in session.scalars(select(Role))}
+
+
+def _resolve_roles(session, names: Iterable[str], roles: dict[str, Role] | None = None) -> list[Role]:
+    roles = roles if roles is not None else _roles_by_name(session)
+    unknown = [n for n in names if n not in roles]
+    if unknown:
+        raise ValidationError("役割", f"「{'、'.join(unknown)}」は役割の一覧にありません"
+                                      f"（{'、'.join(roles)} から選んでください）")
+    return [roles[n] for n in names]
+
+
+def _check_neighbourhood(session, council_id: str, neighbourhood_id: str | None) -> None:
+    if neighbourhood_id is None:
+        return
+    nb = session.get(Neighbourhood, neighbourhood_id)
+    if nb is None or nb.council_id != council_id:
+        raise ValidationError("町内会", "この協議体の町内会から選んでください")
+
+
+def _check_dates(values: Mapping[str, object]) -> None:
+    registered, confirmed = values.get("registered_on"), values.get("last_confirmed_on")
+    if registered and confirmed and confirmed < registered:
+        raise ValidationError("最終確認日", "登録日より前になっています")
+
+
+def _check_provider(session, member_id: str | None, values: Mapping[str, object]) -> None:
+    if not values.get("is_provider"):
+        return
+    trained = member_id is not None and session.scalar(select(_completed_training(member_id)))
+    if not trained:
+        raise ValidationError("サービスの担い手",
+                              "担い手養成講座を修了した人だけが「サービスの担い手」になれます。"
+                              "先に研修の出席（修了）を記録してください")
+
+
+def list_members(store: Store, council_id: str, *, status: str | None = None,
+                 role: str | None = None, supporters_only: bool = False,
+                 text: str = "") -> list[MemberDTO]:
+    """五十音 order of ふりがな (then name), with the filters the member page offers."""
+    stmt = _load_query().where(Member.council_id == council_id)
+    if status:
+        stmt = stmt.where(Member.status == status)
+    if role:
+        stmt = stmt.where(Member.roles.any(Role.name == role))
+    if supporters_only:
+        stmt = stmt.where(Member.is_thinker | Member.is_provider)
+    if text.strip():
+        needle = kana_key(text)
+        stmt = stmt.where(Member.name.contains(nfkc(text)) | Member.sort_key.contains(needle))
+    stmt = stmt.order_by(Member.sort_key, Member.name)
+    with store.session() as s:
+        return [_dto(m, trained, nb) for m, trained, nb in s.execute(stmt)]
+
+
+def get_member(store: Store, member_id: str) -> MemberDTO:
+    with store.session() as s:
+        row = s.execute(_load_query().where(Member.id == member_id)).first()
+        if row is None:
+            base.get_or_fail(s, Member, member_id, "メンバー")
+        return _dto(*row)
+
+
+def create_member(store: Store, council_id: str, raw: Mapping[str, object]) -> MemberDTO:
+    values = base.validate(MEMBER_FIELDS, raw)
+    _check_dates(values)
+    with store.session() as s:
+        base.get_or_fail(s, Council, council_id, "協議体")
+        _check_neighbourhood(s, council_id, values["neighbourhood_id"])
+        _check_provider(s, None, values)
+        roles = _resolve_roles(s, values.pop("roles"))
+        member = Member(council_id=council_id, sort_key=kana_key(values["furigana"] or values["name"]),
+                        roles=roles, **values)
+        s.add(member)
+        s.flush()
+        member_id = member.id
+    return get_member(store, member_id)
+
+
+def create_members(store: Store, council_id: str, raws: Sequence[Mapping[str, object]]) -> int:
+    """Many at once (imports): all rows are checked first; one bad row saves none of them."""
+    rows: list[dict] = []
+    links: list[dict] = []
+    with store.session() as s:
+        base.get_or_fail(s, Council, council_id, "協議体")
+        roles = _roles_by_name(s)
+        neighbourhoods = set(s.scalars(select(Neighbourhood.id)
+                                       .where(Neighbourhood.council_id == council_id)))
+        now = utcnow()
+        for number, raw in enumerate(raws, start=1):
+            try:
+                values = base.validate(MEMBER_FIELDS, raw)
+                _check_dates(values)
+                if values["neighbourhood_id"] and values["neighbourhood_id"] not in neighbourhoods:
+                    raise ValidationError("町内会", "この協議体の町内会から選んでください")
+                _check_provider(s, None, values)
+                role_rows = _resolve_roles(s, values.pop("roles"), roles)
+            except ValidationError as exc:
+                raise ValidationError(f"{number}行目の{exc.field}", exc.reason) from None
+            member_id = new_id()
+            rows.append({"id": member_id, "council_id": council_id, "created_at": now,
+                         "updated_at": now,
+                         "sort_key": kana_key(values["furigana"] or values["name"]), **values})
+            links.extend({"member_id": member_id, "role_id": r.id} for r in role_rows)
+        if rows:
+            s.execute(insert(Member), rows)
+        if links:
+            s.execute(insert(member_role), links)
+    return len(rows)
+
+
+def update_member(store: Store, member_id: str, raw: Mapping[str, object]) -> MemberDTO:
+    values = base.validate(MEMBER_FIELDS, raw, partial=True)
+    with store.session() as s:
+        member = base.get_or_fail(s, Member, member_id, "メンバー")
+        merged = {"registered_on": member.registered_on,
+                  "last_confirmed_on": member.last_confirmed_on, **values}
+        _check_dates(merged)
+        if "neighbourhood_id" in values:
+            _check_neighbourhood(s, member.council_id, values["neighbourhood_id"])
+        if values.get("is_provider") and not member.is_provider:
+            _check_provider(s, member.id, values)
+        if "roles" in values:
+            member.roles = _resolve_roles(s, values.pop("roles"))
+        for key, value in values.items():
+            setattr(member, key, value)
+        if "furigana" in values or "name" in values:
+            member.sort_key = kana_key(member.furigana or member.name)
+        member.updated_at = utcnow()  # role changes alone do not touch the row itself
+    return get_member(store, member_id)
+
+
+def delete_member(store: Store, member_id: str) -> None:
+    with store.session() as s:
+        s.delete(base.get_or_fail(s, Member, member_id, "メンバー"))
+
+
+def confirm_members(store: Store, member_ids: Iterable[str], on: dt.date | None = None) -> int:
+    """確認済みにする: the yearly re-confirmation of supporters, for many at once."""
+    on = on or base.today()
+    count = 0
+    with store.session() as s:
+        for member_id in member_ids:
+            member = base.get_or_fail(s, Member, member_id, "メンバー")
+            if member.registered_on and on < member.registered_on:
+                raise ValidationError("最終確認日", f"{member.name}さんの登録日より前の日付です")
+            member.last_confirmed_on = on
+            count += 1
+    return count
+
+
+def due_for_confirmation(member: MemberDTO, today: dt.date) -> bool:
+    """A supporter still active whose last confirmation (or registration) is a year old or more."""
+    if not member.is_supporter or member.status != "活動中":
+        return False
+    last = member.last_confirmed_on or member.registered_on
+    return last is None or last <= today - relativedelta(years=1)
+
+
+def members_due_for_confirmation(store: Store, council_id: str,
+                                 today: dt.date | None = None) -> list[MemberDTO]:
+    today = today or base.today()
+    return [m for m in list_members(store, council_id, supporters_only=True)
+            if due_for_confirmation(m, today)]
+
+
+def role_names(store: Store) -> list[str]:
+    with store.session() as s:
+        return list(s.scalars(select(Role.name).order_by(Role.position)))

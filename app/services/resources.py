@@ -1,0 +1,209 @@
+"""Social resources (社会資源): the list, their schedules and next dates, yearly verification."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.errors import ValidationError
+from app.models import OPERATOR_TYPES, Council, Neighbourhood, Resource, ResourceCategory
+from app.services import base
+from app.services.base import Field
+from app.services.normalize import nfkc
+from app.services.schedule import Schedule, format_schedule, next_dates, try_parse
+from app.store import Store
+
+
+def _fraction(value: object, label: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(nfkc(str(value)))
+    except ValueError:
+        raise ValidationError(label, f"「{value}」は地図上の位置として読めません") from None
+    if not 0 <= number <= 1:
+        raise ValidationError(label, "地図の枠の中に置いてください")
+    return number
+
+
+RESOURCE_FIELDS = (
+    Field("name", "名称", base.text(200), required=True),
+    Field("category", "分類", base.text(50), default=""),
+    Field("content", "内容", base.long_text, default=""),
+    Field("operator_type", "運営主体", base.choice(OPERATOR_TYPES), default="住民団体"),
+    Field("representative", "団体・代表者", base.text(200), default=""),
+    Field("phone", "電話", base.phone, default=""),
+    Field("venue", "会場", base.text(200), default=""),
+    Field("neighbourhood_id", "町内会", lambda v, _l: v or None),
+    Field("schedule_text", "日程", base.text(200), default=""),
+    Field("skip_holidays", "祝日は休み", base.boolean, default=False),
+    Field("target", "対象", base.text(200), default=""),
+    Field("fee", "費用", base.text(100), default=""),
+    Field("created_by_council", "協議体で創出", base.boolean, default=False),
+    Field("last_verified_on", "最終確認日", base.date),
+    Field("map_x", "地図の位置（横）", _fraction),
+    Field("map_y", "地図の位置（縦）", _fraction),
+    Field("note", "備考", base.long_text, default=""),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ResourceDTO:
+    id: str
+    council_id: str
+    name: str
+    category: str
+    content: str
+    operator_type: str
+    representative: str
+    phone: str
+    venue: str
+    neighbourhood_id: str | None
+    neighbourhood_name: str
+    schedule_text: str
+    schedule: Schedule | None  # None: the text could not be read (flag it, keep the text)
+    skip_holidays: bool
+    target: str
+    fee: str
+    created_by_council: bool
+    last_verified_on: dt.date | None
+    map_x: float | None
+    map_y: float | None
+    note: str
+    position: int
+    updated_at: dt.datetime
+
+    @property
+    def start_time(self) -> dt.time | None:
+        return self.schedule.slots[0].start if self.schedule and self.schedule.slots else None
+
+    @property
+    def end_time(self) -> dt.time | None:
+        return self.schedule.slots[0].end if self.schedule and self.schedule.slots else None
+
+    @property
+    def schedule_unreadable(self) -> bool:
+        return bool(self.schedule_text) and self.schedule is None
+
+
+def _dto(r: Resource, nb_names: Mapping[str, str]) -> ResourceDTO:
+    return base.to_dto(
+        ResourceDTO, r,
+        category=r.category.name if r.category else "",
+        neighbourhood_name=nb_names.get(r.neighbourhood_id or "", ""),
+        schedule=Schedule.from_dict(r.schedule) if r.schedule else None,
+    )
+
+
+def _nb_names(session, council_id: str) -> dict[str, str]:
+    return dict(session.execute(select(Neighbourhood.id, Neighbourhood.name)
+                                .where(Neighbourhood.council_id == council_id)).all())
+
+
+def _apply(session, resource: Resource, values: dict) -> None:
+    if "category" in values:
+        name = values.pop("category")
+        resource.category = _category(session, name) if name else None
+    if "neighbourhood_id" in values and values["neighbourhood_id"]:
+        nb = session.get(Neighbourhood, values["neighbourhood_id"])
+        if nb is None or nb.council_id != resource.council_id:
+            raise ValidationError("町内会", "この協議体の町内会から選んでください")
+    if "schedule_text" in values:
+        parsed = try_parse(values["schedule_text"]) if values["schedule_text"] else None
+        resource.schedule = parsed.to_dict() if parsed else None
+    for key, value in values.items():
+        setattr(resource, key, value)
+
+
+def _category(session, name: str) -> ResourceCategory:
+    wanted = nfkc(name)
+    categories = session.scalars(select(ResourceCategory)).all()
+    for category in categories:
+        if nfkc(category.name) == wanted:
+            return category
+    raise ValidationError("分類", f"「{name}」は分類の一覧にありません"
+                                  f"（{'、'.join(c.name for c in categories)}）")
+
+
+def _query():
+    return select(Resource).options(selectinload(Resource.category))
+
+
+def list_resources(store: Store, council_id: str) -> list[ResourceDTO]:
+    with store.session() as s:
+        names = _nb_names(s, council_id)
+        rows = s.scalars(_query().where(Resource.council_id == council_id)
+                         .order_by(Resource.position, Resource.name))
+        return [_dto(r, names) for r in rows]
+
+
+def get_resource(store: Store, resource_id: str) -> ResourceDTO:
+    with store.session() as s:
+        resource = base.get_or_fail(s, Resource, resource_id, "社会資源")
+        return _dto(resource, _nb_names(s, resource.council_id))
+
+
+def create_resource(store: Store, council_id: str, raw: Mapping[str, object]) -> ResourceDTO:
+    values = base.validate(RESOURCE_FIELDS, raw)
+    with store.session() as s:
+        base.get_or_fail(s, Council, council_id, "協議体")
+        position = s.scalar(select(func.coalesce(func.max(Resource.position) + 1, 0))
+                            .where(Resource.council_id == council_id))
+        resource = Resource(council_id=council_id, position=position)
+        _apply(s, resource, values)
+        s.add(resource)
+        s.flush()
+        return _dto(resource, _nb_names(s, council_id))
+
+
+def update_resource(store: Store, resource_id: str, raw: Mapping[str, object]) -> ResourceDTO:
+    values = base.validate(RESOURCE_FIELDS, raw, partial=True)
+    with store.session() as s:
+        resource = base.get_or_fail(s, Resource, resource_id, "社会資源")
+        _apply(s, resource, values)
+        s.flush()
+        return _dto(resource, _nb_names(s, resource.council_id))
+
+
+def delete_resource(store: Store, resource_id: str) -> None:
+    with store.session() as s:
+        s.delete(base.get_or_fail(s, Resource, resource_id, "社会資源"))
+
+
+def mark_verified(store: Store, resource_id: str, on: dt.date | None = None) -> ResourceDTO:
+    """「確認した」: the resource still runs as listed."""
+    return update_resource(store, resource_id, {"last_verified_on": on or base.today()})
+
+
+def is_stale(resource: ResourceDTO, today: dt.date) -> bool:
+    """Not verified for a year (or never): a printed list may be telling people wrong times."""
+    return resource.last_verified_on is None or \
+        resource.last_verified_on <= today - relativedelta(years=1)
+
+
+def unverified_resources(store: Store, council_id: str, today: dt.date | None = None) -> list[ResourceDTO]:
+    today = today or base.today()
+    return [r for r in list_resources(store, council_id) if is_stale(r, today)]
+
+
+def upcoming_dates(resource: ResourceDTO, after: dt.date | None = None, count: int = 5) -> list[dt.date]:
+    if resource.schedule is None:
+        return []
+    return next_dates(resource.schedule, after or base.today(), count,
+                      skip_holidays=resource.skip_holidays)
+
+
+def schedule_preview(text: str) -> tuple[str, Schedule | None]:
+    """The text as it will be printed, or the text as typed when it cannot be read."""
+    parsed = try_parse(text)
+    return (format_schedule(parsed) if parsed else text.strip()), parsed
+
+
+def category_names(store: Store) -> list[str]:
+    with store.session() as s:
+        return list(s.scalars(select(ResourceCategory.name).order_by(ResourceCategory.position)))

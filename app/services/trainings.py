@@ -1,0 +1,113 @@
+"""担い手養成講座 and attendance; completing one makes a member eligible as サービスの担い手."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.errors import ValidationError
+from app.models import Council, Member, Training, TrainingAttendance
+from app.services import base
+from app.services.base import Field
+from app.store import Store
+
+TRAINING_FIELDS = (
+    Field("held_on", "開催日", base.date, required=True),
+    Field("title", "講座名", base.text(200), required=True),
+    Field("venue", "会場", base.text(200), default=""),
+    Field("participant_count", "参加者数", base.integer),
+    Field("note", "備考", base.long_text, default=""),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingDTO:
+    id: str
+    council_id: str
+    held_on: dt.date
+    title: str
+    venue: str
+    participant_count: int | None
+    note: str
+    attendance: tuple[tuple[str, bool], ...]  # (member_id, completed)
+
+
+def _dto(t: Training) -> TrainingDTO:
+    return base.to_dto(TrainingDTO, t, attendance=tuple(
+        sorted((a.member_id, a.completed) for a in t.attendances)))
+
+
+def _check_count(values: Mapping[str, object], attending: int) -> None:
+    count = values.get("participant_count")
+    if count is not None and count < attending:
+        raise ValidationError("参加者数", f"出席を記録したメンバー（{attending}人）より少なくなっています")
+
+
+def list_trainings(store: Store, council_id: str) -> list[TrainingDTO]:
+    with store.session() as s:
+        rows = s.scalars(select(Training).where(Training.council_id == council_id)
+                         .options(selectinload(Training.attendances)).order_by(Training.held_on))
+        return [_dto(t) for t in rows]
+
+
+def create_training(store: Store, council_id: str, raw: Mapping[str, object]) -> TrainingDTO:
+    values = base.validate(TRAINING_FIELDS, raw)
+    with store.session() as s:
+        base.get_or_fail(s, Council, council_id, "協議体")
+        training = Training(council_id=council_id, attendances=[], **values)
+        s.add(training)
+        s.flush()
+        return _dto(training)
+
+
+def update_training(store: Store, training_id: str, raw: Mapping[str, object]) -> TrainingDTO:
+    values = base.validate(TRAINING_FIELDS, raw, partial=True)
+    with store.session() as s:
+        training = base.get_or_fail(s, Training, training_id, "研修")
+        _check_count(values, len(training.attendances))
+        for key, value in values.items():
+            setattr(training, key, value)
+        s.flush()
+        return _dto(training)
+
+
+def delete_training(store: Store, training_id: str) -> None:
+    with store.session() as s:
+        training = base.get_or_fail(s, Training, training_id, "研修")
+        _refuse_if_providers_lose_eligibility(s, training, keep=set())
+        s.delete(training)
+
+
+def set_attendance(store: Store, training_id: str, attendance: Mapping[str, bool]) -> TrainingDTO:
+    """Replace who attended: member id -> completed (修了) or only attended."""
+    with store.session() as s:
+        training = base.get_or_fail(s, Training, training_id, "研修")
+        for member_id in attendance:
+            member = s.get(Member, member_id)
+            if member is None or member.council_id != training.council_id:
+                raise ValidationError("出席者", "この協議体のメンバーから選んでください")
+        _check_count({"participant_count": training.participant_count}, len(attendance))
+        completed = {m for m, done in attendance.items() if done}
+        _refuse_if_providers_lose_eligibility(s, training, keep=completed)
+        training.attendances = [TrainingAttendance(member_id=m, completed=bool(done))
+                                for m, done in attendance.items()]
+        s.flush()
+        return _dto(training)
+
+
+def _refuse_if_providers_lose_eligibility(session, training: Training, keep: set[str]) -> None:
+    """A サービスの担い手 must keep at least one completed training."""
+    for att in training.attendances:
+        if not att.completed or att.member_id in keep:
+            continue
+        member = session.get(Member, att.member_id)
+        others = session.scalar(select(TrainingAttendance.id).where(
+            TrainingAttendance.member_id == att.member_id, TrainingAttendance.completed.is_(True),
+            TrainingAttendance.training_id != training.id).limit(1))
+        if member.is_provider and others is None:
+            raise ValidationError("出席者", f"{member.name}さんはサービスの担い手です。修了の記録を消す前に、"
+                                           "メンバーの区分から「サービスの担い手」を外してください")
