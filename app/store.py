@@ -93,7 +93,12 @@ def _check_header(path: Path) -> None:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     header_valid = header[24:28] == header[92:96]
-    if page_size < 512 or size % page_size or (header_valid and size < pages * page_size):
+    # With a non-empty WAL the main file may legitimately lag behind its header (a checkpoint
+    # cut short writes page 1 first); SQLite completes it from the WAL, quick_check judges then.
+    wal = path.with_name(path.name + "-wal")
+    pending_wal = wal.exists() and wal.stat().st_size > 0
+    short = header_valid and size < pages * page_size and not pending_wal
+    if page_size < 512 or size % page_size or short:
         raise StoreError(f"{path} は途中で切れているか壊れています（{size:,}バイト）。"
                          "バックアップから戻してください。")
 
@@ -289,6 +294,8 @@ class Store:
         if path.exists():
             state = inspect_file(path)  # refuse before the lock file or anything else is written
             _refuse_if_newer(path, state)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
         try:
             if not path.exists():

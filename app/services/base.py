@@ -90,8 +90,7 @@ def validate(fields: Iterable[Field], raw: Mapping[str, object], *, partial: boo
                 continue
             if field.required:
                 raise ValidationError(field.label, "入力してください")
-            if field.default is not None:
-                values[name] = field.default() if callable(field.default) else field.default
+            values[name] = field.default() if callable(field.default) else field.default
             continue
         value = field.parse(raw[name], field.label)
         if field.required and value in (None, ""):
