@@ -35,9 +35,9 @@ class Council(Entity):
     note: Mapped[str] = mapped_column(Text, default="")
 
     contacts: Mapped[list[CouncilContact]] = relationship(
-        back_populates="council", cascade="all, delete-orphan", order_by="CouncilContact.position")
+        back_populates="council", cascade="all, delete-orphan", passive_deletes=True, order_by="CouncilContact.position")
     visions: Mapped[list[VisionRevision]] = relationship(
-        back_populates="council", cascade="all, delete-orphan",
+        back_populates="council", cascade="all, delete-orphan", passive_deletes=True,
         order_by="(VisionRevision.decided_on, VisionRevision.created_at)")
 
 

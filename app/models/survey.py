@@ -26,7 +26,7 @@ class Survey(Entity):
     note: Mapped[str] = mapped_column(Text, default="")
 
     questions: Mapped[list[SurveyQuestion]] = relationship(
-        back_populates="survey", cascade="all, delete-orphan", order_by="SurveyQuestion.position")
+        back_populates="survey", cascade="all, delete-orphan", passive_deletes=True, order_by="SurveyQuestion.position")
 
 
 class SurveyQuestion(Entity):
@@ -40,7 +40,7 @@ class SurveyQuestion(Entity):
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
     choices: Mapped[list[SurveyChoice]] = relationship(
-        back_populates="question", cascade="all, delete-orphan", order_by="SurveyChoice.position")
+        back_populates="question", cascade="all, delete-orphan", passive_deletes=True, order_by="SurveyChoice.position")
 
 
 class SurveyChoice(Entity):

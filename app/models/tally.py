@@ -32,9 +32,9 @@ class Tally(Entity):
     note: Mapped[str] = mapped_column(Text, default="")
 
     columns: Mapped[list[TallyColumn]] = relationship(
-        back_populates="tally", cascade="all, delete-orphan", order_by="TallyColumn.position")
+        back_populates="tally", cascade="all, delete-orphan", passive_deletes=True, order_by="TallyColumn.position")
     rows: Mapped[list[TallyRow]] = relationship(
-        back_populates="tally", cascade="all, delete-orphan", order_by="TallyRow.position")
+        back_populates="tally", cascade="all, delete-orphan", passive_deletes=True, order_by="TallyRow.position")
 
 
 class TallyColumn(Entity):
@@ -62,7 +62,7 @@ class TallyRow(Entity):
 
     tally: Mapped[Tally] = relationship(back_populates="rows")
     cells: Mapped[list[TallyCell]] = relationship(
-        back_populates="row", cascade="all, delete-orphan")
+        back_populates="row", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class TallyCell(Entity):

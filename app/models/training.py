@@ -22,7 +22,7 @@ class Training(Entity):
     note: Mapped[str] = mapped_column(Text, default="")
 
     attendances: Mapped[list[TrainingAttendance]] = relationship(
-        back_populates="training", cascade="all, delete-orphan")
+        back_populates="training", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class TrainingAttendance(Entity):

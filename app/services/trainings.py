@@ -93,8 +93,17 @@ def set_attendance(store: Store, training_id: str, attendance: Mapping[str, bool
         _check_count({"participant_count": training.participant_count}, len(attendance))
         completed = {m for m, done in attendance.items() if done}
         _refuse_if_providers_lose_eligibility(s, training, keep=completed)
-        training.attendances = [TrainingAttendance(member_id=m, completed=bool(done))
-                                for m, done in attendance.items()]
+        # Update rows in place: replacing them would insert before the old ones are deleted.
+        existing = {a.member_id: a for a in training.attendances}
+        for member_id, row in existing.items():
+            if member_id not in attendance:
+                training.attendances.remove(row)
+        for member_id, done in attendance.items():
+            if member_id in existing:
+                existing[member_id].completed = bool(done)
+            else:
+                training.attendances.append(TrainingAttendance(member_id=member_id,
+                                                               completed=bool(done)))
         s.flush()
         return _dto(training)
 

@@ -1,0 +1,119 @@
+"""The headless CLI as a new user runs it: real processes on a real database file."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from app.cli import display_width, main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+
+
+def numbers(line: str) -> list[int]:
+    return [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", line)]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "demo.sqlite3"
+    first = run("--db", str(path), "demo")
+    assert first.returncode == 0, first.stderr
+    assert "27協議体を追加" in first.stdout
+    return path
+
+
+def test_show_tally_prints_the_seed_totals(demo_db):
+    out = run("--db", str(demo_db), "show-tally", "--council", "八幡")
+    assert out.returncode == 0, out.stderr
+    totals = [numbers(line) for line in out.stdout.splitlines() if line.startswith("合計")]
+    # service use: 世帯数, nine columns, 対象人数; needs: 世帯数, twelve columns, 対象人数
+    assert [5092, 74, 24, 24, 13, 37, 8, 9, 7, 1, 102] in totals
+    assert [5092, 61, 48, 39, 21, 5, 32, 28, 21, 7, 7, 6, 8, 194] in totals
+    assert "5,092" in out.stdout
+    toyooka = run("--db", str(demo_db), "show-tally", "--council", "豊岡")
+    assert [numbers(line) for line in toyooka.stdout.splitlines() if line.startswith("合計")] == [
+        [64, 14, 17, 11, 29, 3, 8, 1, 2, 81]]
+
+
+def test_show_survey_prints_rates(demo_db):
+    out = run("--db", str(demo_db), "show-survey", "--council", "乗附")
+    assert out.returncode == 0, out.stderr
+    assert "回収率 28.3%" in out.stdout
+    assert re.search(r"一人暮らし\s+140\s+18\.2%", out.stdout)
+    assert re.search(r"旅行などを含めて自由にどこでも出かけられる\s+618\s+58\.1%", out.stdout)
+
+
+def test_councils_lists_27_and_demo_twice_changes_nothing(demo_db):
+    before = run("--db", str(demo_db), "councils").stdout.splitlines()
+    assert len(before) == 27
+    again = run("--db", str(demo_db), "demo")
+    assert again.returncode == 0 and "0協議体を追加" in again.stdout
+    assert run("--db", str(demo_db), "councils").stdout.splitlines() == before
+    assert any("八幡" in line and "メンバー22人" in line for line in before)
+
+
+def test_check_and_backup(demo_db, tmp_path):
+    ok = run("--db", str(demo_db), "check")
+    assert ok.returncode == 0 and ok.stdout.startswith("OK:")
+    copy = tmp_path / "b.sqlite3"
+    made = run("--db", str(demo_db), "backup", "-o", str(copy))
+    assert made.returncode == 0 and copy.exists()
+    assert run("--db", str(copy), "check").returncode == 0
+
+
+@pytest.mark.parametrize("command", [["check"], ["councils"], ["demo"]])
+def test_garbage_file_gets_one_error_line_and_stays_unchanged(tmp_path, command):
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"not sqlite" * 1000)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    out = run("--db", str(path), *command)
+    assert out.returncode == 1
+    assert out.stderr.startswith("エラー:") and len(out.stderr.strip().splitlines()) == 1
+    assert str(path) in out.stderr
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_newer_database_is_refused_by_every_command(demo_db, tmp_path):
+    path = tmp_path / "future.sqlite3"
+    shutil.copyfile(demo_db, path)
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num='ffff'")
+    con.execute("UPDATE app_meta SET value='3.1.0' WHERE key='program_version'")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    for command in (["check"], ["councils"], ["show-tally", "--council", "八幡"]):
+        out = run("--db", str(path), *command)
+        assert out.returncode == 1 and "3.1.0 以降" in out.stderr
+    assert path.read_bytes() == before
+
+
+def test_usage_errors_exit_2_and_unknown_council_exits_1(demo_db):
+    usage = run("--db", str(demo_db), "show-tally")
+    assert usage.returncode == 2 and "エラー:" in usage.stderr
+    missing = run("--db", str(demo_db), "show-tally", "--council", "大阪")
+    assert missing.returncode == 1 and missing.stderr.startswith("エラー: 協議体「大阪」が見つかりません")
+    empty = run("--db", str(demo_db), "show-survey", "--council", "八幡")
+    assert empty.returncode == 1 and "アンケートがまだありません" in empty.stderr
+
+
+def test_main_in_process_reports_a_locked_database(demo_db, capsys):
+    from app.store import Store
+
+    with Store.open(demo_db):
+        assert main(["--db", str(demo_db), "councils"]) == 1
+    assert "使われています" in capsys.readouterr().err
+
+
+def test_display_width_counts_zenkaku_as_two():
+    assert display_width("八幡1") == 5
