@@ -67,20 +67,19 @@ def test_sigkill_during_writes_loses_nothing_committed(tmp_path_factory, templat
 
     report = check_file(path)  # read-only, before anything recovers the WAL
     assert report.ok, report.problems
-    with Store.open(path) as store:
-        with store.engine.connect() as con:
-            ids = {row[0] for row in con.exec_driver_sql("SELECT id FROM member")}
-            assert set(committed) <= ids
-            for prefix, count in bulks:
-                got = con.exec_driver_sql("SELECT count(*) FROM member WHERE name LIKE ?",
-                                          (f"{prefix}-%",)).scalar()
-                assert got == int(count)
-            # No half-written bulk anywhere: every batch in the file has all of its 200 rows.
-            batches: dict[str, int] = {}
-            for (name,) in con.exec_driver_sql("SELECT name FROM member WHERE name LIKE '%-%-%'"):
-                prefix = name.rsplit("-", 1)[0]
-                batches[prefix] = batches.get(prefix, 0) + 1
-            assert all(n == 200 for n in batches.values()), batches
+    with Store.open(path) as store, store.engine.connect() as con:
+        ids = {row[0] for row in con.exec_driver_sql("SELECT id FROM member")}
+        assert set(committed) <= ids
+        for prefix, count in bulks:
+            got = con.exec_driver_sql("SELECT count(*) FROM member WHERE name LIKE ?",
+                                      (f"{prefix}-%",)).scalar()
+            assert got == int(count)
+        # No half-written bulk anywhere: every batch in the file has all of its 200 rows.
+        batches: dict[str, int] = {}
+        for (name,) in con.exec_driver_sql("SELECT name FROM member WHERE name LIKE '%-%-%'"):
+            prefix = name.rsplit("-", 1)[0]
+            batches[prefix] = batches.get(prefix, 0) + 1
+        assert all(n == 200 for n in batches.values()), batches
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
