@@ -67,6 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # unreadable folder, full disk, a USB stick pulled out...
+        where = exc.filename or ""
+        print(f"エラー: {where} を読み書きできません（{exc.strerror or exc}）。"
+              "場所と空き容量を確かめてください。", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("エラー: 中断しました。保存済みのデータはそのままです。", file=sys.stderr)
         return 1

@@ -117,3 +117,11 @@ def test_main_in_process_reports_a_locked_database(demo_db, capsys):
 
 def test_display_width_counts_zenkaku_as_two():
     assert display_width("八幡1") == 5
+
+
+def test_unwritable_place_is_a_clear_error(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert main(["--db", str(blocker / "sub" / "x.sqlite3"), "councils"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("エラー:") and "読み書きできません" in err
