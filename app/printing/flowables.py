@@ -1,0 +1,331 @@
+"""Small Platypus flowables: text wrapped by our 禁則 step, shrink-to-fit text, tick boxes, bars,
+ruled note lines, and the table helper every document uses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Table, TableStyle
+
+from app.printing import styles as S
+from app.printing.base import warn
+from app.printing.fonts import GOTHIC, missing_glyphs, text_width
+from app.printing.kinsoku import wrap_text
+
+ASCENT = 0.88  # BIZ UD faces: ascent 880/1000, descent 120/1000
+
+
+def _short(text: str, n: int = 16) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n] + "…"
+
+
+class KText(Flowable):
+    """One paragraph in a single style, broken into lines by `kinsoku.wrap_text`.
+
+    Splits across frames line by line (two lines at least stay together at a page end when the
+    paragraph is long enough), so a long text flows on to the next page instead of being lost.
+    `bullet` is drawn in the hanging indent; `box=True` draws an empty tick box there instead.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle, *, bullet: str | None = None,
+                 box: bool = False, _lines: list[str] | None = None) -> None:
+        super().__init__()
+        self.text = "" if text is None else str(text)
+        self.style = style
+        self.bullet = bullet
+        self.box = box
+        self._given_lines = _lines
+        self.lines: list[str] = _lines or []
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+        self.keepWithNext = style.keepWithNext
+        if _lines is None:
+            missing = missing_glyphs(self.text, style.fontName)
+            if missing:
+                warn(f"印刷できない文字があります（空白の四角になります）: {missing}"
+                     f"（「{_short(self.text)}」）")
+
+    # -- geometry --
+    @property
+    def font(self) -> str:
+        return self.style.fontName
+
+    @property
+    def size(self) -> float:
+        return self.style.fontSize
+
+    def _width(self, s: str) -> float:
+        return text_width(s, self.style.fontName, self.style.fontSize)
+
+    def _hang(self) -> float:
+        if self.box:
+            return self.size * 1.45
+        if self.bullet:
+            return self._width(self.bullet) + self.size * 0.25
+        return 0.0
+
+    def _indent(self) -> float:
+        return self.style.leftIndent + self._hang()
+
+    def _avail(self, aw: float) -> float:
+        return max(aw - self._indent() - self.style.rightIndent, self.size)
+
+    def _wrap_lines(self, aw: float) -> list[str]:
+        if self._given_lines is not None:
+            return self._given_lines
+        return wrap_text(self.text, self._avail(aw), self._width)
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.lines = self._wrap_lines(aw)
+        self.width = aw
+        self.height = len(self.lines) * self.style.leading
+        return aw, self.height
+
+    def minWidth(self) -> float:
+        return max((self._width(u) for u in self.text.split()), default=0.0) + self._indent()
+
+    def _part(self, lines: list[str], first: bool) -> KText:
+        part = KText(self.text, self.style, bullet=self.bullet if first else None,
+                     box=self.box and first, _lines=lines)
+        part.hang_override = self._hang() if not first else None
+        part.spaceBefore = self.spaceBefore if first else 0
+        part.spaceAfter = 0 if first else self.spaceAfter
+        return part
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        lines = self._wrap_lines(aw)
+        n = int((ah + 1e-6) // self.style.leading)
+        if n >= len(lines):
+            return [self]
+        if len(lines) >= 4:
+            n = min(n, len(lines) - 2)  # no single widow line on the next page
+            if n < 2:
+                return []
+        if n <= 0:
+            return []
+        return [self._part(lines[:n], True), self._part(lines[n:], False)]
+
+    def draw(self) -> None:
+        canv = self.canv
+        st = self.style
+        hang = getattr(self, "hang_override", None)
+        indent = st.leftIndent + (hang if hang is not None else self._hang())
+        avail = self.width - indent - st.rightIndent
+        first_base = self.height - (st.leading - self.size) / 2 - ASCENT * self.size
+        canv.setFillColor(st.textColor)
+        if self.lines and (self.bullet or self.box) and hang is None:
+            if self.box:
+                side = self.size * 0.95
+                y = first_base - 0.08 * self.size
+                canv.setStrokeColor(S.INK)
+                canv.setLineWidth(1)
+                canv.rect(st.leftIndent + 0.5, y, side, side, stroke=1, fill=0)
+            else:
+                canv.setFont(self.font, self.size)
+                canv.drawString(st.leftIndent, first_base, self.bullet)
+        canv.setFont(self.font, self.size)
+        for i, line in enumerate(self.lines):
+            y = first_base - i * st.leading
+            if st.alignment == S.CENTER:
+                canv.drawCentredString(indent + avail / 2, y, line)
+            elif st.alignment == S.RIGHT:
+                canv.drawRightString(indent + avail, y, line)
+            else:
+                canv.drawString(indent, y, line)
+
+
+class FitText(KText):
+    """Text in a fixed box: shrinks from the style's size down to `min_size` to stay within
+    `max_lines`; if even that is not enough it keeps `min_size` and grows (nothing is cut) and
+    says so. With `one_line_min`, a single line down to that size is preferred to two lines;
+    several lines are balanced (no lone last character).
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle, *, min_size: float,
+                 max_lines: int = 1, one_line_min: float | None = None,
+                 what: str = "文字") -> None:
+        super().__init__(text, style)
+        self.base_style = style
+        self.min_size = min_size
+        self.max_lines = max_lines
+        self.one_line_min = one_line_min
+        self.what = what
+
+    def _lines_at(self, size: float, aw: float) -> list[str]:
+        self.style = S.scaled(self.base_style, size)
+        return wrap_text(self.text, self._avail(aw), self._width)
+
+    def _balanced(self, lines: list[str], aw: float) -> list[str]:
+        """The narrowest wrap with the same number of lines, so lines come out even."""
+        n = len(lines)
+        if n < 2:
+            return lines
+        full = self._avail(aw)
+        lo, hi = full / n, full
+        best = lines
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            trial = wrap_text(self.text, mid, self._width)
+            if len(trial) <= n:
+                best, hi = trial, mid
+            else:
+                lo = mid
+        return best
+
+    def _choose(self, aw: float) -> list[str]:
+        base = self.base_style.fontSize
+        if self.one_line_min is not None:
+            size = base
+            while size >= self.one_line_min:
+                lines = self._lines_at(size, aw)
+                if len(lines) <= 1:  # a choice of looks, not a squeeze: no warning
+                    return lines
+                size -= 1
+        size = base
+        while True:
+            lines = self._lines_at(size, aw)
+            if len(lines) <= self.max_lines:
+                if size < base:
+                    warn(f"{self.what}「{_short(self.text)}」が長いため、{size:g}pt に縮めて"
+                         "収めました。")
+                return self._balanced(lines, aw)
+            if size - 1 < self.min_size:
+                warn(f"{self.what}「{_short(self.text)}」は {self.min_size:g}pt に縮めても"
+                     f"{self.max_lines}行に収まらないため、{len(lines)}行で印刷します。"
+                     "短くすることをおすすめします。")
+                return self._balanced(lines, aw)
+            size -= 1
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        if getattr(self, "_chosen_for", None) != aw:
+            self.lines = self._choose(aw)
+            self._chosen_for = aw
+        self.width = aw
+        self.height = len(self.lines) * self.style.leading
+        return aw, self.height
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        return [] if self.wrap(aw, ah)[1] > ah else [self]
+
+
+class Bar(Flowable):
+    """A horizontal bar for a share (0..1): black fill in a thin frame, clear in black and white."""
+
+    def __init__(self, fraction: float, height: float = 9) -> None:
+        super().__init__()
+        self.fraction = max(0.0, min(1.0, fraction))
+        self.bar_height = height
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self.height = self.bar_height
+        return aw, self.bar_height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setLineWidth(0.5)
+        c.setStrokeColor(S.RULE)
+        c.setFillColor(S.PALE)
+        c.rect(0, 0, self.width, self.bar_height, stroke=1, fill=1)
+        if self.fraction > 0:
+            c.setFillColor(S.GREY)
+            c.rect(0, 0, max(self.width * self.fraction, 0.8), self.bar_height, stroke=0, fill=1)
+
+
+class NoteLines(Flowable):
+    """Ruled lines that fill the rest of the frame (the handbook's notes page)."""
+
+    def __init__(self, pitch: float = 24, min_lines: int = 3) -> None:
+        super().__init__()
+        self.pitch = pitch
+        self.min_lines = min_lines
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        n = max(int(ah // self.pitch) - 1, self.min_lines)
+        self.width, self.height = aw, n * self.pitch
+        return aw, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setStrokeColor(S.RULE)
+        c.setLineWidth(0.6)
+        c.setDash(1, 2)
+        y = self.height
+        while y > 0.5:
+            y -= self.pitch
+            c.line(0, y, self.width, y)
+        c.setDash()
+
+
+class Blank(Flowable):
+    """An empty box of fixed size (a space to write or stamp in), optionally framed."""
+
+    def __init__(self, width: float | None, height: float, *, frame: bool = False) -> None:
+        super().__init__()
+        self.fixed_width = width
+        self.height = height
+        self.frame = frame
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = self.fixed_width if self.fixed_width is not None else aw
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.frame:
+            self.canv.setStrokeColor(S.INK)
+            self.canv.setLineWidth(0.8)
+            self.canv.rect(0, 0, self.width, self.height)
+
+
+Cell = str | int | float | Flowable | None | list
+
+
+def cell(value: Cell, style: ParagraphStyle = S.DOC_CELL) -> Flowable | list:
+    """Table cells are always our flowables: a plain string would be drawn in Helvetica."""
+    if isinstance(value, (Flowable, list)):
+        return value
+    if value is None or value == "":
+        return Blank(None, 0)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:,}"
+    return KText(str(value), style)
+
+
+class JTable(Table):
+    """A Table whose cells are always our flowables and whose cell font is ours.
+
+    reportlab sets the cell style's font (Helvetica by default) before drawing any cell, even a
+    flowable one, which would put an unembedded font into the PDF.
+    """
+
+    def __init__(self, data, *args, **kwargs) -> None:
+        super().__init__([[cell(v) for v in row] for row in data], *args, **kwargs)
+        super().setStyle(TableStyle([("FONT", (0, 0), (-1, -1), GOTHIC, 9)]))
+
+
+def table(rows: Sequence[Sequence[Cell]], widths: Sequence[float], *, header_rows: int = 1,
+          style: ParagraphStyle = S.DOC_CELL, head_style: ParagraphStyle = S.DOC_CELL_HEAD,
+          extra: Sequence[tuple] = (), zebra: bool = False, pad: float = 3.5,
+          grid: float = 0.5) -> Table:
+    """A ruled table, header rows shaded and repeated on every page."""
+    data = [[cell(v, head_style if r < header_rows else style) for v in row]
+            for r, row in enumerate(rows)]
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), grid, S.INK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad - 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad - 0.5),
+    ]
+    if header_rows:
+        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), S.LIGHT))
+    if zebra:
+        for r in range(header_rows + 1, len(data), 2):
+            commands.append(("BACKGROUND", (0, r), (-1, r), S.PALE))
+    commands.extend(extra)
+    t = JTable(data, colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
+    t.setStyle(TableStyle(commands))
+    return t

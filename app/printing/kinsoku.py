@@ -1,0 +1,156 @@
+"""Japanese line breaking (禁則処理) for everything we print.
+
+reportlab's wordWrap='CJK' breaks between any two CJK characters and only partly honours 禁則,
+so a line may start with 「。」 or a phone number may be cut in two. Here text is first cut into
+units that must stay on one line (a number or Latin word, a closing bracket or small kana glued to
+the character before it, an opening bracket glued to the character after it), then the units are
+laid greedily into lines. A unit wider than the whole line is split only as a last resort, and
+never where it would break the rules; if no legal break exists the line is left too long rather
+than dropping or misplacing characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+# 行頭禁則: closing brackets, punctuation, small kana, prolonged sound mark, middle dots...
+LINE_START_FORBIDDEN = frozenset(
+    "、。，．,.)）]］}｝〕〉》」』】〙〗〟’”｠»"
+    "ゝゞヽヾ々〻ーｰ"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿｧｨｩｪｫｯｬｭｮ"
+    "‐゠–〜～?？!！‼⁇⁈⁉・･:：;；/／%％℃°′″…‥"
+)
+# 行末禁則: opening brackets and prefixes that belong to what follows (☎ to its number).
+LINE_END_FORBIDDEN = frozenset("(（[［{｛〔〈《「『【〘〖〝‘“｟«¥$£＄￥＃#☎〒№")
+
+_ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
+# A number or Latin word, with the joiners that keep 027-325-3578, 10:00〜12:00, 1,064 and 58.1%
+# whole.
+_WORD = rf"[{_ALNUM}]+(?:[-‐−–:：.,，．/／~〜～_+@'’&][{_ALNUM}]+)*[%％]?"
+_SPACE = "[ \t\u3000]+"
+_UNITS = re.compile(rf"(?P<word>{_WORD})|(?P<space>{_SPACE})|(?P<char>.)", re.S)
+_SPACES = " \t\u3000"
+
+WidthFn = Callable[[str], float]
+
+
+def glues_back(ch: str) -> bool:
+    """True when `ch` may not start a line (it stays with the character before it)."""
+    if ch in LINE_START_FORBIDDEN or unicodedata.combining(ch):
+        return True
+    code = ord(ch)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or code == 0x200D \
+        or 0x3099 <= code <= 0x309A
+
+
+def glues_forward(ch: str) -> bool:
+    """True when `ch` may not end a line (it stays with what follows)."""
+    return ch in LINE_END_FORBIDDEN or ord(ch) == 0x200D
+
+
+def legal_break(text: str, k: int) -> bool:
+    """May a line end after text[:k] (0 < k < len(text))? Spaces at the break are dropped, so the
+    characters that would really end and start the lines are the ones checked."""
+    left = text[:k].rstrip(_SPACES)
+    right = text[k:].lstrip(_SPACES)
+    if not left or not right:
+        return False
+    return not glues_back(right[0]) and not glues_forward(left[-1])
+
+
+def units(paragraph: str) -> list[tuple[str, bool]]:
+    """(text, is_space) pieces that are never split by the line filler."""
+    groups: list[list] = []
+    open_pending = False
+    for m in _UNITS.finditer(paragraph):
+        text = m.group()
+        if m.lastgroup == "space":
+            if open_pending and groups:
+                groups[-1][0] += text
+            else:
+                groups.append([text, True])
+            continue
+        if open_pending and groups:
+            groups[-1][0] += text
+            groups[-1][1] = False
+        elif glues_back(text[0]) and groups:
+            if groups[-1][1]:  # "word 。": the space and the word come along
+                space = groups.pop()
+                if groups:
+                    groups[-1][0] += space[0] + text
+                else:
+                    groups.append([space[0] + text, False])
+            else:
+                groups[-1][0] += text
+        else:
+            groups.append([text, False])
+        open_pending = glues_forward(text[-1])
+    return [(g[0], g[1]) for g in groups]
+
+
+def _fit_count(text: str, limit: float, width: WidthFn) -> int:
+    """How many leading characters fit in `limit` (at least one)."""
+    total = 0.0
+    for i, ch in enumerate(text):
+        total += width(ch)
+        if total > limit:
+            return max(i, 1)
+    return len(text)
+
+
+def _force_split(text: str, limit: float, width: WidthFn) -> list[str]:
+    """Cut a unit wider than a line; the last piece is returned unfinished (more may join it)."""
+    pieces = []
+    while len(text) > 1 and width(text) > limit:
+        n = _fit_count(text, limit, width)
+        k = n
+        while k > 0 and not legal_break(text, k):
+            k -= 1
+        if k == 0:  # nothing legal fits: let the line run long up to the next legal break
+            k = n + 1
+            while k < len(text) and not legal_break(text, k):
+                k += 1
+            if k >= len(text):
+                break
+        pieces.append(text[:k].rstrip(_SPACES) or text[:k])
+        text = text[k:].lstrip(_SPACES) or text[k:]
+    pieces.append(text)
+    return pieces
+
+
+def wrap_paragraph(paragraph: str, limit: float, width: WidthFn) -> list[str]:
+    lines: list[str] = []
+    cur, cur_w = "", 0.0
+    for text, is_space in units(paragraph):
+        w = width(text)
+        if is_space:
+            if cur or not lines:  # spaces at the start of a wrapped line are dropped
+                cur += text
+                cur_w += w
+            continue
+        if cur_w + w <= limit + 1e-6:
+            cur += text
+            cur_w += w
+            continue
+        if cur.strip(_SPACES):
+            lines.append(cur.rstrip(_SPACES))
+            cur, cur_w = "", 0.0
+            if w <= limit + 1e-6:
+                cur, cur_w = text, w
+                continue
+        *done, cur = _force_split(cur + text, limit, width)
+        lines.extend(done)
+        cur_w = width(cur)
+    if cur or not lines:
+        lines.append(cur.rstrip(_SPACES) if lines else cur.rstrip(_SPACES))
+    return lines
+
+
+def wrap_text(text: str, limit: float, width: WidthFn) -> list[str]:
+    """Lines of `text` no wider than `limit` (points) where the rules allow; \\n starts a new line."""
+    out: list[str] = []
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        out.extend(wrap_paragraph(paragraph, limit, width))
+    return out

@@ -1,0 +1,87 @@
+"""The one page setup every document uses: a BaseDocTemplate with a plain cover template and a
+body template that carries the footer (page number, council, date printed)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+
+from reportlab.lib.pagesizes import A4, A5
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
+
+from app import __version__
+from app.printing import styles as S
+from app.printing.fonts import GOTHIC, register_fonts
+
+A4_PORTRAIT = A4
+A5_PORTRAIT = A5
+
+PRODUCER = f"ささえあいノート {__version__}"
+
+
+class PrintDoc(BaseDocTemplate):
+    """Page templates: "cover" (nothing but the frame) and "body" (frame + footer)."""
+
+    def __init__(self, target, *, pagesize: tuple[float, float], title: str,
+                 margins: Sequence[float], footer_left: str = "", footer_right: str = "",
+                 page_numbers: bool = True, footer_style=S.DOC_FOOTER,
+                 number_style=S.BOOK_FOOTER, subject: str = "", author: str = "") -> None:
+        left, right, top, bottom = margins
+        super().__init__(target, pagesize=pagesize, leftMargin=left, rightMargin=right,
+                         topMargin=top, bottomMargin=bottom, title=title, subject=subject,
+                         author=author or "ささえあいノート", creator=PRODUCER, lang="ja-JP",
+                         # the page preamble sets this font: Helvetica would be referenced
+                         initialFontName=GOTHIC, initialFontSize=10, initialLeading=12)
+        self.footer_left = footer_left
+        self.footer_right = footer_right
+        self.page_numbers = page_numbers
+        self.footer_style = footer_style
+        self.number_style = number_style
+
+        def frame(fid: str) -> Frame:
+            return Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id=fid,
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+        self.addPageTemplates([PageTemplate("body", [frame("body")], onPage=self._footer),
+                               PageTemplate("cover", [frame("cover")])])
+
+    def _footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        canv.saveState()
+        y = self.bottomMargin * 0.45
+        fs = self.footer_style
+        canv.setFillColor(fs.textColor)
+        canv.setFont(fs.fontName, fs.fontSize)
+        if self.footer_left:
+            canv.drawString(self.leftMargin, y, self.footer_left)
+        if self.footer_right:
+            canv.drawRightString(self.leftMargin + self.width, y, self.footer_right)
+        if self.page_numbers:
+            ns = self.number_style
+            canv.setFillColor(ns.textColor)
+            canv.setFont(ns.fontName, ns.fontSize)
+            canv.drawCentredString(self.leftMargin + self.width / 2, y, f"- {canv.getPageNumber()} -")
+        canv.restoreState()
+
+
+def cover_first() -> list[Flowable]:
+    """Put at the start of a story whose first page is a cover (no footer)."""
+    return [NextPageTemplate("body")]
+
+
+def build_pdf(story: list[Flowable], *, pagesize: tuple[float, float], title: str,
+              margins: Sequence[float] | None = None, cover: bool = False,
+              canvasmaker: Callable | None = None, **kwargs) -> tuple[bytes, int]:
+    """Lay out `story` and return the PDF bytes and the number of pages."""
+    register_fonts()
+    if margins is None:
+        m = S.A5_MARGIN if pagesize == A5 else S.A4_MARGIN
+        margins = (m, m, m, m + 4)
+    buffer = io.BytesIO()
+    doc = PrintDoc(buffer, pagesize=pagesize, title=title, margins=margins, **kwargs)
+    if cover:
+        doc.pageTemplates.insert(0, doc.pageTemplates.pop(1))  # start on "cover"
+        story = [*cover_first(), *story]
+    build = {"canvasmaker": canvasmaker} if canvasmaker else {}
+    doc.build(story, **build)
+    return buffer.getvalue(), doc.page

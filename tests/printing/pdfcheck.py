@@ -1,0 +1,101 @@
+"""Reading our PDFs back: sizes, fonts, text, font sizes, and rendering each page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
+
+A4 = (595, 842)
+A5 = (420, 595)
+A4_LANDSCAPE = (842, 595)
+
+
+def page_sizes(path: Path) -> list[tuple[int, int]]:
+    reader = PdfReader(path)
+    return [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
+
+
+def page_texts(path: Path) -> list[str]:
+    return [p.extract_text() or "" for p in PdfReader(path).pages]
+
+
+def flat(text: str) -> str:
+    """Text without line breaks and spaces: wrapped phrases compare whole."""
+    return re.sub(r"\s+", "", text)
+
+
+def _resolve(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _fonts_in(resources, seen: set) -> list[DictionaryObject]:
+    out = []
+    resources = _resolve(resources)
+    if not resources:
+        return out
+    for font in (_resolve(resources.get("/Font")) or {}).values():
+        font = _resolve(font)
+        if id(font) not in seen:
+            seen.add(id(font))
+            out.append(font)
+    for xobj in (_resolve(resources.get("/XObject")) or {}).values():
+        xobj = _resolve(xobj)
+        if xobj.get("/Subtype") == "/Form" and "/Resources" in xobj:
+            out += _fonts_in(xobj["/Resources"], seen)
+    return out
+
+
+def fonts(path: Path) -> list[DictionaryObject]:
+    seen: set = set()
+    out = []
+    for page in PdfReader(path).pages:
+        out += _fonts_in(page.get("/Resources"), seen)
+    return out
+
+
+def font_is_embedded(font: DictionaryObject) -> bool:
+    if font.get("/Subtype") == "/Type0":
+        descendant = _resolve(_resolve(font["/DescendantFonts"])[0])
+        descriptor = _resolve(descendant.get("/FontDescriptor"))
+    else:
+        descriptor = _resolve(font.get("/FontDescriptor"))
+    return bool(descriptor) and any(k in descriptor for k in ("/FontFile2", "/FontFile", "/FontFile3"))
+
+
+def font_names(path: Path) -> set[str]:
+    return {str(f.get("/BaseFont")) for f in fonts(path)}
+
+
+def text_sizes(path: Path, page: int = 0) -> list[tuple[float, str]]:
+    """(effective font size, text) for each text run drawn on a page."""
+    runs: list[tuple[float, str]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            scale = abs(tm[0] * cm[0]) or 1
+            runs.append((round(font_size * scale, 2), text))
+
+    PdfReader(path).pages[page].extract_text(visitor_text=visit)
+    return runs
+
+
+def render_pages(path: Path, scale: float = 0.5):
+    """Every page as a greyscale PIL image (pypdfium2)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return [pdf[i].render(scale=scale, grayscale=True).to_pil() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
+def ink_fraction(image) -> float:
+    """Share of pixels that are clearly not white."""
+    grey = image.convert("L")
+    hist = grey.histogram()
+    dark = sum(hist[:200])
+    return dark / (grey.width * grey.height)
