@@ -1,0 +1,115 @@
+"""The public entry point: print one kind of document for one council to a PDF file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from app.errors import UserError
+from app.printing.base import Job, PrintError, RenderResult, collecting
+from app.services import councils
+from app.store import Store
+
+KINDS = ("flyer", "handbook", "booklet", "resources", "resource-map", "needs", "survey-results",
+         "survey-form", "roster", "attendance")
+
+KIND_LABELS = {
+    "flyer": "回覧チラシ",
+    "handbook": "サポーターハンドブック（A5）",
+    "booklet": "サポーターハンドブック（冊子用・A4横2面）",
+    "resources": "社会資源リスト",
+    "resource-map": "社会資源マップ",
+    "needs": "ニーズ集計表",
+    "survey-results": "アンケート集計結果",
+    "survey-form": "アンケート用紙",
+    "roster": "メンバー名簿（協議体内部用）",
+    "attendance": "出欠表",
+}
+
+# Options each kind understands besides the common ones (today).
+_OPTIONS = {
+    "flyer": {"template", "headline", "body", "stamps"},
+    "resource-map": {"map_image"},
+    "survey-results": {"survey_id"},
+    "survey-form": {"survey_id"},
+    "attendance": {"meeting_id", "blank_rows"},
+    "roster": set(),
+}
+
+
+def _maker(kind: str) -> Callable[[Job], tuple[bytes, int]]:
+    # Imported here so `import app.printing` stays light for the window's start-up.
+    if kind == "flyer":
+        from app.printing import flyer
+        return flyer.make
+    if kind in ("handbook", "booklet"):
+        from app.printing import handbook
+        return handbook.make if kind == "handbook" else handbook.make_booklet
+    if kind in ("roster", "attendance"):
+        from app.printing import roster
+        return roster.make_roster if kind == "roster" else roster.make_attendance
+    if kind in ("needs",):
+        from app.printing import needs
+        return needs.make
+    if kind in ("survey-results", "survey-form"):
+        from app.printing import survey
+        return survey.make_results if kind == "survey-results" else survey.make_form
+    if kind in ("resources", "resource-map"):
+        from app.printing import resources
+        return resources.make_list if kind == "resources" else resources.make_map
+    raise AssertionError(kind)
+
+
+def render(store: Store, kind: str, council_id: str, out_path: str | os.PathLike, *,
+           template: str | None = None, headline: str | None = None, body: str | None = None,
+           map_image: str | os.PathLike | None = None, stamps: int | list[str] | None = None,
+           survey_id: str | None = None, meeting_id: str | None = None,
+           blank_rows: int | None = None, today: dt.date | None = None) -> RenderResult:
+    """Write the PDF for `kind` (one of KINDS) from council `council_id` to `out_path`.
+
+    The file appears only when complete (written beside it, then renamed), so a failed print
+    never leaves half a PDF. Warnings (text shrunk to fit, a page added, characters the font
+    lacks, data missing) are returned in Japanese; they do not stop the print.
+    """
+    if kind not in KINDS:
+        raise UserError(f"印刷物の種類「{kind}」はありません。{'、'.join(KINDS)} から選んでください。")
+    given = {"template": template, "headline": headline, "body": body, "map_image": map_image,
+             "stamps": stamps, "survey_id": survey_id, "meeting_id": meeting_id,
+             "blank_rows": blank_rows}
+    allowed = _OPTIONS.get(kind, set())
+    for name, value in given.items():
+        if value is not None and name not in allowed:
+            raise UserError(f"「{name}」の指定は {kind}（{KIND_LABELS[kind]}）では使えません。")
+    council = councils.get_council(store, council_id)
+    job = Job(store=store, council=council, today=today or dt.date.today(),
+              options={k: v for k, v in given.items() if v is not None})
+    out = Path(out_path)
+    if out.is_dir():
+        raise PrintError(f"{out} はフォルダーです。PDFのファイル名を指定してください。")
+    with collecting() as bag:
+        pdf, pages = _maker(kind)(job)
+    _write_atomically(out, pdf)
+    return RenderResult(out, pages, tuple(bag))
+
+
+def render_bytes(store: Store, kind: str, council_id: str, **options) -> tuple[bytes, RenderResult]:
+    """The same PDF in memory (for a preview); the result's path is empty."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = render(store, kind, council_id, Path(tmp) / "preview.pdf", **options)
+        data = result.path.read_bytes()
+    return data, RenderResult(Path(), result.pages, result.warnings)
+
+
+def _write_atomically(out: Path, data: bytes) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".part", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
