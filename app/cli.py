@@ -53,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show-survey", help="アンケートの結果（数と割合）を表示")
     p.add_argument("--council", required=True, help="協議体の名前（例: 乗附）")
     p.set_defaults(run=cmd_show_survey)
+    p = sub.add_parser("screenshot", help="画面のページをPNGに保存する（画面を出さずに描く）")
+    p.add_argument("--council", required=True, help="協議体の名前")
+    p.add_argument("--page", required=True, help="home, members, needs, tallies, survey, resources, "
+                   "meetings, trainings, settings")
+    p.add_argument("-o", "--output", type=Path, required=True, help="保存先のPNG")
+    p.add_argument("--size", default="1280x800", help="幅x高さ（既定 1280x800）")
+    p.add_argument("--large-text", action="store_true", help="「文字を大きく」にして描く")
+    p.set_defaults(run=cmd_screenshot)
     return parser
 
 
@@ -85,13 +93,21 @@ def _utf8_output() -> None:
 
 
 def open_window(args: argparse.Namespace) -> int:
-    try:
-        from app.ui.main import run_window  # type: ignore[import-not-found]
-    except ImportError:
-        print("ささえあいノート: 画面はまだ準備中です。今はコマンドで使えます（sasaeai --help）。")
-        build_parser().print_help()
-        return 0
+    from app.ui.main import run_window
+
     return run_window(args.db)
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise UserError(f"--size は 1280x800 のように指定してください（「{args.size}」）。") from None
+    from app.ui.main import screenshot
+
+    out = screenshot(args.db, args.council, args.page, args.output, (width, height), args.large_text)
+    print(f"保存しました: {out}")
+    return 0
 
 
 def _store(args: argparse.Namespace) -> Store:

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 from app.services import base, councils, members, neighbourhoods, resources, surveys
+from app.services.wareki import format_wareki
 from app.store import Store
 
 
@@ -35,12 +36,12 @@ def notices(store: Store, council_id: str, today: dt.date | None = None) -> list
         found.append(_rate_notice(nb.name, nb.stated_aging_rate, nb.aged_65_plus, nb.population, nb.id))
     for m in members.members_due_for_confirmation(store, council_id, today):
         last = m.last_confirmed_on or m.registered_on
-        since = f"{last.isoformat()} から1年以上" if last else "一度も"
+        since = f"{format_wareki(last)}から1年以上" if last else "一度も"
         found.append(Notice("confirmation", f"{m.name}さん: サポーター登録の確認が{since}されていません", m.id))
     for r in resources.list_resources(store, council_id):
         if resources.is_stale(r, today):
-            when = r.last_verified_on.isoformat() if r.last_verified_on else "一度も"
-            found.append(Notice("unverified", f"{r.name}: 最後の確認が{when}です。今も続いているか確かめてください", r.id))
+            when = format_wareki(r.last_verified_on) if r.last_verified_on else "一度もされていません"
+            found.append(Notice("unverified", f"{r.name}: 最後の確認は{when}。今も続いているか確かめてください", r.id))
         if r.schedule_unreadable:
             found.append(Notice("schedule", f"{r.name}: 日程「{r.schedule_text}」を読み取れません（文字のまま印刷します）", r.id))
     for survey in surveys.list_surveys(store, council_id):

@@ -1,0 +1,65 @@
+"""Starting the window, and rendering a page offscreen to PNG for docs and checks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from app.errors import UserError
+from app.store import Store
+
+
+def _application():
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("ささえあいノート")
+    return app
+
+
+def build_window(store: Store):
+    from app.ui.controller import Controller
+    from app.ui.main_window import MainWindow
+
+    return MainWindow(Controller(store))
+
+
+def run_window(db_path: Path | None) -> int:
+    app = _application()
+    from app.ui.widgets import show_error
+
+    try:
+        store = Store.open(db_path)
+    except UserError as exc:
+        show_error(None, str(exc))
+        return 1
+    window = build_window(store)
+    window.show()
+    return app.exec()
+
+
+def screenshot(db_path: Path | None, council: str, page: str, output: Path,
+               size: tuple[int, int] = (1280, 800), large_text: bool = False) -> Path:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = _application()
+    with Store.open(db_path) as store:
+        window = build_window(store)
+        if page not in window.pages:
+            raise UserError(f"ページ「{page}」はありません（{'、'.join(window.pages)}）。")
+        window.select_council(council)
+        if window.large_text.isChecked() != large_text:
+            window.large_text.setChecked(large_text)
+            window._apply_text_scale()
+        window.resize(*size)
+        window.show_page(page)
+        window.show()
+        for _ in range(3):
+            app.processEvents()
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(output)):
+            raise UserError(f"{output} に保存できませんでした。")
+        window.hide()
+        window.deleteLater()
+        app.processEvents()
+    return output
