@@ -27,6 +27,7 @@ class MainWindow(QMainWindow):
     def __init__(self, controller: Controller) -> None:
         super().__init__()
         self.controller = controller
+        controller.setParent(self)  # its signals die with the window's buttons
         self.setWindowTitle("ささえあいノート")
         self.resize(1280, 800)
 
