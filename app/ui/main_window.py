@@ -6,9 +6,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QListWidget,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -68,7 +70,12 @@ class MainWindow(QMainWindow):
         for cls in page_classes():
             page = cls(controller)
             self.pages[page.key] = page
-            self.stack.addWidget(page)
+            # A page taller than the screen scrolls instead of forcing the window's height.
+            holder = QScrollArea()
+            holder.setWidget(page)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            self.stack.addWidget(holder)
             self.page_list.addItem(page.title)
         self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.welcome = WelcomePage(controller, self._after_welcome)
@@ -133,7 +140,7 @@ class MainWindow(QMainWindow):
     # --- pages ------------------------------------------------------------------------------
     def show_page(self, key: str) -> Page:
         page = self.pages[key]
-        self.page_list.setCurrentRow(self.stack.indexOf(page))
+        self.page_list.setCurrentRow(list(self.pages).index(key))
         return page
 
     # --- text size --------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class HomePage(Page):
         self.notices = QListWidget()
         self.notices.setWordWrap(True)
         self.notices.setToolTip("確認や見直しが必要なことの一覧です")
+        self.notices.setMinimumHeight(self.fontMetrics().height() * 8)
         notice_box.addWidget(self.notices)
         grid.addWidget(vision_card, 0, 0, 1, 2)
         grid.addWidget(meeting_card, 1, 0)

@@ -44,13 +44,18 @@ class SettingsPage(Page):
         self.body.addLayout(form)
         self.body.addWidget(self.error)
         self.save_button = button("設定を保存", self.save, role="primary", tip="上の内容を保存します")
-        self.body.addWidget(self.save_button)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        self.body.addLayout(save_row)
 
         self.body.addWidget(label("連絡先（チラシに載ります）", "subheading"))
         self.contacts = QTableWidget(0, 4)
         self.contacts.setHorizontalHeaderLabels(["種類", "名前", "担当者", "電話"])
         self.contacts.horizontalHeader().setStretchLastSection(True)
         self.contacts.setToolTip(f"種類は {'・'.join(CONTACT_KINDS)} のどれかです")
+        # Tall enough for the usual three or four contacts; the page scrolls rather than squeeze.
+        self.contacts.setMinimumHeight(self.fontMetrics().height() * 9)
         self.body.addWidget(self.contacts, 1)
         row = QHBoxLayout()
         row.addWidget(button("連絡先の行を足す", lambda: self.contacts.insertRow(self.contacts.rowCount())))
@@ -62,6 +67,7 @@ class SettingsPage(Page):
         self.body.addWidget(label("目指す地域像（これまでの言葉も残ります）", "subheading"))
         self.visions = QListWidget()
         self.visions.setToolTip("上から古い順です。一番下が今の地域像です")
+        self.visions.setMinimumHeight(self.fontMetrics().height() * 5)
         self.body.addWidget(self.visions, 1)
         self.body.addWidget(button("地域像を見直す", self.revise_vision,
                                    tip="あり方検討などで地域像を変えたとき、新しい言葉を加えます"))
@@ -80,6 +86,7 @@ class SettingsPage(Page):
             self.contacts.insertRow(r)
             for col, value in enumerate((contact.kind, contact.name, contact.person, contact.phone)):
                 self.contacts.setItem(r, col, QTableWidgetItem(value))
+        self.contacts.resizeColumnsToContents()
         self.visions.clear()
         for v in councils.vision_history(self.store, self.council_id):
             sub = f"〜{v.subtitle}〜" if v.subtitle else ""

@@ -1,0 +1,98 @@
+"""The window as a whole: first start, home, settings, large text, every page rendering."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from app.services import councils
+from app.store import Store
+from app.ui.controller import Controller
+from app.ui.main_window import MainWindow
+from app.ui.pages import page_classes
+from tests.ui.conftest import type_japanese
+
+
+def test_first_start_offers_demo_or_a_new_council(qtbot, store):
+    win = MainWindow(Controller(store))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.root.currentWidget() is win.welcome
+    win.welcome.demo_button.click()
+    assert win.root.currentWidget() is win.main_area
+    assert win.council_box.count() == 27
+
+
+def test_home_shows_vision_counts_and_notices(window):
+    home = window.show_page("home")
+    assert home.vision.text() == "「動ける人がお互いに見守る交流のあるまち」"
+    assert "メンバー（活動中）: 20人" in home.counts.text()
+    notices = [home.notices.item(i).text() for i in range(home.notices.count())]
+    assert any("29.86%" in n and "43.55%" in n for n in notices)
+    assert any("不定期（申し込み順）" in n for n in notices)
+
+
+def test_settings_edit_contacts_and_vision_history_with_undo(window, demo_store):
+    page = window.show_page("settings")
+    yawata = councils.find_council(demo_store, "八幡")
+    page.meeting_place.clear()
+    type_japanese(page.meeting_place, "八幡コミュニティセンター")
+    assert "印刷される日程: 第3(水) 10:00〜12:00" in page.schedule_preview.text()
+    page.save()
+    assert councils.get_council(demo_store, yawata.id).meeting_place == "八幡コミュニティセンター"
+    window.controller.undo_stack.undo()
+    assert councils.get_council(demo_store, yawata.id).meeting_place == "八幡公民館"
+    page.founded_on.setText("2016年2月30日")
+    page.save()
+    assert "30日はありません" in page.error.text()
+    assert councils.get_council(demo_store, yawata.id).founded_on.isoformat() == "2016-01-01"
+    page.reload()
+    page.contacts.item(0, 3).setText("０２７－０００－９９９９")
+    page.save_contacts()
+    assert councils.get_council(demo_store, yawata.id).contacts[0].phone == "027-000-9999"
+    page.contacts.item(1, 0).setText("警察")
+    page.save_contacts()
+    assert "連絡先の種類" in page.error.text()
+    assert councils.get_council(demo_store, yawata.id).contacts[1].kind == "社協"
+
+
+def test_large_text_scales_the_whole_window_and_is_remembered(window, demo_store):
+    before = QApplication.font().pointSize()
+    window.large_text.click()
+    assert QApplication.font().pointSize() == round(before * 1.3)
+    assert window.controller.preference("large_text") == "1"
+    window.large_text.click()
+    assert QApplication.font().pointSize() == before
+
+
+@pytest.mark.parametrize("size, large", [((1280, 800), False), ((1024, 700), True)])
+def test_every_page_renders(window, size, large):
+    if large:
+        window.large_text.click()
+    window.resize(*size)
+    for cls in page_classes():
+        window.show_page(cls.key)
+        QApplication.processEvents()
+        image = window.grab().toImage()
+        assert image.width() == size[0] and not image.isNull()
+    if large:
+        window.large_text.click()
+
+
+def test_screenshot_command(tmp_path, demo_template):
+    import shutil
+
+    from app.cli import main
+
+    db = tmp_path / "shot.sqlite3"
+    shutil.copyfile(demo_template, db)
+    out = tmp_path / "home.png"
+    assert main(["--db", str(db), "screenshot", "--council", "八幡", "--page", "home",
+                 "-o", str(out), "--size", "1024x700"]) == 0
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1024, 700)
+    assert main(["--db", str(db), "screenshot", "--council", "八幡", "--page", "nowhere",
+                 "-o", str(out)]) == 1
+    Store.open(db).close()  # the command released the database
