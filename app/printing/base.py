@@ -69,7 +69,7 @@ def warn(message: str) -> None:
         if message in bag:
             return
         bag[message] = None
-    log.warning("%s", message)
+    log.info("%s", message)
 
 
 def wareki(day: dt.date | None, *, weekday: bool = False) -> str:

@@ -237,13 +237,14 @@ class Bar(Flowable):
 class NoteLines(Flowable):
     """Ruled lines that fill the rest of the frame (the handbook's notes page)."""
 
-    def __init__(self, pitch: float = 24, min_lines: int = 3) -> None:
+    def __init__(self, pitch: float = 24, min_lines: int = 3, lines: int | None = None) -> None:
         super().__init__()
         self.pitch = pitch
         self.min_lines = min_lines
+        self.fixed = lines
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        n = max(int(ah // self.pitch) - 1, self.min_lines)
+        n = self.fixed or max(int(ah // self.pitch) - 1, self.min_lines)
         self.width, self.height = aw, n * self.pitch
         return aw, self.height
 
@@ -279,13 +280,15 @@ class Blank(Flowable):
             self.canv.rect(0, 0, self.width, self.height)
 
 
-Cell = str | int | float | Flowable | None | list
+Cell = str | int | float | Flowable | None | list | tuple
 
 
 def cell(value: Cell, style: ParagraphStyle = S.DOC_CELL) -> Flowable | list:
     """Table cells are always our flowables: a plain string would be drawn in Helvetica."""
-    if isinstance(value, (Flowable, list)):
+    if isinstance(value, Flowable):
         return value
+    if isinstance(value, (list, tuple)):  # several flowables in one cell (Table.split makes tuples)
+        return [cell(v, style) for v in value]
     if value is None or value == "":
         return Blank(None, 0)
     if isinstance(value, int) and not isinstance(value, bool):

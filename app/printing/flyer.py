@@ -184,7 +184,7 @@ def _vision_box(job: Job, width: float) -> JTable:
                 [FitText(f"「{vision.phrase}」", S.FLYER_VISION, min_size=16, max_lines=2,
                          one_line_min=20, what="目指す地域像")]]
         if vision.subtitle:
-            rows.append([KText(f"〜{vision.subtitle}〜", S.FLYER_VISION_SUB)])
+            rows.append([KText(f"―{vision.subtitle}―", S.FLYER_VISION_SUB)])
     t = JTable(rows, colWidths=[width])
     t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 2.5, S.INK),
                            ("LEFTPADDING", (0, 0), (-1, -1), 12),

@@ -44,7 +44,19 @@ class PrintDoc(BaseDocTemplate):
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
         self.addPageTemplates([PageTemplate("body", [frame("body")], onPage=self._footer),
-                               PageTemplate("cover", [frame("cover")])])
+                               PageTemplate("cover", [frame("cover")], onPage=self._cover)])
+
+    def _cover(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        """A double rule around the cover page."""
+        canv.saveState()
+        inset = self.leftMargin * 0.5
+        w, h = self.pagesize
+        canv.setStrokeColor(S.INK)
+        canv.setLineWidth(2.2)
+        canv.rect(inset, inset, w - 2 * inset, h - 2 * inset)
+        canv.setLineWidth(0.6)
+        canv.rect(inset + 4, inset + 4, w - 2 * inset - 8, h - 2 * inset - 8)
+        canv.restoreState()
 
     def _footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         canv.saveState()

@@ -1,0 +1,103 @@
+"""Supporters' handbook (A5) and the booklet imposed from it (A4 landscape, two-up)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from app.printing.handbook import booklet_order
+from tests.printing.pdfcheck import A4_LANDSCAPE, A5, flat, page_sizes, page_texts
+
+VISION = "動ける人がお互いに見守る交流のあるまち"
+LISTED = ("小林 美智子", "大澤 勝利", "渡辺 久美子", "山口 健一")
+NOT_CONSENTED = ("田中 幸子", "吉田 弘子", "阿部 千代", "中村 博")
+LEFT = "松本 義男"  # consented, but has left (退会)
+
+
+@pytest.fixture(scope="module")
+def handbook(rendered):
+    return rendered("handbook")
+
+
+@pytest.fixture(scope="module")
+def handbook_text(handbook):
+    return flat("".join(page_texts(handbook.path)))
+
+
+def test_a5_with_at_least_eight_pages(handbook):
+    assert handbook.pages >= 8
+    assert set(page_sizes(handbook.path)) == {A5}
+    assert len(page_sizes(handbook.path)) == handbook.pages
+
+
+def test_every_body_page_is_numbered_in_order(handbook):
+    texts = page_texts(handbook.path)
+    assert not re.search(r"-\s*1\s*-", texts[0])  # the cover carries no number
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"-{number}-" in flat(text)
+
+
+def test_sections_vision_resources_and_contacts(handbook_text):
+    for heading in ("地域支え合いサポーター", "ハンドブック", "目指す地域像", "サポーターの活動",
+                    "地域づくりを考える人", "サービスの担い手", "安全に活動するために",
+                    "個人情報を守る約束", "地域の社会資源", "困ったとき・連絡先", "メモ"):
+        assert heading in handbook_text, heading
+    assert f"「{VISION}」" in handbook_text
+    for phone in ("027-000-0111", "027-000-0222", "027-000-0100"):
+        assert phone in handbook_text
+    for resource in ("ミチの会", "カラオケ", "移動販売", "お休み処のベンチ"):
+        assert resource in handbook_text
+    assert "毎週火・金曜日10:00〜12:00又は18:00〜21:00" in handbook_text
+    assert "平成29年1月30日" in handbook_text and "65人" in handbook_text
+
+
+def test_only_consenting_active_members_are_listed_without_phones(handbook_text):
+    for name in LISTED:
+        assert flat(name) in handbook_text, name
+    for name in (*NOT_CONSENTED, LEFT):
+        assert flat(name) not in handbook_text, name
+    assert "090-0000-" not in handbook_text  # members' own numbers never go in the handbook
+    assert "高崎市金井淵" not in handbook_text  # nor addresses
+
+
+@pytest.mark.parametrize("pages, expected", [
+    (8, [(8, 1), (2, 7), (6, 3), (4, 5)]),
+    (4, [(4, 1), (2, 3)]),
+    (5, [(8, 1), (2, 7), (6, 3), (4, 5)]),
+    (12, [(12, 1), (2, 11), (10, 3), (4, 9), (8, 5), (6, 7)]),
+])
+def test_booklet_order(pages, expected):
+    assert booklet_order(pages) == expected
+
+
+def _numbers_by_half(path):
+    """For each sheet side: the page numbers printed in its left and right halves."""
+    out = []
+    for page in PdfReader(path).pages:
+        halves: dict[str, list[int]] = {"left": [], "right": []}
+
+        def visit(text, cm, tm, font_dict, font_size, halves=halves):
+            m = re.fullmatch(r"-\s*(\d+)\s*-", text.strip())
+            if m:
+                x = cm[4] + tm[4] * cm[0]
+                halves["left" if x < 421 else "right"].append(int(m.group(1)))
+
+        page.extract_text(visitor_text=visit)
+        out.append(halves)
+    return out
+
+
+def test_booklet_is_a4_landscape_in_folding_order(rendered, handbook):
+    booklet = rendered("booklet")
+    total = -(-handbook.pages // 4) * 4
+    assert booklet.pages == total // 2
+    assert set(page_sizes(booklet.path)) == {A4_LANDSCAPE}
+    found = _numbers_by_half(booklet.path)
+    for side, (left, right) in zip(found, booklet_order(handbook.pages), strict=True):
+        # page 1 (cover) and padding pages carry no number
+        assert side["left"] == ([left] if 1 < left <= handbook.pages else [])
+        assert side["right"] == ([right] if 1 < right <= handbook.pages else [])
+    text = flat("".join(page_texts(booklet.path)))
+    assert f"「{VISION}」" in text and "027-000-0111" in text
