@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -15,7 +16,17 @@ from app.models import OPERATOR_TYPES, Council, Neighbourhood, Resource, Resourc
 from app.services import base
 from app.services.base import Field
 from app.services.normalize import nfkc
-from app.services.schedule import Schedule, format_schedule, next_dates, try_parse
+from app.services.schedule import (
+    FREQS,
+    WEEKDAYS,
+    Schedule,
+    ScheduleError,
+    format_schedule,
+    next_dates,
+    parse_schedule,
+    try_parse,
+)
+from app.services.wareki import format_wareki
 from app.store import Store
 
 
@@ -207,3 +218,131 @@ def schedule_preview(text: str) -> tuple[str, Schedule | None]:
 def category_names(store: Store) -> list[str]:
     with store.session() as s:
         return list(s.scalars(select(ResourceCategory.name).order_by(ResourceCategory.position)))
+
+
+# --- for the resource page: reading and building schedules, dates, verification, the map -------
+
+@dataclasses.dataclass(frozen=True)
+class ScheduleReading:
+    """What a typed schedule will become: the printed text, the rule, or why it can't be read."""
+
+    text: str                  # as typed (trimmed); this is what is stored
+    printed: str               # canonical form when readable, else the text as typed
+    schedule: Schedule | None  # None: empty or unreadable
+    problem: str               # the reason it cannot be read; "" when readable or empty
+
+    @property
+    def unreadable(self) -> bool:
+        return bool(self.text) and self.schedule is None
+
+
+def read_schedule(text: str) -> ScheduleReading:
+    """Like schedule_preview, but keeps the reason so the editor can say what to change."""
+    typed = (text or "").strip()
+    if not typed:
+        return ScheduleReading("", "", None, "")
+    try:
+        parsed = parse_schedule(typed)
+    except ScheduleError as exc:
+        return ScheduleReading(typed, typed, None, exc.reason)
+    return ScheduleReading(typed, format_schedule(parsed), parsed, "")
+
+
+_MONTHDAY_SEP = re.compile(r"\s*[、,・\s]\s*")
+
+
+def _monthdays(text: str) -> tuple[int, ...]:
+    cleaned = nfkc(text).strip("、,・ ")
+    if not cleaned:
+        raise ValidationError("日程", "毎月の何日かを入れてください（例: 15 または 1・15）")
+    days = []
+    for piece in _MONTHDAY_SEP.split(cleaned):
+        match = re.fullmatch(r"(\d{1,2})日?", piece)
+        if not match:
+            raise ValidationError("日程", f"日付「{piece}」が分かりません（例: 15 または 1・15）")
+        day = int(match[1])
+        if not 1 <= day <= 31:
+            raise ValidationError("日程", f"{day}日はありません（1〜31日）")
+        days.append(day)
+    return tuple(days)
+
+
+def compose_schedule(freq: str, *, weekdays: Iterable[int] = (), nths: Iterable[int] = (),
+                     monthdays: str = "", slots: Iterable[tuple[str, str]] = ()) -> ScheduleReading:
+    """The canonical schedule from the editor's controls (frequency, 曜日, 第n, 日付, 時間).
+
+    Times arrive as typed ("10:00", "１０：００"); a half-filled slot or a missing choice is a
+    ValidationError on 日程 that says what to pick, so the editor never writes a wrong text.
+    """
+    if freq not in FREQS:
+        raise ValidationError("日程", f"頻度「{freq}」が分かりません")
+    wds = tuple(sorted(set(weekdays)))
+    nth_list = tuple(nths)
+    if freq in ("weekly", "biweekly", "monthly_nth") and not wds:
+        raise ValidationError("日程", "曜日を選んでください")
+    if freq == "monthly_nth" and not nth_list:
+        raise ValidationError("日程", "第何週かを選んでください（第1〜第5・最終）")
+    days = _monthdays(monthdays) if freq == "monthly_day" else ()
+    pieces = []
+    for number, (start, end) in enumerate(slots, 1):
+        start, end = nfkc(start), nfkc(end)
+        if not start and not end:
+            continue
+        if not start or not end:
+            raise ValidationError("日程", f"{number}つ目の時間：開始と終了の両方を入れてください")
+        pieces.append(f"{start}〜{end}")
+    time_slots: tuple = ()
+    if pieces:
+        try:
+            time_slots = parse_schedule("毎日 " + "又は".join(pieces)).slots
+        except ScheduleError as exc:
+            raise ValidationError("日程", exc.reason) from None
+    try:
+        built = Schedule(freq, weekdays=wds if freq in ("weekly", "biweekly", "monthly_nth") else (),
+                         nths=nth_list if freq == "monthly_nth" else (), monthdays=days,
+                         slots=time_slots)
+    except ScheduleError as exc:
+        raise ValidationError("日程", exc.reason) from None
+    text = format_schedule(built)
+    return ScheduleReading(text, text, built, "")
+
+
+def schedule_dates(schedule: Schedule | None, *, skip_holidays: bool = False,
+                   after: dt.date | None = None, count: int = 5) -> list[dt.date]:
+    """Next dates of a rule still being edited (upcoming_dates needs a saved resource)."""
+    if schedule is None:
+        return []
+    return next_dates(schedule, after or base.today(), count, skip_holidays=skip_holidays)
+
+
+def short_date(day: dt.date) -> str:
+    """12月10日(木): enough for 'the next time' in a list cell."""
+    return f"{day.month}月{day.day}日({WEEKDAYS[day.weekday()]})"
+
+
+def long_date(day: dt.date) -> str:
+    """令和8年12月10日(木)."""
+    return f"{format_wareki(day)}({WEEKDAYS[day.weekday()]})"
+
+
+def mark_verified_many(store: Store, resource_ids: Iterable[str],
+                       on: dt.date | None = None) -> list[ResourceDTO]:
+    """「確認した」 for several rows at once, all or nothing."""
+    day = base.date(on, "最終確認日") if on is not None else base.today()
+    ids = list(dict.fromkeys(resource_ids))
+    if not ids:
+        raise ValidationError("最終確認日", "確認した社会資源を選んでください")
+    with store.session() as s:
+        rows = [base.get_or_fail(s, Resource, rid, "社会資源") for rid in ids]
+        for row in rows:
+            row.last_verified_on = day
+        s.flush()
+        names = {row.council_id: _nb_names(s, row.council_id) for row in rows}
+        return [_dto(row, names[row.council_id]) for row in rows]
+
+
+def set_map_position(store: Store, resource_id: str, x: object, y: object) -> ResourceDTO:
+    """Place (or, with both None, remove) a resource's pin: fractions 0..1 of the map."""
+    if (x is None or x == "") != (y is None or y == ""):
+        raise ValidationError("地図の位置（横）", "横と縦の両方を指定してください")
+    return update_resource(store, resource_id, {"map_x": x, "map_y": y})
