@@ -311,7 +311,7 @@ class JTable(Table):
 def table(rows: Sequence[Sequence[Cell]], widths: Sequence[float], *, header_rows: int = 1,
           style: ParagraphStyle = S.DOC_CELL, head_style: ParagraphStyle = S.DOC_CELL_HEAD,
           extra: Sequence[tuple] = (), zebra: bool = False, pad: float = 3.5,
-          grid: float = 0.5) -> Table:
+          grid: float = 0.5, row_heights: Sequence[float | None] | None = None) -> Table:
     """A ruled table, header rows shaded and repeated on every page."""
     data = [[cell(v, head_style if r < header_rows else style) for v in row]
             for r, row in enumerate(rows)]
@@ -329,6 +329,7 @@ def table(rows: Sequence[Sequence[Cell]], widths: Sequence[float], *, header_row
         for r in range(header_rows + 1, len(data), 2):
             commands.append(("BACKGROUND", (0, r), (-1, r), S.PALE))
     commands.extend(extra)
-    t = JTable(data, colWidths=list(widths), repeatRows=header_rows, hAlign="LEFT")
+    t = JTable(data, colWidths=list(widths), rowHeights=row_heights, repeatRows=header_rows,
+               hAlign="LEFT")
     t.setStyle(TableStyle(commands))
     return t
