@@ -101,14 +101,14 @@ def make_attendance(job: Job) -> tuple[bytes, int]:
         KText(f"{label}　出欠の欄に ○ を記入してください。当日参加の方は空欄に記入してください。",
               S.DOC_SUB),
         info_t, Spacer(1, 8)]
-    foot: list[Flowable] = [
-        Spacer(1, 8), KText("出席　　　　人（うちメンバー　　　　人）　　記録者：", S.scaled(S.DOC_BODY, 11))]
+    # The tally line is the table's last row, so it never ends up alone on a page.
+    tally = KText("出席　　　　人（うちメンバー　　　　人）　　記録者：", S.scaled(S.DOC_BODY, 11))
     if job.opt("blank_rows") is not None:
         blank_rows = int(job.opt("blank_rows"))
     else:  # fill the sheet: at least 3 lines for people who come on the day
         frame_h = A4[1] - 2 * S.A4_MARGIN - 4
         used = sum(f.wrap(WIDTH, frame_h)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-                   for f in [*head, *foot]) + 24  # + the table's header row
+                   for f in head) + 24 + 30  # + the table's header and tally rows
         blank_rows = max(int((frame_h - used) // ROW_H) - len(members), 3)
     rows: list[list] = [["番号", "名前", "町内会・所属", "出欠", "備考"]]
     cell = S.scaled(S.DOC_CELL, 10.5)
@@ -117,8 +117,10 @@ def make_attendance(job: Job) -> tuple[bytes, int]:
                      KText(m.neighbourhood_name or "・".join(m.roles), cell), "", ""])
     for i in range(len(members) + 1, len(members) + blank_rows + 1):
         rows.append([KText(str(i), S.DOC_CELL_NUM), "", "", "", ""])
+    rows.append([tally, "", "", "", ""])
     widths = [30, 140, 120, 50, WIDTH - 30 - 140 - 120 - 50]
-    attendance = table(rows, widths, row_heights=[None] + [ROW_H] * (len(rows) - 1))
-    story = [*head, attendance, *foot]
+    attendance = table(rows, widths, row_heights=[None] + [ROW_H] * (len(rows) - 2) + [30],
+                       extra=[("SPAN", (0, -1), (-1, -1)), ("NOSPLIT", (0, -3), (-1, -1))])
+    story = [*head, attendance]
     return layout.build_pdf(story, pagesize=A4, title=f"{title} 出欠表",
                             footer_left=CONFIDENTIAL, footer_right=label)
