@@ -11,12 +11,19 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.errors import UserError
-from app.services import councils, demo, surveys, tallies
+from app.paths import default_db_path
 from app.services.wareki import format_wareki
-from app.store import Store, check_file, default_db_path
+
+if TYPE_CHECKING:
+    from app.services import surveys, tallies
+    from app.store import Store
+
+# Services and the store are imported inside each command: opening the window must not wait
+# for SQLAlchemy and alembic to load before its first paint.
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +35,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sasaeai", description="ささえあいノート: 協議体の記録・印刷・集約")
     parser.add_argument("--version", action="version", version=f"ささえあいノート {__version__}")
-    parser.add_argument("--db", type=Path, help=f"データベースのファイル（既定: {default_db_path()}）")
+    parser.add_argument("--db", type=Path,
+                        help="データベースのファイル（既定: 利用者のデータフォルダの sasaeai.sqlite3）")
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=_Parser)
 
     p = sub.add_parser("demo", help="見本のデータ（高崎市の26協議体、八幡など）を入れる")
@@ -111,10 +119,14 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
 
 
 def _store(args: argparse.Namespace) -> Store:
+    from app.store import Store
+
     return Store.open(args.db)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from app.services import demo
+
     with _store(args) as store:
         if args.synthetic is not None:
             if args.synthetic < 1:
@@ -129,6 +141,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from app.store import check_file
+
     path = args.db or default_db_path()
     report = check_file(Path(path))
     if not report.ok:
@@ -145,6 +159,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_councils(args: argparse.Namespace) -> int:
+    from app.services import councils
+
     with _store(args) as store:
         for c in councils.list_councils(store):
             vision = f"「{c.vision}」" if c.vision else ""
@@ -153,6 +169,8 @@ def cmd_councils(args: argparse.Namespace) -> int:
 
 
 def cmd_show_tally(args: argparse.Namespace) -> int:
+    from app.services import councils, tallies
+
     with _store(args) as store:
         council = councils.find_council(store, args.council)
         found = tallies.list_tallies(store, council.id)
@@ -163,6 +181,8 @@ def cmd_show_tally(args: argparse.Namespace) -> int:
 
 
 def cmd_show_survey(args: argparse.Namespace) -> int:
+    from app.services import councils, surveys
+
     with _store(args) as store:
         council = councils.find_council(store, args.council)
         found = surveys.list_surveys(store, council.id)

@@ -12,12 +12,10 @@ import json
 import os
 import socket
 import sqlite3
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -26,23 +24,18 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import __version__
+from app import __version__, paths
 from app.errors import StoreError
+from app.paths import default_db_path
 
-APP_DIR_NAME = "SasaeaiNote"
-DB_FILE_NAME = "sasaeai.sqlite3"
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def default_db_path() -> Path:
-    """The database a user gets without --db: in the per-user data folder, never in Program Files."""
-    return platformdirs.user_data_path(APP_DIR_NAME, appauthor=False) / DB_FILE_NAME
+__all__ = ["Store", "StoreError", "default_db_path", "bundle_root", "check_file"]
 
 
 def bundle_root() -> Path:
-    """Where migrations/ and resources/ live: the source tree, or PyInstaller's unpack folder."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    return Path(frozen) if frozen else Path(__file__).resolve().parent.parent
+    # Looked up through app.paths at call time so tests can point it at another tree.
+    return paths.bundle_root()
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def alembic_config() -> Config:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.errors import UserError
-from app.store import Store
+
+if TYPE_CHECKING:
+    from app.store import Store
 
 
 def _application():
@@ -25,24 +28,28 @@ def build_window(store: Store):
     return MainWindow(Controller(store))
 
 
+def start_window(db_path: Path | None):
+    """The window as a user starts it: painted first, filled in right after."""
+    _application()
+    from app.ui.main_window import MainWindow
+
+    return MainWindow.start(db_path)
+
+
 def run_window(db_path: Path | None) -> int:
     app = _application()
-    from app.ui.widgets import show_error
-
-    try:
-        store = Store.open(db_path)
-    except UserError as exc:
-        show_error(None, str(exc))
-        return 1
-    window = build_window(store)
-    window.show()
-    return app.exec()
+    window = start_window(db_path)
+    code = app.exec()
+    del window
+    return code
 
 
 def screenshot(db_path: Path | None, council: str, page: str, output: Path,
                size: tuple[int, int] = (1280, 800), large_text: bool = False) -> Path:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = _application()
+    from app.store import Store
+
     with Store.open(db_path) as store:
         window = build_window(store)
         if page not in window.pages:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from app.store import bundle_root
+from app.paths import bundle_root
 
 BASE_POINT_SIZE = 14
 LARGE_TEXT_SCALE = 1.3

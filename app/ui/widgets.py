@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,9 @@ from PySide6.QtWidgets import (
 from app.errors import UserError, ValidationError
 from app.services.normalize import to_date
 from app.services.wareki import format_wareki
+from app.ui.basics import button, label
+
+__all__ = ["button", "label"]  # re-exported: pages take every building block from here
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 DTO_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -35,26 +37,6 @@ DTO_ROLE = Qt.ItemDataRole.UserRole + 2
 
 def wareki(day: dt.date | None) -> str:
     return format_wareki(day) if day else ""
-
-
-def label(text: str, role: str | None = None, *, wrap: bool = False) -> QLabel:
-    widget = QLabel(text)
-    if role:
-        widget.setProperty("role", role)
-    widget.setWordWrap(wrap)
-    return widget
-
-
-def button(text: str, slot: Callable[[], Any] | None = None, *, role: str | None = None,
-           tip: str = "") -> QPushButton:
-    """Words on every button (no icon without a word), and a tooltip that says what it does."""
-    widget = QPushButton(text)
-    if role:
-        widget.setProperty("role", role)
-    widget.setToolTip(tip or text)
-    if slot is not None:
-        widget.clicked.connect(slot)
-    return widget
 
 
 class DateField(QLineEdit):

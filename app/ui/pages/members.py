@@ -92,6 +92,8 @@ class MembersPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Column widths from the first rows only: measuring 10,000 rows costs 100 ms a keystroke.
+        self.table.horizontalHeader().setResizeContentsPrecision(50)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.body.addWidget(self.table, 1)
         self.count = label("", "note")
@@ -122,6 +124,7 @@ class MembersPage(Page):
         self.role_filter.setCurrentText(current or ALL)
         self.role_filter.blockSignals(False)
         self.apply_filter()
+        self.table.resizeColumnsToContents()
 
     def apply_filter(self) -> None:
         """Filtering happens on the loaded DTOs, so each keystroke costs no database query."""
@@ -136,7 +139,6 @@ class MembersPage(Page):
                  and (kind is None or kind(m))
                  and (status == ALL or m.status == status)]
         self.model.set_rows(shown)
-        self.table.resizeColumnsToContents()
         self.count.setText(f"{len(shown)}人を表示（全{len(self.all)}人）")
 
     def selected(self) -> list[MemberDTO]:
