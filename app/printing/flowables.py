@@ -30,8 +30,10 @@ class KText(Flowable):
     """
 
     def __init__(self, text: str, style: ParagraphStyle, *, bullet: str | None = None,
-                 box: bool = False, _lines: list[str] | None = None) -> None:
+                 box: bool = False, balanced: bool = False,
+                 _lines: list[str] | None = None) -> None:
         super().__init__()
+        self.balanced = balanced
         self.text = "" if text is None else str(text)
         self.style = style
         self.bullet = bullet
@@ -75,7 +77,25 @@ class KText(Flowable):
     def _wrap_lines(self, aw: float) -> list[str]:
         if self._given_lines is not None:
             return self._given_lines
-        return wrap_text(self.text, self._avail(aw), self._width)
+        lines = wrap_text(self.text, self._avail(aw), self._width)
+        return self._balance(lines, aw) if self.balanced else lines
+
+    def _balance(self, lines: list[str], aw: float) -> list[str]:
+        """The narrowest wrap with the same number of lines: even lines, no lone last character
+        (「調理・/弁当」 rather than 「調理・弁/当」)."""
+        n = len(lines)
+        if n < 2:
+            return lines
+        lo, hi = self._avail(aw) / n, self._avail(aw)
+        best = lines
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            trial = wrap_text(self.text, mid, self._width)
+            if len(trial) <= n:
+                best, hi = trial, mid
+            else:
+                lo = mid
+        return best
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.lines = self._wrap_lines(aw)
@@ -157,23 +177,6 @@ class FitText(KText):
         self.style = S.scaled(self.base_style, size)
         return wrap_text(self.text, self._avail(aw), self._width)
 
-    def _balanced(self, lines: list[str], aw: float) -> list[str]:
-        """The narrowest wrap with the same number of lines, so lines come out even."""
-        n = len(lines)
-        if n < 2:
-            return lines
-        full = self._avail(aw)
-        lo, hi = full / n, full
-        best = lines
-        for _ in range(12):
-            mid = (lo + hi) / 2
-            trial = wrap_text(self.text, mid, self._width)
-            if len(trial) <= n:
-                best, hi = trial, mid
-            else:
-                lo = mid
-        return best
-
     def _choose(self, aw: float) -> list[str]:
         base = self.base_style.fontSize
         if self.one_line_min is not None:
@@ -190,12 +193,12 @@ class FitText(KText):
                 if size < base:
                     warn(f"{self.what}「{_short(self.text)}」が長いため、{size:g}pt に縮めて"
                          "収めました。")
-                return self._balanced(lines, aw)
+                return self._balance(lines, aw)
             if size - 1 < self.min_size:
                 warn(f"{self.what}「{_short(self.text)}」は {self.min_size:g}pt に縮めても"
                      f"{self.max_lines}行に収まらないため、{len(lines)}行で印刷します。"
                      "短くすることをおすすめします。")
-                return self._balanced(lines, aw)
+                return self._balance(lines, aw)
             size -= 1
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -313,10 +316,11 @@ def table(rows: Sequence[Sequence[Cell]], widths: Sequence[float], *, header_row
           extra: Sequence[tuple] = (), zebra: bool = False, pad: float = 3.5,
           grid: float = 0.5, row_heights: Sequence[float | None] | None = None) -> Table:
     """A ruled table, header rows shaded and repeated on every page."""
-    data = [[cell(v, head_style if r < header_rows else style) for v in row]
+    data = [[KText(v, head_style, balanced=True) if r < header_rows and isinstance(v, str) and v
+             else cell(v, head_style if r < header_rows else style) for v in row]
             for r, row in enumerate(rows)]
-    commands: list[tuple] = [
-        ("GRID", (0, 0), (-1, -1), grid, S.INK),
+    commands: list[tuple] = [("GRID", (0, 0), (-1, -1), grid, S.INK)] if grid > 0 else []
+    commands += [
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),

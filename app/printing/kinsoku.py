@@ -64,8 +64,10 @@ def units(paragraph: str) -> list[tuple[str, bool]]:
     """(text, is_space) pieces that are never split by the line filler."""
     groups: list[list] = []
     open_pending = False
+    prev_word = False
     for m in _UNITS.finditer(paragraph):
         text = m.group()
+        after_word, prev_word = prev_word, m.lastgroup == "word"
         if m.lastgroup == "space":
             if open_pending and groups:
                 groups[-1][0] += text
@@ -75,6 +77,8 @@ def units(paragraph: str) -> list[tuple[str, bool]]:
         if open_pending and groups:
             groups[-1][0] += text
             groups[-1][1] = False
+        elif after_word and text in "(（[［" and groups and not groups[-1][1]:
+            groups[-1][0] += text  # 1/14（木）, 第2(木): a number keeps its bracket
         elif glues_back(text[0]) and groups:
             if groups[-1][1]:  # "word 。": the space and the word come along
                 space = groups.pop()

@@ -69,8 +69,8 @@ def resource_tables(job: Job, resources: Sequence[ResourceDTO], *, width: float,
         head = ["名前・内容", "日時", "場所"]
     else:
         plain, bold = S.DOC_CELL, S.DOC_CELL_BOLD
-        widths = [24, 128, 136, 82, 62, width - 24 - 128 - 136 - 82 - 62]
-        head = ["番号", "名前・内容", "日時・次の予定", "場所", "対象・費用", "連絡先"]
+        widths = [28, 124, 136, 80, 62, width - 28 - 124 - 136 - 80 - 62]
+        head = ["地図", "名前・内容", "日時・次の予定", "場所", "対象・費用", "連絡先"]
     story: list[Flowable] = []
     for category, items in grouped(resources).items():
         rows: list[list] = [head]
@@ -107,7 +107,8 @@ def make_list(job: Job) -> tuple[bytes, int]:
     pins = map_numbers(resources)
     story = _doc_header(job, f"{job.council.name}地区の社会資源リスト")
     story.append(KText("地域にある集まり・活動・サービスです。日時は変わることがあります。"
-                       "参加の前に連絡先にご確認ください。番号は社会資源マップの番号です。", S.DOC_BODY))
+                       "参加の前に連絡先にご確認ください。「地図」の欄は社会資源マップの番号です。",
+                       S.DOC_BODY))
     story += resource_tables(job, resources, width=width, compact=False, heading=S.DOC_H,
                              numbers=pins)
     return layout.build_pdf(story, pagesize=A4, title=f"{job.council.name}地区の社会資源リスト",

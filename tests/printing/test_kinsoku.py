@@ -137,3 +137,11 @@ def test_property_rules_hold_and_nothing_is_lost(text, chars):
                 assert not any(legal_break(line, k) and width(line[:k].rstrip()) <= limit + 1e-6
                                and line[:k].strip() for k in range(1, len(line))), (block, line)
     assert index == len(lines)
+
+
+def test_a_number_keeps_its_bracket():
+    text = "次回 12/10（木）、1/14（木）、3/11（木）"
+    for chars in range(7, 20):  # from the width of 「12/10（木）、」
+        joined = "|".join(wrap(text, chars))
+        for date in ("12/10（木）", "1/14（木）", "3/11（木）"):
+            assert date in joined, (chars, joined)

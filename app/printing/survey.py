@@ -1,0 +1,155 @@
+"""アンケート: the results (counts, percentages, bars) and the form to hand out (tick boxes).
+
+Percentages come from the survey service (each choice's count over that question's answers,
+rounded half up to one decimal, as the seed prints 18.2% and 58.1%).
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
+
+from app.printing import layout
+from app.printing import styles as S
+from app.printing.base import Job, PrintError, council_label, wareki, warn
+from app.printing.flowables import Bar, Blank, JTable, KText, table
+from app.services import surveys as survey_service
+from app.services.surveys import QuestionResult, SurveyResult
+
+WIDTH = A4[0] - 2 * S.A4_MARGIN
+KIND_WORDS = {"single": "ひとつ選択", "multiple": "複数選択"}
+FORM_WORDS = {"single": "あてはまるものひとつに ✓ をつけてください",
+              "multiple": "あてはまるものすべてに ✓ をつけてください"}
+
+
+def _survey(job: Job) -> SurveyResult:
+    surveys = survey_service.list_surveys(job.store, job.council.id)
+    wanted = job.opt("survey_id")
+    if wanted:
+        for s in surveys:
+            if s.id == wanted:
+                return s
+        raise PrintError("指定したアンケートがこの協議体に見つかりません。")
+    if not surveys:
+        raise PrintError(f"{job.council.name}にはアンケートが登録されていません。先にアンケートを作ってください。")
+    # The newest (by date, undated last) is the one people mean.
+    return sorted(surveys, key=lambda s: (s.conducted_on is not None, s.conducted_on))[-1]
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+# --- results ---------------------------------------------------------------------------------
+
+def _question_block(q: QuestionResult) -> list[Flowable]:
+    head = KText(f"問{q.number}　{q.text}（{KIND_WORDS.get(q.kind, q.kind)}）", S.DOC_H)
+    note = KText(f"回答数 {q.total:,}件（割合は、この問いの回答数に対する割合です）", S.DOC_NOTE)
+    top = max((c.count for c in q.choices), default=0)
+    rows: list[list] = [["選択肢", "件数", "割合", "グラフ"]]
+    for i, c in enumerate(q.choices, start=1):
+        rows.append([KText(f"{_circled(i)} {c.text}", S.DOC_CELL),
+                     KText(f"{c.count:,}", S.DOC_CELL_NUM), KText(_pct(c.percent), S.DOC_CELL_NUM),
+                     Bar(float(c.percent or 0) / 100 if top else 0, height=10)])
+    widths = [236, 48, 52, WIDTH - 236 - 48 - 52]
+    t = table(rows, widths, extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")])
+    return [KeepTogether([head, note, Spacer(1, 2), t]), Spacer(1, 6)]
+
+
+def make_results(job: Job) -> tuple[bytes, int]:
+    survey = _survey(job)
+    for w in survey.warnings:
+        warn(w)
+    facts = []
+    if survey.conducted_on:
+        facts.append(("実施日", wareki(survey.conducted_on)))
+    if survey.distributed is not None:
+        facts.append(("配布数", f"{survey.distributed:,}件"))
+    if survey.returned is not None:
+        facts.append(("回収数", f"{survey.returned:,}件"))
+    if survey.response_rate is not None:
+        facts.append(("回収率", f"{survey.response_rate}%"))
+    story: list[Flowable] = [KText(f"{survey.title} 集計結果", S.DOC_TITLE),
+                             KText(f"{council_label(job.council)}　{wareki(job.today)}作成", S.DOC_SUB)]
+    if facts:
+        row = [v for k, v in facts]
+        story += [table([[k for k, _ in facts], row], [WIDTH / len(facts)] * len(facts),
+                        style=ParagraphStyle("survey.fact", parent=S.DOC_BODY, alignment=S.CENTER,
+                                             fontName=S.DOC_CELL_BOLD.fontName, fontSize=12,
+                                             leading=16)),
+                  Spacer(1, 4)]
+    if survey.note:
+        story.append(KText(survey.note, S.DOC_NOTE))
+    for w in survey.warnings:
+        story.append(KText(f"注意：{w}", S.DOC_WARN))
+    for q in survey.questions:
+        story += _question_block(q)
+    if not survey.questions:
+        warn("このアンケートには質問がありません。")
+    return layout.build_pdf(story, pagesize=A4, title=f"{survey.title} 集計結果",
+                            footer_left=council_label(job.council),
+                            footer_right=f"{wareki(job.today)}作成")
+
+
+# --- the form ----------------------------------------------------------------------------------
+
+def _choices(q: QuestionResult) -> list[Flowable]:
+    """Short choices side by side (三つ並べ), long ones one per line, each with a tick box."""
+    texts = [c.text for c in q.choices]
+    if texts and len(texts) <= 4 and max(len(t) for t in texts) <= 8:
+        cols = len(texts)
+        t = JTable([[KText(x, S.FORM_CHOICE, box=True) for x in texts]],
+                   colWidths=[(WIDTH - 16) / cols] * cols, hAlign="LEFT")
+        t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 16),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                               ("TOPPADDING", (0, 0), (-1, -1), 3),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        return [t]
+    # A plain list: it goes inside the question's KeepTogether, and a nested KeepTogether
+    # reports an endless height (it forces a page break before every question).
+    return [KText(x, ParagraphStyle("form.choice.i", parent=S.FORM_CHOICE, leftIndent=16,
+                                    spaceAfter=4), box=True) for x in texts]
+
+
+def make_form(job: Job) -> tuple[bytes, int]:
+    survey = _survey(job)
+    label = council_label(job.council)
+    title = survey.title
+    story: list[Flowable] = [
+        KText(title, S.scaled(S.DOC_TITLE, 20)),
+        KText(label, S.scaled(S.DOC_SUB, 12)),
+        KText("住み慣れた地域で安心して暮らし続けるために、みなさんの暮らしの困りごとや、"
+              "地域でできることを教えてください。お名前を書く必要はありません。"
+              "お答えいただいた内容は、協議体の話し合いのためだけに使います。", S.FORM_BODY),
+        Spacer(1, 6),
+        table([["お住まいの町内会", ""]], [140, 200], header_rows=0,
+              style=S.FORM_BODY, extra=[("BACKGROUND", (0, 0), (0, 0), S.LIGHT)],
+              row_heights=[28]),
+    ]
+    for q in survey.questions:
+        story.append(KeepTogether([
+            KText(f"問{q.number}　{q.text}", S.FORM_Q),
+            KText(f"（{FORM_WORDS.get(q.kind, '')}）", S.scaled(S.FORM_BODY, 12)),
+            Spacer(1, 3), *_choices(q)]))
+    story += [KeepTogether([KText("地域の困りごとや、「こんなことがあったらいいな」と思うことを"
+                                  "ご自由にお書きください。", S.FORM_Q),
+                            Blank(None, 120, frame=True)]),
+              Spacer(1, 10),
+              KText("ご協力ありがとうございました。記入したら、班長さん（または区長さん）に"
+                    "お渡しください。", S.FORM_BODY),
+              KText(f"問い合わせ：{_contact_line(job)}", S.FORM_BODY)]
+    return layout.build_pdf(story, pagesize=A4, title=f"{title}（アンケート用紙）",
+                            footer_left=label, page_numbers=True)
+
+
+def _contact_line(job: Job) -> str:
+    contacts = [c for c in job.council.contacts if c.phone]
+    if not contacts:
+        return council_label(job.council)
+    c = contacts[0]
+    return f"{c.name}　☎ {c.phone}"
+
+
+def _circled(n: int) -> str:
+    return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"

@@ -1,0 +1,102 @@
+"""Needs crosstab, survey results and form, resource list and map."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from app.printing import PrintError
+from app.printing.resources import map_numbers
+from app.services import resources as resource_service
+from tests.printing.pdfcheck import A4, A4_LANDSCAPE, flat, page_sizes, page_texts, render_pages
+
+
+def _text(result) -> str:
+    return flat("".join(page_texts(result.path)))
+
+
+def test_needs_crosstab_with_seed_totals(rendered):
+    result = rendered("needs")
+    assert set(page_sizes(result.path)) == {A4_LANDSCAPE}  # fifteen columns
+    text = _text(result)
+    assert "194" in text  # 対象人数 total, not the row sums
+    assert "5,092" in text  # 世帯数 total
+    totals = ["5,092", 61, 48, 39, 21, 5, 32, 28, 21, 7, 7, 6, 8, 194]  # the seed's totals row
+    assert "合計" + "".join(str(v) for v in totals) in text
+    assert "102" in text  # the service-use table's 対象人数
+    assert "居場所・運動" in text and "金井淵" in text and "若田" in text
+    assert "まだ対応する社会資源がないニーズ" in text
+
+
+def test_needs_for_toyooka_service_use_table(rendered):
+    text = _text(rendered("needs", council="豊岡"))
+    assert "81" in text and "北久保" in text
+
+
+def test_needs_without_data_is_a_clear_error(rendered):
+    with pytest.raises(PrintError, match="ニーズ"):
+        rendered("needs", council="榛名")
+
+
+def test_survey_results_percentages_and_counts(rendered):
+    result = rendered("survey-results", council="乗附")
+    assert set(page_sizes(result.path)) == {A4}
+    text = _text(result)
+    for figure in ("58.1%", "18.2%", "28.3%", "2,745", "778", "140", "618", "1,064", "771"):
+        assert figure in text, figure
+    assert "旅行などを含めて自由にどこでも出かけられる" in text
+
+
+def test_survey_form_has_every_question_and_no_counts(rendered):
+    result = rendered("survey-form", council="乗附")
+    assert set(page_sizes(result.path)) == {A4}
+    text = _text(result)
+    for n in range(1, 6):
+        assert f"問{n}" in text
+    assert "一人暮らし" in text and "往診を受けている" in text
+    assert "18.2" not in text and "618" not in text
+    assert "お住まいの町内会" in text
+
+
+def test_survey_kinds_without_a_survey_are_a_clear_error(rendered):
+    with pytest.raises(PrintError, match="アンケート"):
+        rendered("survey-form", council="八幡")
+
+
+def test_resource_list_grouped_with_schedules_and_next_dates(rendered):
+    result = rendered("resources")
+    assert set(page_sizes(result.path)) == {A4}
+    text = _text(result)
+    for heading in ("居場所・サロン", "趣味・サークル", "健康・体操", "買い物支援"):
+        assert f"■{heading}" in text
+    assert "毎月第2木曜日12:00〜13:00" in text  # ミチの会
+    assert "毎週火・金曜日10:00〜12:00又は18:00〜21:00" in text  # カラオケ
+    assert "次回" in text and "027-000-2001" in text
+    assert any("1年以上確認されていません" in w for w in result.warnings)
+
+
+def test_resource_map_pins_share_a_spot_and_legend_lists_all(print_store, council_id, rendered):
+    resources = resource_service.list_resources(print_store, council_id("八幡"))
+    numbers = map_numbers(resources)
+    kamimachi = {numbers[r.id] for r in resources if r.venue == "上町崎公民館"}
+    assert kamimachi == {1}  # seven groups, one pin
+    result = rendered("resource-map")
+    assert set(page_sizes(result.path)) == {A4}
+    text = _text(result)
+    assert "①上町崎公民館" in text and "地図にないもの" in text
+    for r in resources:
+        assert flat(r.name) in text, r.name
+
+
+def test_resource_map_with_an_image(rendered, tmp_path_factory):
+    image = tmp_path_factory.mktemp("map") / "map.png"
+    Image.new("RGB", (400, 300), (200, 220, 200)).save(image)
+    result = rendered("resource-map", map_image=str(image))
+    assert "地図の画像はまだありません" not in _text(result)
+    (page,) = render_pages(result.path, scale=0.3)
+    assert page.getextrema()[0] < 128
+
+
+def test_missing_map_image_is_a_clear_error(rendered):
+    with pytest.raises(PrintError, match="見つかりません"):
+        rendered("resource-map", map_image="/no/such/map.png")
