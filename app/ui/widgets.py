@@ -91,23 +91,19 @@ class FormField:
     tip: str = ""
 
 
-class FormDialog(QDialog):
-    """A form whose save step may raise ValidationError: the message appears under the field
-    it names, the field is marked, and the dialog stays open with everything as typed."""
+class FormPanel(QWidget):
+    """Labelled inputs with a message line under each: a ValidationError naming a field's label
+    is shown under that field and marks it; other errors go to the line at the bottom."""
 
-    def __init__(self, title: str, fields: Sequence[FormField], values: dict[str, Any],
-                 on_save: Callable[[dict[str, Any]], Any], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self._on_save = on_save
-        self.result_value: Any = None
+    def __init__(self, fields: Sequence[FormField], values: dict[str, Any] | None = None) -> None:
+        super().__init__()
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self._by_label: dict[str, str] = {}
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for field in fields:
-            widget = self._make(field, values.get(field.name))
+            widget = self._make(field, (values or {}).get(field.name))
             widget.setToolTip(field.tip or field.label)
             error = label("", "error", wrap=True)
             error.hide()
@@ -120,39 +116,52 @@ class FormDialog(QDialog):
             self._by_label[field.label] = field.name
         self.general_error = label("", "error", wrap=True)
         self.general_error.hide()
-        buttons = QDialogButtonBox()
-        save = buttons.addButton("保存する", QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setProperty("role", "primary")
-        save.setDefault(True)
-        buttons.addButton("やめる", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self.general_error)
-        layout.addWidget(buttons)
 
     @staticmethod
     def _make(field: FormField, value: Any) -> QWidget:
         if field.kind == "date":
             widget = DateField(field.label)
-            widget.set_date(value)
         elif field.kind == "bool":
             widget = QCheckBox()
-            widget.setChecked(bool(value))
         elif field.kind == "choice":
             widget = QComboBox()
             widget.addItems(list(field.choices))
-            if value in field.choices:
-                widget.setCurrentText(value)
         elif field.kind == "multi":
-            widget = CheckGroup(field.choices, value or ())
+            widget = CheckGroup(field.choices, ())
         elif field.kind == "long":
-            widget = QPlainTextEdit(str(value or ""))
+            widget = QPlainTextEdit()
             widget.setMinimumHeight(80)
         else:
-            widget = QLineEdit("" if value is None else str(value))
+            widget = QLineEdit()
+        FormPanel._set(widget, value)
         return widget
+
+    @staticmethod
+    def _set(widget: QWidget, value: Any) -> None:
+        if isinstance(widget, DateField):
+            widget.set_date(value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QComboBox):
+            if value is not None and widget.findText(str(value)) >= 0:
+                widget.setCurrentText(str(value))
+        elif isinstance(widget, CheckGroup):
+            for name, box in widget.boxes.items():
+                box.setChecked(name in (value or ()))
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText("" if value is None else str(value))
+        else:
+            widget.setText("" if value is None else str(value))
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            if name in self.inputs:
+                self._set(self.inputs[name], value)
+        self.clear_errors()
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -171,12 +180,15 @@ class FormDialog(QDialog):
                 out[name] = widget.text()
         return out
 
-    def show_error(self, exc: UserError) -> None:
+    def clear_errors(self) -> None:
         for name, error in self.errors.items():
             error.hide()
             self.inputs[name].setProperty("invalid", False)
             self.inputs[name].style().polish(self.inputs[name])
         self.general_error.hide()
+
+    def show_error(self, exc: UserError) -> None:
+        self.clear_errors()
         name = self._by_label.get(getattr(exc, "field", ""))
         if name is not None:
             self.errors[name].setText(exc.reason)
@@ -187,6 +199,37 @@ class FormDialog(QDialog):
         else:
             self.general_error.setText(str(exc))
             self.general_error.show()
+
+
+class FormDialog(QDialog):
+    """A FormPanel with 保存する / やめる: saving may raise ValidationError, and then the message
+    appears under the field it names and the dialog stays open with everything as typed."""
+
+    def __init__(self, title: str, fields: Sequence[FormField], values: dict[str, Any],
+                 on_save: Callable[[dict[str, Any]], Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._on_save = on_save
+        self.result_value: Any = None
+        self.panel = FormPanel(fields, values)
+        self.inputs, self.errors = self.panel.inputs, self.panel.errors
+        self.general_error = self.panel.general_error
+        buttons = QDialogButtonBox()
+        save = buttons.addButton("保存する", QDialogButtonBox.ButtonRole.AcceptRole)
+        save.setProperty("role", "primary")
+        save.setDefault(True)
+        buttons.addButton("やめる", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return self.panel.values()
+
+    def show_error(self, exc: UserError) -> None:
+        self.panel.show_error(exc)
 
     def _save(self) -> None:
         try:

@@ -34,18 +34,26 @@ def test_home_shows_vision_counts_and_notices(window):
 
 def test_settings_edit_contacts_and_vision_history_with_undo(window, demo_store):
     page = window.show_page("settings")
+    page.open_dialogs_modeless = True
     yawata = councils.find_council(demo_store, "八幡")
-    page.meeting_place.clear()
-    type_japanese(page.meeting_place, "八幡コミュニティセンター")
+    place = page.form.inputs["meeting_place"]
+    place.clear()
+    type_japanese(place, "八幡コミュニティセンター")
     assert "印刷される日程: 第3(水) 10:00〜12:00" in page.schedule_preview.text()
+    assert "43.55%" in page.rate.text() and "29.86%" in page.rate.text()
     page.save()
     assert councils.get_council(demo_store, yawata.id).meeting_place == "八幡コミュニティセンター"
     window.controller.undo_stack.undo()
     assert councils.get_council(demo_store, yawata.id).meeting_place == "八幡公民館"
-    page.founded_on.setText("2016年2月30日")
+    page.form.inputs["founded_on"].setText("2016年2月30日")
     page.save()
-    assert "30日はありません" in page.error.text()
+    assert "30日はありません" in page.form.errors["founded_on"].text()
+    assert page.form.errors["founded_on"].isVisibleTo(page)
     assert councils.get_council(demo_store, yawata.id).founded_on.isoformat() == "2016-01-01"
+    page.reload()
+    page.form.inputs["households"].setText("たくさん")
+    page.save()
+    assert "数ではありません" in page.form.errors["households"].text()
     page.reload()
     page.contacts.item(0, 3).setText("０２７－０００－９９９９")
     page.save_contacts()
@@ -54,6 +62,34 @@ def test_settings_edit_contacts_and_vision_history_with_undo(window, demo_store)
     page.save_contacts()
     assert "連絡先の種類" in page.error.text()
     assert councils.get_council(demo_store, yawata.id).contacts[1].kind == "社協"
+    page.revise_vision().inputs["phrase"].setText("みんなで見守るまち")
+    assert councils.get_council(demo_store, yawata.id).vision.phrase == "動ける人がお互いに見守る交流のあるまち"
+
+
+def test_neighbourhoods_in_settings(window, demo_store):
+    from app.services import neighbourhoods
+
+    page = window.show_page("settings")
+    page.open_dialogs_modeless = True
+    assert "世帯数の合計 5,092世帯" in page.nb_total.text()
+    page.nb_table.selectRow(0)  # 金井淵
+    dialog = page.edit_neighbourhood()
+    dialog.inputs["households"].setText("abc")
+    dialog._save()
+    assert "数ではありません" in dialog.errors["households"].text() and dialog.isVisible()
+    dialog.inputs["households"].setText("５４０")
+    dialog._save()
+    assert "世帯数の合計 5,102世帯" in page.nb_total.text()
+    window.controller.undo_stack.undo()
+    assert "世帯数の合計 5,092世帯" in page.nb_total.text()
+    dialog = page.add_neighbourhood()
+    type_japanese(dialog.inputs["name"], "新町内会")
+    dialog.inputs["population"].setText("100")
+    dialog.inputs["aged_65_plus"].setText("120")
+    dialog._save()
+    assert "人口" in dialog.errors["aged_65_plus"].text()
+    yawata = councils.find_council(demo_store, "八幡")
+    assert len(neighbourhoods.list_neighbourhoods(demo_store, yawata.id)) == 11
 
 
 def test_large_text_scales_the_whole_window_and_is_remembered(window, demo_store):

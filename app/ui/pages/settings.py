@@ -1,53 +1,120 @@
-"""協議体の設定: name, meeting place and schedule, contacts, and the vision with its history."""
+"""協議体の設定: name, meeting place and schedule, area figures, 町内会, contacts, and the vision
+with its history."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import (
-    QFormLayout,
+    QAbstractItemView,
     QHBoxLayout,
-    QLineEdit,
     QListWidget,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
 )
 
 from app.errors import UserError
 from app.models import CONTACT_KINDS
-from app.services import councils, resources
+from app.services import councils, neighbourhoods, resources
 from app.ui.pages.base import Page
-from app.ui.widgets import DateField, FormDialog, FormField, button, label, wareki
+from app.ui.widgets import (
+    DTO_ROLE,
+    Column,
+    DtoTableModel,
+    FormDialog,
+    FormField,
+    FormPanel,
+    button,
+    confirm_delete,
+    label,
+    wareki,
+)
+
+COUNCIL_FORM = (
+    FormField("name", "協議体の名前"),
+    FormField("area_name", "地区名"),
+    FormField("founded_on", "発足日", "date"),
+    FormField("meeting_place", "会議の場所", tip="チラシに載ります。例: 八幡公民館"),
+    FormField("meeting_schedule", "会議の日程", tip="例: 第3(水) 10:00〜12:00"),
+    FormField("population", "人口"),
+    FormField("households", "世帯数"),
+    FormField("aged_65_plus", "65歳以上の人数"),
+    FormField("aged_75_plus", "75歳以上の人数"),
+    FormField("stated_aging_rate", "資料の高齢化率",
+              tip="資料に書かれている高齢化率（%）。人数から計算した値と比べるために使います"),
+    FormField("stats_as_of", "人口の時点", "date"),
+)
+NEIGHBOURHOOD_FORM = (
+    FormField("name", "町内会名"),
+    FormField("households", "世帯数"),
+    FormField("population", "人口"),
+    FormField("aged_65_plus", "65歳以上の人数"),
+    FormField("aged_75_plus", "75歳以上の人数"),
+    FormField("stated_aging_rate", "資料の高齢化率"),
+    FormField("stats_as_of", "人数の時点", "date"),
+)
+
+
+def _n(value) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+NEIGHBOURHOOD_COLUMNS = (
+    Column("町内会名", lambda n: n.name, lambda n: n.position),
+    Column("世帯数", lambda n: _n(n.households), lambda n: n.households or 0, align_right=True),
+    Column("人口", lambda n: _n(n.population), lambda n: n.population or 0, align_right=True),
+    Column("65歳以上", lambda n: _n(n.aged_65_plus), lambda n: n.aged_65_plus or 0, align_right=True),
+    Column("75歳以上", lambda n: _n(n.aged_75_plus), lambda n: n.aged_75_plus or 0, align_right=True),
+    Column("高齢化率", lambda n: f"{n.aging_rate:.2f}%" if n.aging_rate is not None else "",
+           lambda n: n.aging_rate or 0, align_right=True),
+)
 
 
 class SettingsPage(Page):
     key = "settings"
     title = "協議体の設定"
-    areas = frozenset({"council"})
+    areas = frozenset({"council", "neighbourhoods"})
 
     def __init__(self, controller) -> None:
         super().__init__(controller)
-        form = QFormLayout()
-        self.name = QLineEdit()
-        self.area_name = QLineEdit()
-        self.founded_on = DateField("発足日")
-        self.meeting_place = QLineEdit()
-        self.meeting_schedule = QLineEdit()
+        self.form = FormPanel(COUNCIL_FORM)
+        self.error = self.form.general_error
+        self.meeting_schedule = self.form.inputs["meeting_schedule"]
         self.meeting_schedule.setPlaceholderText("例: 第3(水) 10:00〜12:00")
         self.schedule_preview = label("", "note")
         self.meeting_schedule.textChanged.connect(self._preview)
-        self.error = label("", "error", wrap=True)
-        for text, widget in (("協議体の名前", self.name), ("地区名", self.area_name),
-                             ("発足日", self.founded_on), ("会議の場所", self.meeting_place),
-                             ("会議の日程", self.meeting_schedule)):
-            widget.setToolTip(text)
-            form.addRow(text, widget)
-        form.addRow("", self.schedule_preview)
-        self.body.addLayout(form)
-        self.body.addWidget(self.error)
+        self.rate = label("", "note", wrap=True)
+        self.body.addWidget(self.form)
+        self.body.addWidget(self.schedule_preview)
+        self.body.addWidget(self.rate)
         self.save_button = button("設定を保存", self.save, role="primary", tip="上の内容を保存します")
         save_row = QHBoxLayout()
         save_row.addWidget(self.save_button)
         save_row.addStretch(1)
         self.body.addLayout(save_row)
+
+        self.body.addWidget(label("町内会", "subheading"))
+        self.nb_model = DtoTableModel(NEIGHBOURHOOD_COLUMNS, self)
+        self.nb_table = QTableView()
+        self.nb_table.setModel(self.nb_model)
+        self.nb_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.nb_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.nb_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.nb_table.verticalHeader().hide()
+        self.nb_table.horizontalHeader().setStretchLastSection(True)
+        self.nb_table.setMinimumHeight(self.fontMetrics().height() * 10)
+        self.nb_table.doubleClicked.connect(lambda _i: self.edit_neighbourhood())
+        self.body.addWidget(self.nb_table)
+        self.nb_total = label("", "note")
+        self.body.addWidget(self.nb_total)
+        nb_row = QHBoxLayout()
+        nb_row.addWidget(button("町内会を追加", self.add_neighbourhood, tip="町内会を加えます"))
+        nb_row.addWidget(button("編集", self.edit_neighbourhood, tip="選んだ町内会の世帯数などを直します"))
+        nb_row.addWidget(button("削除", self.delete_neighbourhood, role="danger",
+                                tip="選んだ町内会を削除します（確認があります）"))
+        nb_row.addStretch(1)
+        self.body.addLayout(nb_row)
 
         self.body.addWidget(label("連絡先（チラシに載ります）", "subheading"))
         self.contacts = QTableWidget(0, 4)
@@ -74,12 +141,8 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         c = councils.get_council(self.store, self.council_id)
-        self.name.setText(c.name)
-        self.area_name.setText(c.area_name)
-        self.founded_on.set_date(c.founded_on)
-        self.meeting_place.setText(c.meeting_place)
-        self.meeting_schedule.setText(c.meeting_schedule)
-        self.error.setText("")
+        self.form.set_values({f.name: getattr(c, f.name) for f in COUNCIL_FORM})
+        self._show_rate(c)
         self.contacts.setRowCount(0)
         for contact in c.contacts:
             r = self.contacts.rowCount()
@@ -91,6 +154,20 @@ class SettingsPage(Page):
         for v in councils.vision_history(self.store, self.council_id):
             sub = f"〜{v.subtitle}〜" if v.subtitle else ""
             self.visions.addItem(f"{wareki(v.decided_on)}　「{v.phrase}」{sub}")
+        rows = neighbourhoods.list_neighbourhoods(self.store, self.council_id)
+        self.nb_model.set_rows(rows)
+        self.nb_table.resizeColumnsToContents()
+        households = sum(n.households or 0 for n in rows)
+        self.nb_total.setText(f"{len(rows)}町内会　世帯数の合計 {households:,}世帯")
+
+    def _show_rate(self, c) -> None:
+        if c.aging_rate is None:
+            self.rate.setText("高齢化率: 人口と65歳以上の人数を入れると計算します")
+        elif councils.rate_disagrees(c.stated_aging_rate, c.aging_rate):
+            self.rate.setText(f"高齢化率（人数から計算）: {c.aging_rate:.2f}%　※資料の{c.stated_aging_rate:.2f}%と"
+                              "合いません。どちらが正しいか資料を確かめてください")
+        else:
+            self.rate.setText(f"高齢化率（人数から計算）: {c.aging_rate:.2f}%")
 
     def _preview(self, text: str) -> None:
         printed, parsed = resources.schedule_preview(text) if text.strip() else ("", None)
@@ -101,9 +178,7 @@ class SettingsPage(Page):
     def save(self) -> None:
         council_id = self.council_id
         try:
-            raw = {"name": self.name.text(), "area_name": self.area_name.text(),
-                   "founded_on": self.founded_on.date(), "meeting_place": self.meeting_place.text(),
-                   "meeting_schedule": self.meeting_schedule.text()}
+            raw = self.form.values()
             before = councils.get_council(self.store, council_id)
             old = {key: getattr(before, key) for key in raw}
             self.controller.apply("協議体の設定を変更",
@@ -111,7 +186,54 @@ class SettingsPage(Page):
                                   lambda: councils.update_council(self.store, council_id, old),
                                   areas={"council"})
         except UserError as exc:
-            self.error.setText(str(exc))
+            self.form.show_error(exc)
+
+    # --- 町内会 -------------------------------------------------------------------------------
+    def _selected_neighbourhood(self):
+        rows = self.nb_table.selectionModel().selectedRows()
+        return self.nb_model.data(rows[0], DTO_ROLE) if rows else None
+
+    def add_neighbourhood(self) -> FormDialog:
+        council_id = self.council_id
+
+        def save(values: dict):
+            return self.controller.create(
+                f"町内会「{values['name']}」を追加", "neighbourhood",
+                lambda: neighbourhoods.create_neighbourhood(self.store, council_id, values),
+                {"neighbourhoods"})
+
+        return self._open(FormDialog("町内会を追加", NEIGHBOURHOOD_FORM, {}, save, self))
+
+    def edit_neighbourhood(self) -> FormDialog | None:
+        nb = self._selected_neighbourhood()
+        if nb is None:
+            self.controller.message.emit("直す町内会を選んでください")
+            return None
+
+        def save(values: dict):
+            return self.controller.update(
+                f"町内会「{nb.name}」を編集", "neighbourhood", nb.id,
+                lambda: neighbourhoods.update_neighbourhood(self.store, nb.id, values),
+                {"neighbourhoods"})
+
+        values = {f.name: getattr(nb, f.name) for f in NEIGHBOURHOOD_FORM}
+        return self._open(FormDialog(f"町内会「{nb.name}」", NEIGHBOURHOOD_FORM, values, save, self))
+
+    def delete_neighbourhood(self) -> None:
+        nb = self._selected_neighbourhood()
+        if nb is None:
+            self.controller.message.emit("削除する町内会を選んでください")
+            return
+        if confirm_delete(self, f"町内会「{nb.name}」（メンバーや社会資源の町内会は空欄になります）"):
+            self.controller.delete(f"町内会「{nb.name}」を削除", "neighbourhood", nb.id,
+                                   {"neighbourhoods", "members", "resources", "needs", "tallies"})
+
+    def _open(self, dialog: FormDialog) -> FormDialog:
+        if getattr(self, "open_dialogs_modeless", False):
+            dialog.show()
+        else:
+            dialog.exec()
+        return dialog
 
     def _contact_rows(self) -> list[dict]:
         rows = []
@@ -139,7 +261,7 @@ class SettingsPage(Page):
         except UserError as exc:
             self.error.setText(str(exc))
 
-    def revise_vision(self) -> None:
+    def revise_vision(self) -> FormDialog:
         council_id = self.council_id
         fields = [FormField("phrase", "目指す地域像"), FormField("subtitle", "副題"),
                   FormField("decided_on", "決めた日", "date"), FormField("note", "備考", "long")]
@@ -149,6 +271,4 @@ class SettingsPage(Page):
                                           lambda: councils.revise_vision(self.store, council_id, values),
                                           {"council"})
 
-        import datetime as dt
-
-        FormDialog("地域像を見直す", fields, {"decided_on": dt.date.today()}, save, self).exec()
+        return self._open(FormDialog("地域像を見直す", fields, {"decided_on": dt.date.today()}, save, self))
