@@ -61,6 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show-survey", help="アンケートの結果（数と割合）を表示")
     p.add_argument("--council", required=True, help="協議体の名前（例: 乗附）")
     p.set_defaults(run=cmd_show_survey)
+    p = sub.add_parser("print", help="印刷物をPDFに保存する（回覧チラシ、ハンドブック、名簿など）")
+    p.add_argument("kind", metavar="KIND", help="flyer, handbook, booklet, resources, resource-map, "
+                   "needs, survey-results, survey-form, roster, attendance")
+    p.add_argument("--council", required=True, help="協議体の名前（例: 八幡）")
+    p.add_argument("-o", "--output", type=Path, required=True, help="保存先のPDF")
+    p.add_argument("--template", help="チラシの種類: launch（協議体が発足しました）, meeting（会議・行事の"
+                   "お知らせ）, recruit（サポーター募集）, newsletter（協議体だより）")
+    p.add_argument("--headline", help="チラシの見出しを差し替える")
+    p.add_argument("--body", help="チラシの本文を差し替える")
+    p.add_argument("--map-image", type=Path, help="社会資源マップに使う地図の画像")
+    p.set_defaults(run=cmd_print)
+
     p = sub.add_parser("screenshot", help="画面のページをPNGに保存する（画面を出さずに描く）")
     p.add_argument("--council", required=True, help="協議体の名前")
     p.add_argument("--page", required=True, help="home, members, needs, tallies, survey, resources, "
@@ -104,6 +116,22 @@ def open_window(args: argparse.Namespace) -> int:
     from app.ui.main import run_window
 
     return run_window(args.db)
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from app.printing import render
+    from app.services import councils
+
+    options = {"template": args.template, "headline": args.headline, "body": args.body,
+               "map_image": args.map_image}
+    with _store(args) as store:
+        council = councils.find_council(store, args.council)
+        result = render(store, args.kind, council.id, args.output,
+                        **{k: v for k, v in options.items() if v is not None})
+    for warning in result.warnings:
+        print(f"注意: {warning}", file=sys.stderr)
+    print(f"保存しました: {result.path}（{result.pages}ページ）")
+    return 0
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:

@@ -125,3 +125,17 @@ def test_unwritable_place_is_a_clear_error(tmp_path, capsys):
     assert main(["--db", str(blocker / "sub" / "x.sqlite3"), "councils"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("エラー:") and "読み書きできません" in err
+
+
+def test_print_command_writes_a_pdf(demo_db, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "flyer.pdf"
+    done = run("--db", str(demo_db), "print", "flyer", "--council", "八幡", "-o", str(out),
+               "--template", "サポーター募集")
+    assert done.returncode == 0, done.stderr
+    text = PdfReader(out).pages[0].extract_text()
+    assert "動ける人がお互いに見守る交流のあるまち" in text.replace("\n", "")
+    bad = run("--db", str(demo_db), "print", "flyer", "--council", "八幡", "-o", str(out),
+              "--template", "宴会")
+    assert bad.returncode == 1 and bad.stderr.startswith("エラー: チラシのテンプレート「宴会」")
