@@ -7,7 +7,7 @@ import contextvars
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +40,27 @@ class Job:
     council: CouncilDTO
     today: dt.date
     options: dict[str, Any]
+    _memo: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def opt(self, name: str, default: Any = None) -> Any:
         value = self.options.get(name)
         return default if value is None else value
+
+    def memo(self, key: str, load: Callable[[], Any]) -> Any:
+        """Load once per document (several pages read the same members or resources)."""
+        if key not in self._memo:
+            self._memo[key] = load()
+        return self._memo[key]
+
+    def members(self):
+        from app.services import members
+
+        return self.memo("members", lambda: members.list_members(self.store, self.council.id))
+
+    def resources(self):
+        from app.services import resources
+
+        return self.memo("resources", lambda: resources.list_resources(self.store, self.council.id))
 
 
 # Flowables report from deep inside a layout pass; the collector of the render in progress

@@ -298,7 +298,7 @@ def _launch(job: Job, width: float, size: _Size) -> list[Flowable]:
 
 def _upcoming_events(job: Job, limit: int = 4) -> list[str]:
     events = []
-    for r in resource_service.list_resources(job.store, job.council.id):
+    for r in job.resources():
         if not r.created_by_council or r.schedule is None or r.schedule.freq == "daily":
             continue
         dates = resource_service.upcoming_dates(r, job.today, 1)
@@ -354,7 +354,7 @@ def _newsletter(job: Job, width: float, size: _Size) -> list[Flowable]:
         story.append(KText("最近の話し合い", _h(size)))
         for m in held:
             story.append(KText(f"{wareki(m.held_on)}　{m.title}：{m.minutes}", body, bullet="●"))
-    made = [r for r in resource_service.list_resources(job.store, job.council.id)
+    made = [r for r in job.resources()
             if r.created_by_council][:4]
     if made:
         story.append(KText("協議体から生まれた活動", _h(size)))

@@ -18,9 +18,7 @@ from app.printing.base import Job, council_label, schedule_words, wareki, warn
 from app.printing.flowables import JTable, KText, NoteLines, table
 from app.printing.flyer import WHAT_IS
 from app.printing.resources import resource_tables, stale_note
-from app.services import members as member_service
 from app.services import neighbourhoods as neighbourhood_service
-from app.services import resources as resource_service
 from app.services import trainings as training_service
 
 WIDTH = A5[0] - 2 * S.A5_MARGIN
@@ -144,7 +142,7 @@ def _council_page(job: Job) -> list[Flowable]:
 
 
 def _supporters_page(job: Job) -> list[Flowable]:
-    members = [m for m in member_service.list_members(job.store, job.council.id)
+    members = [m for m in job.members()
                if m.status == "活動中"]
     thinkers = sum(1 for m in members if m.is_thinker)
     providers = sum(1 for m in members if m.is_provider)
@@ -158,7 +156,7 @@ def _supporters_page(job: Job) -> list[Flowable]:
         story.append(KText(f"いま活動しているサポーター：考える人 {thinkers}人、担い手 {providers}人"
                            "（両方の人は両方に数えています）", S.BOOK_SMALL))
     story.append(KText("こんな活動をしています", S.BOOK_H2))
-    made = [r for r in resource_service.list_resources(job.store, job.council.id)
+    made = [r for r in job.resources()
             if r.created_by_council]
     examples = tuple(f"{r.name}：{r.content}" for r in made[:4]) or (
         "見守り・声かけ：回覧板を回すときに、様子を気にかけます。",
@@ -185,7 +183,7 @@ def _privacy_page() -> list[Flowable]:
 
 
 def _resources_pages(job: Job) -> list[Flowable]:
-    resources = resource_service.list_resources(job.store, job.council.id)
+    resources = job.resources()
     story = _h1("地域の社会資源（集まり・活動）")
     if not resources:
         warn("社会資源が登録されていないため、ハンドブックの社会資源のページは空になります。")
@@ -217,7 +215,7 @@ def _contacts_page(job: Job) -> list[Flowable]:
 
 def listed_members(job: Job):
     """Members who agreed to appear in the handbook and are still active."""
-    return [m for m in member_service.list_members(job.store, job.council.id)
+    return [m for m in job.members()
             if m.consent_handbook and m.status == "活動中"]
 
 

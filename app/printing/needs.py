@@ -16,7 +16,6 @@ from app.printing import styles as S
 from app.printing.base import Job, PrintError, council_label, wareki
 from app.printing.flowables import Bar, KText, table
 from app.services import needs as need_service
-from app.services import resources as resource_service
 from app.services import tallies as tally_service
 from app.services.tallies import CrosstabDTO
 
@@ -127,7 +126,7 @@ def _needs_list(job: Job) -> list[Flowable]:
     needs = need_service.list_needs(job.store, job.council.id)
     if not needs:
         return []
-    names = {r.id: r.name for r in resource_service.list_resources(job.store, job.council.id)}
+    names = {r.id: r.name for r in job.resources()}
     rows: list[list] = [["項目", "町内会", "内容", "人数", "把握", "状況", "対応する社会資源"]]
     for n in needs:
         rows.append([n.category, n.neighbourhood_name or "—", n.description,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
+from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from app.printing import layout
 from app.printing import styles as S
@@ -99,7 +99,7 @@ def _doc_header(job: Job, title: str, sub: str = "") -> list[Flowable]:
 
 
 def make_list(job: Job) -> tuple[bytes, int]:
-    resources = resource_service.list_resources(job.store, job.council.id)
+    resources = job.resources()
     if not resources:
         raise PrintError(f"{job.council.name}には社会資源が登録されていません。先に社会資源を入力してください。")
     stale_note(job, resources)
@@ -204,7 +204,7 @@ class MapFlowable(Flowable):
 
 
 def make_map(job: Job) -> tuple[bytes, int]:
-    resources = resource_service.list_resources(job.store, job.council.id)
+    resources = job.resources()
     if not resources:
         raise PrintError(f"{job.council.name}には社会資源が登録されていません。先に社会資源を入力してください。")
     image = job.opt("map_image")

@@ -15,7 +15,6 @@ from app.printing import styles as S
 from app.printing.base import Job, PrintError, council_label, time_range, wareki
 from app.printing.flowables import JTable, KText, table
 from app.services import meetings as meeting_service
-from app.services import members as member_service
 
 WIDTH = A4[0] - 2 * S.A4_MARGIN
 CONFIDENTIAL = "取扱注意（個人情報）"
@@ -39,7 +38,7 @@ def _warning_box(text: str) -> JTable:
 
 
 def roster_members(job: Job):
-    return [m for m in member_service.list_members(job.store, job.council.id) if m.status != "退会"]
+    return [m for m in job.members() if m.status != "退会"]
 
 
 def make_roster(job: Job) -> tuple[bytes, int]:
@@ -82,7 +81,7 @@ def _meeting(job: Job):
 
 def make_attendance(job: Job) -> tuple[bytes, int]:
     label = council_label(job.council)
-    members = [m for m in member_service.list_members(job.store, job.council.id)
+    members = [m for m in job.members()
                if m.status == "活動中"]
     meeting = _meeting(job)
     if meeting is not None:
