@@ -11,8 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationError
 from app.models import MEETING_KINDS, Council, Meeting, Member
-from app.services import base
+from app.services import base, councils, members
 from app.services.base import Field
+from app.services.schedule import END_OF_DAY, next_dates, try_parse
 from app.store import Store
 
 MEETING_FIELDS = (
@@ -115,3 +116,86 @@ def _members(session, council_id: str, ids: Iterable[str]) -> list[Member]:
             raise ValidationError("出席者", "この協議体のメンバーから選んでください")
         members.append(member)
     return members
+
+
+# --- helpers for the meeting page (Qt-free) ------------------------------------------------
+
+REGULAR = "定例会"
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingProposal:
+    """Values for a new 定例会, and in plain Japanese where they came from."""
+    held_on: dt.date
+    start_time: dt.time | None
+    end_time: dt.time | None
+    kind: str
+    title: str
+    venue: str
+    from_schedule: bool  # False: the schedule was empty or unreadable, so the date is today
+    basis: str
+
+
+@dataclasses.dataclass(frozen=True)
+class AttendeeChoice:
+    member_id: str
+    name: str
+    status: str
+    attending: bool
+
+
+def regular_title(council_name: str, day: dt.date) -> str:
+    """「八幡協議体 定例会（1月）」, as the demo log and the seed's meeting notes name them."""
+    name = council_name if council_name.endswith("協議体") else f"{council_name}協議体"
+    return f"{name} {REGULAR}（{day.month}月）"
+
+
+def propose_next_regular(store: Store, council_id: str,
+                         today: dt.date | None = None) -> MeetingProposal:
+    """The next 定例会 to put in the log: the first day after `today` that the council's
+    meeting schedule (e.g. 第3(水) 10:00〜12:00) gives and that has no 定例会 recorded yet.
+
+    An empty or unreadable schedule still gives a proposal (today, no times), with a basis that
+    says so, because the user asked for a meeting and can fix the date in the dialog."""
+    today = today or base.today()
+    council = councils.get_council(store, council_id)
+    schedule_text = council.meeting_schedule.strip()
+    rule = try_parse(schedule_text) if schedule_text else None
+    if rule is not None:
+        taken = {m.held_on for m in list_meetings(store, council_id) if m.kind == REGULAR}
+        # 36 dates cover three years of a monthly rule; a log that full is not realistic.
+        free = [d for d in next_dates(rule, today + dt.timedelta(days=1), 36) if d not in taken]
+        if free:
+            slot = rule.slots[0] if rule.slots else None
+            end = slot.end if slot and slot.end != END_OF_DAY else None
+            return MeetingProposal(
+                held_on=free[0], start_time=slot.start if slot else None, end_time=end,
+                kind=REGULAR, title=regular_title(council.name, free[0]),
+                venue=council.meeting_place, from_schedule=True,
+                basis=f"会議の日程「{schedule_text}」から、まだ記録のない次の日を入れました。")
+    if not schedule_text:
+        why = "「協議体の設定」に会議の日程がまだないため"
+    elif rule is None:
+        why = f"会議の日程「{schedule_text}」を読み取れないため"
+    else:
+        why = f"会議の日程「{schedule_text}」の先3年分がすべて記録済みのため"
+    return MeetingProposal(
+        held_on=today, start_time=None, end_time=None, kind=REGULAR,
+        title=regular_title(council.name, today), venue=council.meeting_place,
+        from_schedule=False, basis=f"{why}、今日の日付を入れました。開催日を直してください。")
+
+
+def attendee_choices(store: Store, council_id: str,
+                     meeting_id: str | None = None) -> list[AttendeeChoice]:
+    """Who can be ticked as present, 五十音 order: the council's active members, plus anyone
+    already recorded for this meeting (a member who has since left keeps their attendance)."""
+    present: set[str] = set()
+    if meeting_id is not None:
+        with store.session() as s:
+            meeting = base.get_or_fail(s, Meeting, meeting_id, "会議・活動")
+            if meeting.council_id != council_id:
+                raise ValidationError("出席者", "ほかの協議体の会議です")
+            present = {a.id for a in meeting.attendees}
+    return [AttendeeChoice(m.id, m.name, m.status, m.id in present)
+            for m in members.list_members(store, council_id)
+            if m.status == "活動中" or m.id in present]

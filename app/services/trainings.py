@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationError
 from app.models import Council, Member, Training, TrainingAttendance
-from app.services import base
+from app.services import base, members
 from app.services.base import Field
 from app.store import Store
 
@@ -120,3 +120,56 @@ def _refuse_if_providers_lose_eligibility(session, training: Training, keep: set
         if member.is_provider and others is None:
             raise ValidationError("出席者", f"{member.name}さんはサービスの担い手です。修了の記録を消す前に、"
                                            "メンバーの区分から「サービスの担い手」を外してください")
+
+
+# --- helpers for the training page (Qt-free) -----------------------------------------------
+
+ABSENT, ATTENDED, COMPLETED = "欠席", "出席", "修了"
+ATTENDANCE_STATES = (ABSENT, ATTENDED, COMPLETED)
+
+
+@dataclasses.dataclass(frozen=True)
+class AttendanceRow:
+    member_id: str
+    name: str
+    furigana: str
+    status: str          # the member's 状況 (活動中, 休止, 退会)
+    is_provider: bool    # サービスの担い手: their only 修了 cannot be taken away
+    state: str           # one of ATTENDANCE_STATES
+
+
+def attendance_sheet(store: Store, training_id: str) -> list[AttendanceRow]:
+    """One row per member for the attendance editor, 五十音 order: the council's active members
+    and anyone with a record for this training (a member who left keeps their history)."""
+    with store.session() as s:
+        training = base.get_or_fail(s, Training, training_id, "研修")
+        council_id = training.council_id
+        recorded = {a.member_id: a.completed for a in training.attendances}
+    rows = []
+    for m in members.list_members(store, council_id):
+        if m.status != "活動中" and m.id not in recorded:
+            continue
+        state = ABSENT if m.id not in recorded else (COMPLETED if recorded[m.id] else ATTENDED)
+        rows.append(AttendanceRow(m.id, m.name, m.furigana, m.status, m.is_provider, state))
+    return rows
+
+
+def attendance_from_states(states: Mapping[str, str]) -> dict[str, bool]:
+    """Member id -> 欠席/出席/修了 as the editor shows it, to what set_attendance takes."""
+    out: dict[str, bool] = {}
+    for member_id, state in states.items():
+        if state not in ATTENDANCE_STATES:
+            raise ValidationError("出席者", f"「{state}」は選べません（{'・'.join(ATTENDANCE_STATES)} のどれか）")
+        if state != ABSENT:
+            out[member_id] = state == COMPLETED
+    return out
+
+
+def set_member_state(store: Store, training_id: str, member_id: str, state: str) -> TrainingDTO:
+    """Change one member's 欠席/出席/修了 and keep everyone else as recorded (one click in the
+    editor is one saved, undoable step). The rules of set_attendance apply."""
+    with store.session() as s:
+        training = base.get_or_fail(s, Training, training_id, "研修")
+        states = {a.member_id: COMPLETED if a.completed else ATTENDED for a in training.attendances}
+    states[member_id] = state
+    return set_attendance(store, training_id, attendance_from_states(states))
