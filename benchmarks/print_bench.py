@@ -6,7 +6,7 @@
    listed), rendered through app.printing, against raw reportlab drawing the same pages in the
    same run: every canvas call our render makes is recorded, then replayed on a plain Canvas
    (same fonts, same strings, same positions, same compression). Targets: <= 1 s and <= 4x.
-2. A 回覧 flyer. Target: <= 0.3 s.
+2. A 回覧 flyer (協議体が発足しました, and the longest template). Target: <= 0.3 s.
 3. One preview page (the flyer) rendered to an image with pypdfium2, as the window's print
    preview does. Target: <= 100 ms.
 
@@ -168,6 +168,11 @@ def main() -> int:
                                                   template="launch"))
             print(f"flyer: {flyer} [target <= 300 ms]")
             ok &= flyer.wall <= 0.3
+            # The newsletter needs the tightest type to fit one sheet: three layout passes.
+            longest, _ = median_time(lambda: render(store, "flyer", council.id, tmp_path / "n.pdf",
+                                                    template="newsletter"))
+            print(f"flyer (協議体だより, three layout passes): {longest} [target <= 300 ms]")
+            ok &= longest.wall <= 0.3
 
             import pypdfium2 as pdfium
 

@@ -293,19 +293,19 @@ class Blank(Flowable):
 Cell = str | int | float | Flowable | None | list | tuple
 
 
-def cell(value: Cell, style: ParagraphStyle = S.DOC_CELL) -> Flowable | list:
+def cell(value: Cell, style: ParagraphStyle = S.DOC_CELL, *, balanced: bool = False) -> Flowable | list:
     """Table cells are always our flowables: a plain string would be drawn in Helvetica."""
     if isinstance(value, Flowable):
         return value
     if isinstance(value, (list, tuple)):  # several flowables in one cell (Table.split makes tuples)
         if all(isinstance(v, Flowable) for v in value):
             return value if isinstance(value, list) else list(value)
-        return [cell(v, style) for v in value]
+        return [cell(v, style, balanced=balanced) for v in value]
     if value is None or value == "":
         return Blank(None, 0)
     if isinstance(value, int) and not isinstance(value, bool):
         value = f"{value:,}"
-    return KText(str(value), style)
+    return KText(str(value), style, balanced=balanced)
 
 
 class JTable(Table):
@@ -357,8 +357,7 @@ def table(rows: Sequence[Sequence[Cell]], widths: Sequence[float], *, header_row
           extra: Sequence[tuple] = (), zebra: bool = False, pad: float = 3.5,
           grid: float = 0.5, row_heights: Sequence[float | None] | None = None) -> Table:
     """A ruled table, header rows shaded and repeated on every page."""
-    data = [[KText(v, head_style, balanced=True) if r < header_rows and isinstance(v, str) and v
-             else cell(v, head_style if r < header_rows else style) for v in row]
+    data = [[cell(v, head_style if r < header_rows else style, balanced=True) for v in row]
             for r, row in enumerate(rows)]
     commands: list[tuple] = [("GRID", (0, 0), (-1, -1), grid, S.INK)] if grid > 0 else []
     commands += [

@@ -64,7 +64,7 @@ class _Size:
     gap: float  # vertical space between blocks
 
 
-SIZES = (_Size(13, 9), _Size(12, 4))  # tighter second try: still >= 12pt
+SIZES = (_Size(14, 10), _Size(13, 9), _Size(12, 4))  # largest that fits one sheet; never < 12pt
 
 
 def _body(size: _Size):

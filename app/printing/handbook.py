@@ -64,8 +64,8 @@ def _bullets(items: tuple[str, ...]) -> list[Flowable]:
 
 
 def _boxed(flowables: list[Flowable], width: float = WIDTH, line: float = 1.2,
-           shade: bool = False) -> JTable:
-    t = JTable([[flowables]], colWidths=[width], hAlign="LEFT")
+           shade: bool = False, align: str = "LEFT") -> JTable:
+    t = JTable([[flowables]], colWidths=[width], hAlign=align)
     commands = [("BOX", (0, 0), (-1, -1), line, S.INK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
                 ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]
@@ -87,7 +87,7 @@ def _cover(job: Job) -> list[Flowable]:
             vision.append(KText(f"―{c.vision.subtitle}―", S.BOOK_COVER_DATE))
     else:
         vision.append(KText("（これから話し合って決めます）", S.BOOK_COVER_VISION))
-    story.append(_boxed(vision, line=1.5))
+    story.append(_boxed(vision, width=WIDTH - 28, line=1.5, align="CENTER"))
     story += [Spacer(1, 90), KText(council_label(c), S.BOOK_COVER_NAME), Spacer(1, 4),
               KText(f"{wareki(job.today)}発行", S.BOOK_COVER_DATE), PageBreak()]
     return story
@@ -283,6 +283,7 @@ def impose(pdf: bytes, pages: int, *, title: str = "") -> tuple[bytes, int]:
     src = list(reader.pages)
     sheet_w, sheet_h = A4[1], A4[0]
     half = sheet_w / 2
+    marks = PdfReader(io.BytesIO(_fold_marks(sheet_w, sheet_h))).pages[0]
     writer = PdfWriter()
     for left, right in booklet_order(pages):
         side = PageObject.create_blank_page(width=sheet_w, height=sheet_h)
@@ -294,6 +295,7 @@ def impose(pdf: bytes, pages: int, *, title: str = "") -> tuple[bytes, int]:
             dx = slot * half + (half - pw) / 2
             dy = (sheet_h - ph) / 2
             side.merge_transformed_page(page, Transformation().translate(tx=dx, ty=dy))
+        side.merge_page(marks)
         writer.add_page(side)
     for page in writer.pages:
         page.compress_content_streams()
@@ -301,6 +303,23 @@ def impose(pdf: bytes, pages: int, *, title: str = "") -> tuple[bytes, int]:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+def _fold_marks(width: float, height: float) -> bytes:
+    """Short ticks at the middle of the top and bottom edges: where to fold."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app.printing.fonts import GOTHIC
+
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=(width, height), initialFontName=GOTHIC)
+    c.setStrokeColor(S.RULE)
+    c.setLineWidth(0.5)
+    c.line(width / 2, height, width / 2, height - 10)
+    c.line(width / 2, 0, width / 2, 10)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()
 
 
 def make_booklet(job: Job) -> tuple[bytes, int]:

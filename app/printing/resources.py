@@ -54,7 +54,7 @@ def stale_note(job: Job, resources: Sequence[ResourceDTO]) -> None:
 
 
 def _name_cell(r: ResourceDTO, bold: ParagraphStyle, plain: ParagraphStyle) -> list[Flowable]:
-    cell: list[Flowable] = [KText(r.name, bold)]
+    cell: list[Flowable] = [KText(r.name, bold, balanced=True)]
     if r.content:
         cell.append(KText(r.content, plain))
     return cell
@@ -82,9 +82,9 @@ def resource_tables(job: Job, resources: Sequence[ResourceDTO], *, width: float,
             else:
                 no = str(numbers.get(r.id, "")) if numbers else ""
                 target = "\n".join(t for t in (r.target, r.fee) if t)
-                contact = "\n".join(t for t in (r.representative, r.phone) if t)
+                contact = [KText(t, plain, balanced=True) for t in (r.representative, r.phone) if t]
                 rows.append([KText(no, S.DOC_CELL_NUM), _name_cell(r, bold, plain), when, place,
-                             target, contact])
+                             target, contact or "—"])
         t = table(rows, widths, style=plain, zebra=False,
                   extra=[("VALIGN", (0, 1), (-1, -1), "TOP")])
         story += [KText(f"■ {category}", heading), t]
@@ -167,7 +167,7 @@ class MapFlowable(Flowable):
         return self.box_w, self.box_h
 
     def draw(self) -> None:
-        from app.printing.fonts import GOTHIC, GOTHIC_BOLD
+        from app.printing.fonts import GOTHIC, GOTHIC_BOLD, text_width
 
         c = self.canv
         x0, y0, w, h = self._area()
@@ -183,13 +183,17 @@ class MapFlowable(Flowable):
                 c.line(x0 + w * i / 8, y0, x0 + w * i / 8, y0 + h)
                 c.line(x0, y0 + h * i / 8, x0 + w, y0 + h * i / 8)
             c.setDash()
+            label = "（地図の画像はまだありません。位置の目安です）"
+            c.setFillColor(S.WHITE)
+            label_w = text_width(label, GOTHIC, 11) + 8
+            c.rect(x0 + (w - label_w) / 2, y0 + 6, label_w, 18, stroke=0, fill=1)
             c.setFillColor(S.GREY)
             c.setFont(GOTHIC, 11)
-            c.drawCentredString(x0 + w / 2, y0 + 12, "（地図の画像はまだありません。位置の目安です）")
+            c.drawCentredString(x0 + w / 2, y0 + 11, label)
         c.setStrokeColor(S.INK)
         c.setLineWidth(1.2)
         c.rect(x0, y0, w, h, stroke=1, fill=0)
-        radius = 8.5
+        radius = 11
         for number, fx, fy in self.pins:
             px = x0 + fx * w
             py = y0 + (1 - fy) * h
@@ -198,7 +202,7 @@ class MapFlowable(Flowable):
             c.setLineWidth(1.5)
             c.circle(px, py, radius, stroke=1, fill=1)
             c.setFillColor(S.INK)
-            size = 10 if number < 10 else 8.5
+            size = 13 if number < 10 else 10.5
             c.setFont(GOTHIC_BOLD, size)
             c.drawCentredString(px, py - size * 0.36, str(number))
 
@@ -230,7 +234,7 @@ def make_map(job: Job) -> tuple[bytes, int]:
     legend_w = 182
     gap = 12
     map_w = width - legend_w - gap
-    map_h = 560
+    map_h = 640
     pin_style = ParagraphStyle("map.pin", parent=S.DOC_CELL_BOLD, fontSize=10, leading=14)
     item_style = ParagraphStyle("map.item", parent=S.DOC_CELL, fontSize=9, leading=12.5,
                                 leftIndent=4)

@@ -49,10 +49,10 @@ def _question_block(q: QuestionResult) -> list[Flowable]:
     top = max((c.count for c in q.choices), default=0)
     rows: list[list] = [["選択肢", "件数", "割合", "グラフ"]]
     for i, c in enumerate(q.choices, start=1):
-        rows.append([KText(f"{_circled(i)} {c.text}", S.DOC_CELL),
+        rows.append([KText(f"{_circled(i)} {c.text}", S.DOC_CELL, balanced=True),
                      KText(f"{c.count:,}", S.DOC_CELL_NUM), KText(_pct(c.percent), S.DOC_CELL_NUM),
                      Bar(float(c.percent or 0) / 100 if top else 0, height=10)])
-    widths = [236, 48, 52, WIDTH - 236 - 48 - 52]
+    widths = [262, 48, 52, WIDTH - 262 - 48 - 52]
     t = table(rows, widths, extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")])
     return [KeepTogether([head, note, Spacer(1, 2), t]), Spacer(1, 6)]
 
@@ -96,8 +96,8 @@ def make_results(job: Job) -> tuple[bytes, int]:
 
 def _choices(q: QuestionResult) -> list[Flowable]:
     """Short choices side by side (三つ並べ), long ones one per line, each with a tick box."""
-    texts = [c.text for c in q.choices]
-    if texts and len(texts) <= 4 and max(len(t) for t in texts) <= 8:
+    texts = [f"{_circled(i)} {c.text}" for i, c in enumerate(q.choices, start=1)]
+    if texts and len(texts) <= 4 and max(len(t) for t in texts) <= 10:
         cols = len(texts)
         t = JTable([[KText(x, S.FORM_CHOICE, box=True) for x in texts]],
                    colWidths=[(WIDTH - 16) / cols] * cols, hAlign="LEFT")
