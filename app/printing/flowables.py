@@ -3,6 +3,7 @@ ruled note lines, and the table helper every document uses."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from reportlab.lib.styles import ParagraphStyle
@@ -82,10 +83,33 @@ class KText(Flowable):
         if cached is not None and cached[0] == aw:
             return cached[1]
         lines = wrap_text(self.text, self._avail(aw), self._width)
-        if self.balanced:
-            lines = self._balance(lines, aw)
+        if self.balanced and len(lines) > 1:
+            lines = self._at_spaces(lines, aw) or self._balance(lines, aw)
         self._cache = (aw, lines)
         return lines
+
+    def _at_spaces(self, lines: list[str], aw: float) -> list[str] | None:
+        """「八起きサロン／代表」 rather than 「八起きサロン 代／表」, 「町屋、／群馬八幡」 rather than
+        「町屋、群／馬八幡」: when the text has spaces or 、 and every part between them fits a line,
+        break only there (if that takes no more lines)."""
+        if "\n" in self.text:
+            return None
+        parts = [(m.group(1), m.group(2)) for m in
+                 re.finditer(r"([^ \u3000、]+、?|、)([ \u3000]*)", self.text)]
+        avail = self._avail(aw)
+        if len(parts) < 2 or any(self._width(p) > avail for p, _ in parts):
+            return None
+        out, cur, gap = [], "", ""
+        for part, space in parts:
+            trial = cur + gap + part
+            if cur and self._width(trial) > avail:
+                out.append(cur)
+                cur = part
+            else:
+                cur = trial
+            gap = " " if space else ""
+        out.append(cur)
+        return out if len(out) <= len(lines) else None
 
     def _balance(self, lines: list[str], aw: float) -> list[str]:
         """The narrowest wrap with the same number of lines: even lines, no lone last character

@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, TableStyle
 from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, council_label, schedule_words, wareki, warn
-from app.printing.flowables import JTable, KText, NoteLines, table
+from app.printing.flowables import FitText, JTable, KText, NoteLines, table
 from app.printing.flyer import WHAT_IS
 from app.printing.resources import resource_tables, stale_note
 from app.services import neighbourhoods as neighbourhood_service
@@ -82,7 +82,8 @@ def _cover(job: Job) -> list[Flowable]:
                              KText("HANDBOOK", S.BOOK_COVER_EN), Spacer(1, 36)]
     vision = [KText(f"{c.name}地区が目指す地域像", S.BOOK_COVER_DATE)]
     if c.vision:
-        vision.append(KText(f"「{c.vision.phrase}」", S.BOOK_COVER_VISION))
+        vision.append(FitText(f"「{c.vision.phrase}」", S.BOOK_COVER_VISION, min_size=11,
+                              max_lines=3, one_line_min=13, what="目指す地域像"))
         if c.vision.subtitle:
             vision.append(KText(f"―{c.vision.subtitle}―", S.BOOK_COVER_DATE))
     else:
@@ -97,7 +98,8 @@ def _council_page(job: Job) -> list[Flowable]:
     c = job.council
     story = _h1(f"{council_label(c)}と目指す地域像")
     if c.vision:
-        vision = [KText(f"「{c.vision.phrase}」", S.BOOK_VISION)]
+        vision = [FitText(f"「{c.vision.phrase}」", S.BOOK_VISION, min_size=11, max_lines=3,
+                          one_line_min=13, what="目指す地域像")]
         if c.vision.subtitle:
             vision.append(KText(f"―{c.vision.subtitle}―", S.scaled(S.BOOK_BODY, 11)))
         story += [_boxed(vision, line=2), Spacer(1, 6)]
