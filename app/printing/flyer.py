@@ -248,12 +248,17 @@ def _contacts_block(job: Job, width: float, size: _Size) -> list[Flowable]:
     data = []
     wide = width > 360  # room for the number beside the name
     for contact in contacts:
-        who = contact.name + (f"（{contact.person}）" if contact.person else "")
-        phone = KText(f"☎ {contact.phone}", phone_style) if contact.phone else None
+        person = f"（{contact.person}）" if contact.person else ""
         if wide:
-            data.append([KText(who, who_style), phone])
-        else:
-            data.append([[KText(who, who_style), *([phone] if phone else [])]])
+            phone = KText(f"☎ {contact.phone}", phone_style) if contact.phone else None
+            data.append([KText(contact.name + person, who_style, balanced=True), phone])
+        else:  # narrow: the person goes after the number, the name keeps its line
+            lines = [KText(contact.name, who_style, balanced=True)]
+            if contact.phone:
+                lines.append(KText(f"☎ {contact.phone}{person}", phone_style))
+            elif person:
+                lines.append(KText(person, who_style))
+            data.append([lines])
     widths = [width - 180, 180] if wide else [width]
     t = JTable(data, colWidths=widths, hAlign="LEFT")
     t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, S.INK),
