@@ -61,6 +61,9 @@ def stylesheet(scale: float, family: str = "BIZ UDGothic") -> str:
     QListWidget#pages::item:selected {{ background: #0b4f8a; color: white; }}
     QTableView {{ gridline-color: #c8c8c8; }}
     QHeaderView::section {{ padding: 4px; font-weight: bold; }}
+    QCheckBox::indicator, QRadioButton::indicator {{ width: {round(18 * scale)}px;
+                                                      height: {round(18 * scale)}px; }}
+    QCheckBox, QRadioButton {{ spacing: {round(8 * scale)}px; }}
     QFrame[role="card"] {{ border: 1px solid #c8c8c8; border-radius: 6px; background: #ffffff; }}
     QLineEdit[invalid="true"], QTableView[invalid="true"] {{ border: 2px solid #b00020; }}
     """
