@@ -224,3 +224,242 @@ def set_target_persons(store: Store, row_id: str, value: object) -> CrosstabDTO:
 def delete_tally(store: Store, tally_id: str) -> None:
     with store.session() as s:
         s.delete(base.get_or_fail(s, Tally, tally_id, "集計表"))
+
+
+# --- the grid as a sheet: pasting blocks, rows, the table's own details ---------------------
+# A tally laid out as the sheet あんしんセンター hands over: 町内会名, 世帯数, one column per
+# category, 対象人数. Pasted blocks and the window's grid use these column numbers.
+SHEET_LEADING = ("町内会名", "世帯数")
+LABEL_COL, HOUSEHOLDS_COL, FIRST_COUNT_COL = 0, 1, 2
+
+TALLY_INFO_FIELDS = (
+    base.Field("title", "題名", base.text(200)),
+    base.Field("period_from", "期間（から）", base.date),
+    base.Field("period_to", "期間（まで）", base.date),
+    base.Field("source", "出典", base.text(200)),
+    base.Field("note", "メモ", base.long_text),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class CellProblem:
+    """One refused cell of a pasted block, in sheet coordinates (row of the tally, sheet column)."""
+    row: int
+    col: int
+    field: str   # 金井淵の「見守り」
+    reason: str
+
+
+class BlockError(ValidationError):
+    """A pasted block with bad cells: every one is listed so the window can mark them all.
+    The message names the first; nothing of the block was saved."""
+
+    def __init__(self, problems: Sequence[CellProblem]) -> None:
+        first = problems[0]
+        more = f"（ほかに{len(problems) - 1}か所）" if len(problems) > 1 else ""
+        super().__init__(first.field, first.reason + more)
+        self.problems = tuple(problems)
+
+
+def sheet_column_names(t: CrosstabDTO) -> list[str]:
+    return [*SHEET_LEADING, *(c.label for c in t.columns), "対象人数"]
+
+
+def target_col(t: CrosstabDTO) -> int:
+    return FIRST_COUNT_COL + len(t.columns)
+
+
+def parse_block(text: str) -> list[list[str]]:
+    """Text copied from Excel: rows end with CRLF or LF, cells are split by tabs. The trailing
+    line break Excel adds does not make an extra row; a cell Excel quoted loses its quotes."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if not text.strip():
+        return []
+
+    def cell(value: str) -> str:
+        if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+            value = value[1:-1].replace('""', '"')
+        return value
+
+    return [[cell(v) for v in line.split("\t")] for line in text.split("\n")]
+
+
+def _check_block(t: CrosstabDTO, top_row: int, left_col: int,
+                 block: Sequence[Sequence[object]]) -> None:
+    if not block or not any(len(line) for line in block):
+        raise ValidationError("貼り付け", "貼り付けるものがありません。Excelで範囲をコピーしてから"
+                                          "貼り付けてください")
+    height, width = len(block), max(len(line) for line in block)
+    columns = len(t.columns) + 3
+    if not (0 <= top_row < len(t.rows)) or not (0 <= left_col < columns):
+        raise ValidationError("貼り付け", "貼り付け始める欄を表の中から選んでください")
+    if top_row + height > len(t.rows) or left_col + width > columns:
+        raise ValidationError(
+            "貼り付け", f"{height}行×{width}列は表からはみ出します（選んだ欄から下に"
+            f"{len(t.rows) - top_row}行、右に{columns - left_col}列まで入ります）")
+
+
+def paste_block(store: Store, tally_id: str, top_row: int, left_col: int,
+                block: Sequence[Sequence[object]]) -> CrosstabDTO:
+    """Put a block copied from Excel into the tally, starting at (top_row, left_col) in sheet
+    coordinates. Every cell is checked first (全角 digits and commas accepted, blank clears,
+    None keeps the cell, no count above its row's 対象人数, pasted or kept); any bad cell refuses the whole block
+    with a BlockError listing all of them, so nothing is ever half-saved."""
+    with store.session() as s:
+        tally = _load(s, tally_id)
+        t = _dto(tally, _households(s, tally.council_id))
+        _check_block(t, top_row, left_col, block)
+        last = target_col(t)
+        problems: list[CellProblem] = []
+        # (row index) -> (new 対象人数 or the stored one, whether pasted, {column index: count})
+        plans: dict[int, tuple[int | None, bool, dict[int, int | None]]] = {}
+        for i, line in enumerate(block):
+            r = top_row + i
+            row = t.rows[r]
+            row_problems: list[CellProblem] = []
+            target, target_pasted, counts = row.target_persons, False, {}
+            for j, value in enumerate(line):
+                if value is None:  # not part of the block (a gap in a selection): kept
+                    continue
+                c = left_col + j
+                text = str(value)
+                if c == LABEL_COL:
+                    if text.strip() and nfkc(text) != nfkc(row.label):
+                        row_problems.append(CellProblem(
+                            r, c, f"{row.label}の町内会名",
+                            f"「{text.strip()}」を貼ろうとしました。この行は「{row.label}」です"
+                            "（行がずれていないか確かめてください）"))
+                    continue
+                where = (f"{row.label}の世帯数" if c == HOUSEHOLDS_COL else
+                         f"{row.label}の対象人数" if c == last else
+                         f"{row.label}の「{t.columns[c - FIRST_COUNT_COL].label}」")
+                try:
+                    number = to_int(text, where)
+                except ValidationError as exc:
+                    row_problems.append(CellProblem(r, c, exc.field, exc.reason))
+                    continue
+                if c == HOUSEHOLDS_COL:
+                    if number is not None and number != row.households:
+                        row_problems.append(CellProblem(
+                            r, c, where, "世帯数はここでは直せません（町内会の設定で直してください）"))
+                elif c == last:
+                    target, target_pasted = number, True
+                else:
+                    counts[c - FIRST_COUNT_COL] = number
+            bad = {(p.row, p.col) for p in row_problems}
+            if target is not None:
+                biggest_kept = 0
+                for k, stored in enumerate(row.counts):
+                    value = counts.get(k, stored)
+                    if value is None or value <= target:
+                        continue
+                    if k in counts:
+                        if (r, FIRST_COUNT_COL + k) not in bad:
+                            row_problems.append(CellProblem(
+                                r, FIRST_COUNT_COL + k, f"{row.label}の「{t.columns[k].label}」",
+                                f"{value}人は対象人数（{target}人）より多いので入りません"))
+                    else:
+                        biggest_kept = max(biggest_kept, value)
+                if biggest_kept and target_pasted and (r, last) not in bad:
+                    row_problems.append(CellProblem(
+                        r, last, f"{row.label}の対象人数",
+                        f"この行には{biggest_kept}人の項目があるので、{biggest_kept}人以上にしてください"))
+            problems += sorted(row_problems, key=lambda p: p.col)
+            plans[r] = (target, target_pasted, counts)
+        if problems:
+            raise BlockError(problems)
+        rows_by_id = {row.id: row for row in tally.rows}
+        for r, (target, target_pasted, counts) in plans.items():
+            row = rows_by_id[t.rows[r].id]
+            if target_pasted:
+                row.target_persons = target
+            cells = {cell.column_id: cell for cell in row.cells}
+            for k, count in counts.items():
+                column_id = t.columns[k].id
+                cell = cells.get(column_id)
+                if count is None:
+                    if cell is not None:
+                        row.cells.remove(cell)
+                elif cell is None:
+                    row.cells.append(TallyCell(column_id=column_id, count=count))
+                else:
+                    cell.count = count
+        s.flush()
+        return _dto(tally, _households(s, tally.council_id))
+
+
+def add_row(store: Store, tally_id: str, label: object, target_persons: object = None) -> CrosstabDTO:
+    """A new 町内会 row at the bottom; linked to the council's 町内会 of that name, if any."""
+    name = str(label or "").strip().replace("\u3000", " ").strip()
+    if not name:
+        raise ValidationError("町内会名", "入力してください")
+    if len(name) > 100:
+        raise ValidationError("町内会名", f"100文字以内で入力してください（今は{len(name)}文字）")
+    target = to_int(target_persons, "対象人数")
+    with store.session() as s:
+        tally = _load(s, tally_id)
+        if any(nfkc(row.label) == nfkc(name) for row in tally.rows):
+            raise ValidationError("町内会名", f"「{name}」の行はもうあります")
+        nb_ids = {nfkc(n): nb_id for nb_id, n in s.execute(
+            select(Neighbourhood.id, Neighbourhood.name)
+            .where(Neighbourhood.council_id == tally.council_id))}
+        position = max((row.position for row in tally.rows), default=-1) + 1
+        tally.rows.append(TallyRow(position=position, label=name, target_persons=target,
+                                   neighbourhood_id=nb_ids.get(nfkc(name))))
+        s.flush()
+        return _dto(tally, _households(s, tally.council_id))
+
+
+def delete_row(store: Store, row_id: str) -> CrosstabDTO:
+    """Remove one 町内会 row and its cells (the window asks first and can undo)."""
+    with store.session() as s:
+        row = base.get_or_fail(s, TallyRow, row_id, "集計表の行")
+        tally_id = row.tally_id
+        s.delete(row)
+        s.flush()
+        s.expire_all()
+        tally = _load(s, tally_id)
+        return _dto(tally, _households(s, tally.council_id))
+
+
+def update_tally_info(store: Store, tally_id: str, raw: Mapping[str, object]) -> CrosstabDTO:
+    """題名, 期間, 出典 and メモ of a tally; the numbers are edited cell by cell."""
+    values = base.validate(TALLY_INFO_FIELDS, raw, partial=True)
+    with store.session() as s:
+        tally = _load(s, tally_id)
+        start = values.get("period_from", tally.period_from)
+        end = values.get("period_to", tally.period_to)
+        if start and end and end < start:
+            raise ValidationError("期間（まで）", "期間の始めより前になっています")
+        if "title" in values and not values["title"]:
+            values["title"] = TALLY_KINDS[tally.kind]
+        for key, value in values.items():
+            setattr(tally, key, "" if value is None and key in ("source", "note") else value)
+        s.flush()
+        return _dto(tally, _households(s, tally.council_id))
+
+
+def standard_columns(kind: str) -> tuple[tuple[str, str], ...]:
+    if kind not in TALLY_KINDS:
+        raise ValidationError("種類", f"「{kind}」という集計表はありません")
+    return SERVICE_USE_COLUMNS if kind == "service_use" else NEEDS_COLUMNS
+
+
+def create_blank_tally(store: Store, council_id: str, kind: str, raw: Mapping[str, object] | None = None
+                       ) -> CrosstabDTO:
+    """A new empty tally with the standard columns of its kind and one row per 町内会 of the
+    council (in their order), ready to be typed in or pasted from Excel."""
+    columns = standard_columns(kind)
+    values = base.validate(TALLY_INFO_FIELDS, raw or {}, partial=True)
+    with store.session() as s:
+        base.get_or_fail(s, Council, council_id, "協議体")
+        names = s.scalars(select(Neighbourhood.name).where(Neighbourhood.council_id == council_id)
+                          .order_by(Neighbourhood.position, Neighbourhood.name)).all()
+    rows = [{"label": name, "target_persons": None, "counts": [None] * len(columns)}
+            for name in names]
+    return create_tally(store, council_id, kind=kind, columns=columns, rows=rows,
+                        title=values.get("title") or "", period_from=values.get("period_from"),
+                        period_to=values.get("period_to"), source=values.get("source") or "",
+                        note=values.get("note") or "")
