@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from app.printing.handbook import booklet_order
 from tests.printing.pdfcheck import A4_LANDSCAPE, A5, flat, page_sizes, page_texts
@@ -73,19 +72,24 @@ def test_booklet_order(pages, expected):
 
 
 def _numbers_by_half(path):
-    """For each sheet side: the page numbers printed in its left and right halves."""
+    """For each sheet side: the page numbers printed in its left and right halves, read with
+    pdfium's text boxes (what is really drawn where, however the pages were placed)."""
+    import pypdfium2 as pdfium
+
     out = []
-    for page in PdfReader(path).pages:
-        halves: dict[str, list[int]] = {"left": [], "right": []}
-
-        def visit(text, cm, tm, font_dict, font_size, halves=halves):
-            m = re.fullmatch(r"-\s*(\d+)\s*-", text.strip())
-            if m:
-                x = cm[4] + tm[4] * cm[0]
-                halves["left" if x < 421 else "right"].append(int(m.group(1)))
-
-        page.extract_text(visitor_text=visit)
-        out.append(halves)
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for page in pdf:
+            width, height = page.get_size()
+            text = page.get_textpage()
+            halves = {}
+            for side, (x0, x1) in (("left", (0, width / 2)), ("right", (width / 2, width))):
+                found = text.get_text_bounded(left=x0, bottom=0, right=x1, top=height)
+                halves[side] = [int(n) for n in  # the footer 「- 8 -」, not 027-000-0111
+                                re.findall(r"(?<![\w-])- (\d+) -(?![\w-])", found)]
+            out.append(halves)
+    finally:
+        pdf.close()
     return out
 
 
