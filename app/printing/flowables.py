@@ -393,9 +393,8 @@ def table(rows: Sequence[Sequence[Cell]], widths: Sequence[float], *, header_row
     ]
     if header_rows:
         commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), S.LIGHT))
-    if zebra:
-        for r in range(header_rows + 1, len(data), 2):
-            commands.append(("BACKGROUND", (0, r), (-1, r), S.PALE))
+    if zebra:  # one command, not one per row: Table re-applies every command at each split
+        commands.append(("ROWBACKGROUNDS", (0, header_rows), (-1, -1), [S.WHITE, S.PALE]))
     commands.extend(extra)
     if row_heights is None and not any(c[0] in _GEOMETRY for c in extra):
         row_heights = _natural_heights(data, widths, pad, pad - 0.5)
