@@ -81,6 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", default="1280x800", help="幅x高さ（既定 1280x800）")
     p.add_argument("--large-text", action="store_true", help="「文字を大きく」にして描く")
     p.set_defaults(run=cmd_screenshot)
+
+    p = sub.add_parser("export", help="協議体のデータをExcelのファイル（.xlsx）に書き出す（第1層への提出用）")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--council", action="append", metavar="NAME", help="協議体の名前（何度でも指定できます）")
+    which.add_argument("--all", action="store_true", help="すべての協議体")
+    p.add_argument("-o", "--output", type=Path, required=True, help="保存先の .xlsx")
+    p.add_argument("--anonymize", action="store_true", help="メンバーの氏名・住所・電話・備考を書き出さない")
+    p.add_argument("--password", help="ファイルにパスワードをかける（Excelが開くときにたずねます）")
+    p.set_defaults(run=cmd_export)
+
+    p = sub.add_parser("import", help="書き出したファイル（.xlsx）を読み込んでまとめる（IDで照合）")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="読み込む .xlsx（いくつでも）")
+    p.add_argument("--password", help="パスワードのかかったファイルのパスワード")
+    p.add_argument("--dry-run", action="store_true", help="確かめて結果を表示するだけで、データベースは変えない")
+    p.set_defaults(run=cmd_import)
     return parser
 
 
@@ -217,6 +232,29 @@ def cmd_show_survey(args: argparse.Namespace) -> int:
         if not found:
             raise UserError(f"{council.name} にはアンケートがまだありません。")
         print("\n\n".join(format_survey(s) for s in found))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.exchange.export_file import export_councils
+    from app.exchange.report import format_export
+    from app.services import councils
+
+    with _store(args) as store:
+        ids = None if args.all else [councils.find_council(store, n).id for n in args.council]
+        report = export_councils(store, args.output, ids, anonymize=args.anonymize,
+                                 password=args.password)
+    print(format_export(report))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.exchange.merge import import_files
+    from app.exchange.report import format_import
+
+    with _store(args) as store:
+        report = import_files(store, args.files, password=args.password, dry_run=args.dry_run)
+    print(format_import(report))
     return 0
 
 

@@ -179,6 +179,14 @@ def test_checked_clears_the_highlight_and_can_be_undone(window, demo_store):
     assert cell(page, "楽音(マナ)の会", M.NAME, Qt.ItemDataRole.BackgroundRole).color() == STALE_BACKGROUND
     assert stored(demo_store, "楽音(マナ)の会").last_verified_on != dt.date.today()
 
+    # Several rows at once: one step, one Ctrl+Z.
+    page.select_ids([cell(page, n, M.NAME, DTO_ROLE).id for n in ("楽音(マナ)の会", "支え合いの健康体操")])
+    page.verify_selected()
+    assert "黄色の行" not in page.count.text()
+    assert window.controller.undo_stack.undoText() == "2件を確認した"
+    window.controller.undo_stack.undo()
+    assert "黄色の行は1年以上確認していません（2件）" in page.count.text()
+
 
 def test_click_on_the_map_places_the_chosen_pin(window, qtbot, demo_store):
     page = open_page(window)

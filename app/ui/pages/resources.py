@@ -79,8 +79,8 @@ STALE_BACKGROUND = QColor("#fff0a0")
 TEXT_COLOUR = QColor("#1a1a1a")
 WARNING_COLOUR = QColor("#a0001c")
 
-FREQUENCIES = (("weekly", "毎週"), ("biweekly", "隔週"), ("monthly_nth", "毎月第n（第2水曜など）"),
-               ("monthly_day", "毎月n日（15日など）"), ("daily", "毎日"))
+FREQUENCIES = (("weekly", "毎週"), ("biweekly", "隔週"), ("monthly_nth", "毎月第○曜日（第2水曜など）"),
+               ("monthly_day", "毎月○日（15日など）"), ("daily", "毎日"))
 NTHS = ((1, "第1"), (2, "第2"), (3, "第3"), (4, "第4"), (5, "第5"), (LAST, "最終"))
 TIMES = ["", *(f"{h}:{m:02d}" for h in range(6, 23) for m in (0, 30))]
 
@@ -298,16 +298,18 @@ class ScheduleEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        # What will be printed sits right under the typed text, so it is seen while typing
+        # even when the dialog has to scroll (large text on a small screen).
         layout.addWidget(label("文字で書く", "note"))
         layout.addWidget(self.line)
         layout.addWidget(self.error)
-        layout.addWidget(builder_box)
-        layout.addWidget(self.skip_holidays)
-        layout.addWidget(self.skip_error)
-        layout.addWidget(self.hint)
         layout.addWidget(self.printed)
         layout.addWidget(self.dates)
         layout.addWidget(self.problem)
+        layout.addWidget(builder_box)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.skip_holidays)
+        layout.addWidget(self.skip_error)
         layout.addStretch(1)
 
         self.line.setText(text)
@@ -359,7 +361,7 @@ class ScheduleEditor(QWidget):
         reading = self.reading()
         if reading.schedule is not None:
             self._set_controls(reading.schedule)
-        self.hint.setText("")
+        self._set_hint("")
         self._show(reading)
 
     def _set_controls(self, s: Schedule) -> None:
@@ -395,15 +397,19 @@ class ScheduleEditor(QWidget):
                 monthdays=self.monthdays.text(), slots=slots)
         except ValidationError as exc:
             kept = f"（日程の文字は「{self.line.text()}」のままです）" if self.line.text() else ""
-            self.hint.setText(f"選んで作る: {exc.reason}{kept}")
+            self._set_hint(f"選んで作る: {exc.reason}{kept}")
             return
-        self.hint.setText("")
+        self._set_hint("")
         self._syncing = True
         try:
             self.line.setText(built.text)
         finally:
             self._syncing = False
         self._show(built)
+
+    def _set_hint(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
 
     def _show_rows(self, freq: str) -> None:
         self.builder.setRowVisible(1, freq in ("weekly", "biweekly", "monthly_nth"))
@@ -943,8 +949,8 @@ class ResourcesPage(Page):
         self.legend.setToolTip("ここで選んでから地図の上をクリックすると、その場所に印を置きます")
         self.legend.currentItemChanged.connect(lambda *_a: self._update_pins())
         right.addWidget(self.legend, 1)
-        right.addWidget(label("一覧で選んでから地図の上をクリックすると、その場所に印を置きます"
-                              "（元に戻す: Ctrl+Z）。", "note", wrap=True))
+        right.addWidget(label("この一覧で名称を選んでから地図の上をクリックすると、そこに印を"
+                              "置きます（元に戻す: Ctrl+Z）。", "note", wrap=True))
         self.unpin_button = button("印を外す", self.remove_pin,
                                    tip="選んだ社会資源の印を地図から外します")
         row = QHBoxLayout()

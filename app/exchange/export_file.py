@@ -1,0 +1,336 @@
+"""The coordinator's file: every sheet of the chosen councils in one real .xlsx.
+
+Each sheet has a hidden last column holding, per row, when the row was made and last changed
+in the database it came from and a hash of its content as written. Excel does not touch it, so
+on import a row whose cells no longer match its hash was edited in Excel, and the stamps say
+which side changed since: that is how a merge tells "newer", "older" and "edited on both sides"
+apart without a shared history.
+
+Contact details of members who did not agree to share them are not written (the cell says
+（非公開）, and import leaves the stored value alone); `anonymize` also leaves out names, ふりがな,
+addresses and notes of all members.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import os
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import openpyxl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import __version__
+from app.errors import UserError
+from app.exchange import sheets as S
+from app.exchange.writer import prepare_row, setup_sheet
+from app.models import AppMeta, Base, utcnow
+from app.services.normalize import nfkc
+from app.store import Store
+
+T = Base.metadata.tables
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportReport:
+    path: Path
+    councils: tuple[str, ...]
+    rows: dict[str, int]  # sheet title -> data rows
+    anonymized: bool
+    encrypted: bool
+
+
+class Names:
+    """Everything a row needs to show its references by name, loaded once per export."""
+
+    def __init__(self, session: Session, council_ids: Sequence[str]) -> None:
+        ids = list(council_ids)
+        self.council = dict(session.execute(select(T["council"].c.id, T["council"].c.name)).all())
+        nb = T["neighbourhood"]
+        self.neighbourhood = dict(session.execute(
+            select(nb.c.id, nb.c.name).where(nb.c.council_id.in_(ids))).all())
+        self.role = dict(session.execute(select(T["role"].c.id, T["role"].c.name)).all())
+        self.need_category = dict(session.execute(
+            select(T["need_category"].c.id, T["need_category"].c.name)).all())
+        self.resource_category = dict(session.execute(
+            select(T["resource_category"].c.id, T["resource_category"].c.name)).all())
+        res = T["resource"]
+        self.resource: dict[str, tuple[str, str]] = {
+            rid: (council_id, name) for rid, council_id, name in session.execute(
+                select(res.c.id, res.c.council_id, res.c.name).where(res.c.council_id.in_(ids)))}
+        seen: dict[tuple[str, str], int] = defaultdict(int)
+        for council_id, name in self.resource.values():
+            seen[(council_id, nfkc(name))] += 1
+        self.ambiguous_resources = {key for key, count in seen.items() if count > 1}
+        self.roles_of: dict[str, list[str]] = defaultdict(list)
+        mr, role = T["member_role"], T["role"]
+        member = T["member"]
+        for member_id, role_id in session.execute(
+                select(mr.c.member_id, mr.c.role_id).join(role, role.c.id == mr.c.role_id)
+                .join(member, member.c.id == mr.c.member_id)
+                .where(member.c.council_id.in_(ids)).order_by(role.c.position)):
+            self.roles_of[member_id].append(role_id)
+        self.resources_of: dict[str, list[str]] = defaultdict(list)
+        nr, need = T["need_resource"], T["need"]
+        for need_id, resource_id in session.execute(
+                select(nr.c.need_id, nr.c.resource_id).join(need, need.c.id == nr.c.need_id)
+                .where(need.c.council_id.in_(ids))):
+            self.resources_of[need_id].append(resource_id)
+        self.attendees_of: dict[str, list[str]] = defaultdict(list)
+        ma, meeting = T["meeting_attendance"], T["meeting"]
+        for meeting_id, member_id in session.execute(
+                select(ma.c.meeting_id, ma.c.member_id).join(meeting, meeting.c.id == ma.c.meeting_id)
+                .where(meeting.c.council_id.in_(ids))):
+            self.attendees_of[meeting_id].append(member_id)
+        self.member_name = dict(session.execute(
+            select(member.c.id, member.c.name).where(member.c.council_id.in_(ids))).all())
+        tr = T["training"]
+        self.training = {tid: f"{title}（{held.isoformat()}）" for tid, title, held in session.execute(
+            select(tr.c.id, tr.c.title, tr.c.held_on).where(tr.c.council_id.in_(ids)))}
+        tally, trow, tcol = T["tally"], T["tally_row"], T["tally_column"]
+        self.tally_row = dict(session.execute(
+            select(trow.c.id, trow.c.label).join(tally, tally.c.id == trow.c.tally_id)
+            .where(tally.c.council_id.in_(ids))).all())
+        self.tally_column = dict(session.execute(
+            select(tcol.c.id, tcol.c.label).join(tally, tally.c.id == tcol.c.tally_id)
+            .where(tally.c.council_id.in_(ids))).all())
+
+    def resource_entry(self, resource_id: str) -> str:
+        council_id, name = self.resource.get(resource_id, ("", resource_id))
+        if (council_id, nfkc(name)) in self.ambiguous_resources:
+            return f"{name}［{resource_id}］"
+        return name
+
+
+# --- per sheet: which rows, and each row as cells -------------------------------------------------
+
+def _query(sheet: S.Sheet, ids: list[str]):
+    t = T[sheet.table]
+    if sheet.table == "council":
+        return select(t).where(t.c.id.in_(ids)).order_by(t.c.tier, t.c.created_at, t.c.name)
+    if "council_id" in t.c:
+        order = [t.c.council_id]
+        for name in ("position", "sort_key", "held_on", "noted_on", "decided_on", "name", "title"):
+            if name in t.c:
+                order.append(t.c[name])
+        return select(t).where(t.c.council_id.in_(ids)).order_by(*order, t.c.id)
+    parent = {"training_attendance": ("training_id", "training"),
+              "tally_column": ("tally_id", "tally"), "tally_row": ("tally_id", "tally"),
+              "survey_question": ("survey_id", "survey")}
+    if sheet.table in parent:
+        column, table = parent[sheet.table]
+        p = T[table]
+        order = [t.c[column]] + ([t.c.position] if "position" in t.c else [])
+        return (select(t).where(t.c[column].in_(select(p.c.id).where(p.c.council_id.in_(ids))))
+                .order_by(*order, t.c.id))
+    if sheet.table == "tally_cell":
+        trow, tally = T["tally_row"], T["tally"]
+        rows = select(trow.c.id).join(tally, tally.c.id == trow.c.tally_id).where(
+            tally.c.council_id.in_(ids))
+        return select(t).where(t.c.row_id.in_(rows)).order_by(t.c.row_id, t.c.column_id)
+    if sheet.table == "survey_choice":
+        q, survey = T["survey_question"], T["survey"]
+        questions = select(q.c.id).join(survey, survey.c.id == q.c.survey_id).where(
+            survey.c.council_id.in_(ids))
+        return select(t).where(t.c.question_id.in_(questions)).order_by(
+            t.c.question_id, t.c.position, t.c.id)
+    raise AssertionError(sheet.table)
+
+
+def render(sheet: S.Sheet, row, names: Names) -> dict[str, object]:
+    """A stored row as cell values by column key (before privacy is applied)."""
+    r = row._mapping if hasattr(row, "_mapping") else row
+    out: dict[str, object] = {}
+    for col in sheet.columns:
+        key = col.key
+        if key == "council":
+            out[key] = names.council.get(r["council_id"])
+        elif key == "parent":
+            out[key] = names.council.get(r["parent_id"]) if r["parent_id"] else None
+        elif key == "neighbourhood":
+            out[key] = names.neighbourhood.get(r["neighbourhood_id"]) if r["neighbourhood_id"] else None
+        elif key == "roles":
+            out[key] = "、".join(names.role[x] for x in names.roles_of.get(r["id"], ())) or None
+        elif key == "kinds":
+            out[key] = S.kinds_text(r["is_thinker"], r["is_provider"])
+        elif key == "category":
+            table = names.need_category if sheet.table == "need" else names.resource_category
+            out[key] = table.get(r["category_id"]) if r["category_id"] else None
+        elif key == "need_category":
+            out[key] = names.need_category.get(r["need_category_id"]) if r["need_category_id"] else None
+        elif key == "resources":
+            entries = sorted(names.resource_entry(x) for x in names.resources_of.get(r["id"], ()))
+            out[key] = "\n".join(entries) or None
+        elif key == "attendees":
+            out[key] = "\n".join(sorted(names.attendees_of.get(r["id"], ()))) or None
+        elif key == "kind" and sheet.table == "tally":
+            out[key] = S.TALLY_KINDS.get(r["kind"], r["kind"])
+        elif key == "kind" and sheet.table == "survey_question":
+            out[key] = S.QUESTION_KINDS.get(r["kind"], r["kind"])
+        elif key == "start_info":
+            out[key] = S.first_slot(r["schedule_text"])[0]
+        elif key == "end_info":
+            out[key] = S.first_slot(r["schedule_text"])[1]
+        elif key == "training_info":
+            out[key] = names.training.get(r["training_id"])
+        elif key == "member_info":
+            out[key] = names.member_name.get(r["member_id"])
+        elif key == "row_info":
+            out[key] = names.tally_row.get(r["row_id"])
+        elif key == "column_info":
+            out[key] = names.tally_column.get(r["column_id"])
+        else:
+            out[key] = S.cell(r[key])
+    return out
+
+
+def withheld_columns(sheet: S.Sheet, row, anonymize: bool) -> frozenset[str]:
+    if sheet.table == "member":
+        r = row._mapping if hasattr(row, "_mapping") else row
+        return frozenset(c.key for c in sheet.columns if
+                         (c.private == "contact" and (anonymize or not r["consent_share_contact"]))
+                         or (c.private == "person" and anonymize))
+    if anonymize:
+        return frozenset(c.key for c in sheet.columns if c.private == "person")
+    return frozenset()
+
+
+def sheet_rows(session: Session, sheet: S.Sheet, ids: list[str], names: Names,
+               anonymize: bool) -> Iterator[list]:
+    """Each row as the list of cell values written, ending with the hidden stamp."""
+    for row in session.execute(_query(sheet, ids)):
+        cells = render(sheet, row, names)
+        withheld = withheld_columns(sheet, row, anonymize)
+        for key in withheld:
+            cells[key] = S.WITHHELD
+        ordered = [cells[c.key] for c in sheet.columns]
+        parsed, _w, _errors = S.parse_cells(sheet, ordered)
+        digest = S.content_hash(sheet, parsed, withheld)
+        m = row._mapping
+        ordered.append(S.stamp_text(m["created_at"], m["updated_at"], digest))
+        yield ordered
+
+
+# --- the workbook ------------------------------------------------------------------------------
+
+def _council_ids(session: Session, council_ids: Iterable[str] | None) -> list[str]:
+    council = T["council"]
+    if council_ids is None:
+        return list(session.scalars(select(council.c.id).order_by(council.c.tier, council.c.name)))
+    ids = list(dict.fromkeys(council_ids))
+    known = set(session.scalars(select(council.c.id).where(council.c.id.in_(ids))))
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise UserError(f"協議体（ID {missing[0]}）が見つかりません。")
+    return ids
+
+
+def export_councils(store: Store, out: Path | str, council_ids: Iterable[str] | None = None, *,
+                    anonymize: bool = False, password: str | None = None,
+                    now: dt.datetime | None = None) -> ExportReport:
+    """Write the councils (None: all of them) to `out` (.xlsx), replacing it only when complete."""
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"書き出し先は .xlsx のファイルにしてください（{out.name}）。")
+    if out.is_dir():
+        raise UserError(f"{out} はフォルダーです。ファイル名を指定してください。")
+    now = now or utcnow()
+    wb = openpyxl.Workbook(write_only=True)
+    counts: dict[str, int] = {}
+    with store.session() as s:
+        ids = _council_ids(s, council_ids)
+        if not ids:
+            raise UserError("書き出す協議体がありません。")
+        names = Names(s, ids)
+        council_names = tuple(names.council[i] for i in ids)
+        for sheet in S.SHEETS:
+            ws = wb.create_sheet(sheet.title)
+            rows = list(sheet_rows(s, sheet, ids, names, anonymize))
+            headers = [*sheet.headers, S.STAMP_HEADER]
+            widths = [c.width for c in sheet.columns] + [30]
+            setup_sheet(ws, headers, widths, hidden={len(headers) - 1}, rows=len(rows))
+            for values in rows:
+                ws.append(prepare_row(ws, values))
+            counts[sheet.title] = len(rows)
+            del rows
+    meta = wb.create_sheet(S.META_SHEET)
+    meta.sheet_state = "hidden"
+    meta_rows: list[list] = [
+        ["項目", "値", "補足"],
+        ["format", S.FORMAT, ""],
+        ["format_version", S.FORMAT_VERSION, ""],
+        ["program_version", __version__, ""],
+        ["export_id", str(uuid.uuid4()), ""],
+        ["exported_at", now.isoformat(timespec="seconds"), "UTC"],
+        ["anonymized", S.YES if anonymize else S.NO, ""],
+    ]
+    meta_rows += [["council", cid, names.council[cid]] for cid in ids]
+    meta_rows += [["rows", title, count] for title, count in counts.items()]
+    for values in meta_rows:
+        meta.append(prepare_row(meta, values))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+    if password:
+        data = encrypt(data, password)
+    _write_atomically(out, data)
+    _record(store, "exported", ids, now)
+    return ExportReport(out, council_names, counts, anonymize, bool(password))
+
+
+def encrypt(data: bytes, password: str) -> bytes:
+    """Excel's own "encrypt with password" (ECMA-376 agile): Excel asks for it on opening."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
+
+
+def _write_atomically(out: Path, data: bytes) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    part = out.with_name(out.name + ".part")
+    try:
+        with open(part, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(part, out)
+    except PermissionError:
+        part.unlink(missing_ok=True)
+        raise UserError(f"{out} に書き込めません。Excelで開いたままなら閉じてから、もう一度書き出してください。") from None
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def _record(store: Store, what: str, council_ids: Iterable[str], when: dt.datetime) -> None:
+    """When each council was last written to or read from a file (the coordinator's overview)."""
+    with store.session() as s:
+        for council_id in council_ids:
+            key = f"{what}:{council_id}"
+            row = s.get(AppMeta, key)
+            if row is None:
+                s.add(AppMeta(key=key, value=when.isoformat(timespec="seconds")))
+            else:
+                row.value = when.isoformat(timespec="seconds")
+
+
+def last_exchange(store: Store) -> dict[str, dict[str, dt.datetime]]:
+    """council id -> {"exported": when, "imported": when} (UTC), as far as recorded."""
+    found: dict[str, dict[str, dt.datetime]] = defaultdict(dict)
+    with store.session() as s:
+        for key, value in s.execute(select(AppMeta.key, AppMeta.value).where(
+                AppMeta.key.like("exported:%") | AppMeta.key.like("imported:%"))):
+            what, _sep, council_id = key.partition(":")
+            try:
+                found[council_id][what] = dt.datetime.fromisoformat(value)
+            except ValueError:
+                continue
+    return dict(found)

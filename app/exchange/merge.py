@@ -1,0 +1,914 @@
+"""Reading exchange files back and merging them into the database.
+
+Everything is checked before anything is written: the file itself (workbook.py), the sheets
+and headers, every cell (the services' parsers), every reference (協議体, 町内会, 役割, 分類, IDs)
+against the database and all the files given. Only then a verified backup is taken and the
+files are merged in one transaction, so a problem in the 26th file leaves the database as it was.
+
+Merging is by ID. For each row the hidden stamp says what the row was when it was exported
+(its updated_at and a content hash); comparing the cells with that hash tells whether the row
+was edited in Excel since:
+- same content as ours                         -> unchanged
+- not edited, exported version newer than ours -> updated (keeps the exporter's updated_at)
+- not edited, ours newer                       -> ours kept ("こちらが新しい")
+- edited in Excel, ours unchanged since export -> updated (updated_at: now)
+- edited in Excel and ours changed since export, or same stamp but different content
+                                               -> conflict: ours stays, theirs is kept in the
+                                                  database as a conflict record and reported
+Deletions are not carried by a file: a row missing from it is left alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import UserError, ValidationError
+from app.exchange import sheets as S
+from app.exchange.workbook import FileRefused, Workbook, open_workbook
+from app.models import AppMeta, Base, utcnow
+from app.services.normalize import kana_key, nfkc
+from app.services.schedule import try_parse
+from app.store import Store, timestamped_backup
+
+T = Base.metadata.tables
+MAX_PROBLEMS = 50
+NEW_ROW_NAMESPACE = uuid.UUID("6f1d8e0a-3b7c-5d2e-9a41-5a5e5a1e0005")
+CONFLICT_NAMESPACE = uuid.UUID("6f1d8e0a-3b7c-5d2e-9a41-5a5e5a1e0006")
+LINKS = {  # sheet table -> (link table, own column, other column, parsed key)
+    "member": ("member_role", "member_id", "role_id", "roles"),
+    "need": ("need_resource", "need_id", "resource_id", "resources"),
+    "meeting": ("meeting_attendance", "meeting_id", "member_id", "attendees"),
+}
+
+
+class ImportFailed(UserError):
+    """The files were refused; `problems` lists each with file, sheet, row and column."""
+
+    def __init__(self, problems: Sequence[str], more: bool = False) -> None:
+        self.problems = list(problems)
+        rest = len(self.problems) - 1
+        suffix = ""
+        if rest > 0:
+            suffix = f"（ほかにも{rest}件{'以上' if more else ''}の問題があります）"
+        super().__init__(self.problems[0] + suffix + " データベースは変えていません。")
+
+
+# --- report ------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class SheetCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0       # ours is newer: the file's older version was not taken
+    conflicts: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.unchanged + self.kept + self.conflicts
+
+
+@dataclasses.dataclass(frozen=True)
+class Conflict:
+    file: str
+    sheet: str
+    row: int
+    id: str
+    label: str                   # what the row is about (a name, a title)
+    fields: tuple[str, ...]      # headers whose values differ
+    key: str                     # app_meta key of the kept record
+
+
+@dataclasses.dataclass
+class ImportReport:
+    files: tuple[str, ...]
+    councils: tuple[str, ...]
+    sheets: dict[str, SheetCounts]
+    conflicts: list[Conflict]
+    notes: list[str]
+    backup: Path | None
+    dry_run: bool
+
+    @property
+    def changed(self) -> bool:
+        return any(c.added or c.updated or c.conflicts for c in self.sheets.values())
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Row:
+    number: int
+    id: str
+    values: dict
+    withheld: frozenset[str]
+    stamp: S.Stamp | None
+    digest: str
+    edited: bool
+    resolved: dict = dataclasses.field(default_factory=dict)
+    links: tuple[str, ...] | None = None
+
+
+@dataclasses.dataclass
+class ParsedFile:
+    path: Path
+    name: str
+    export_id: str
+    exported_at: dt.datetime | None
+    councils: list[tuple[str, str]]   # (id, name) as the meta sheet lists them
+    rows: dict[str, list[Row]]        # by sheet table
+    notes: list[str]
+
+
+class Problems:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.more = False
+
+    def add(self, text: str) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(text)
+        else:
+            self.more = True
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= MAX_PROBLEMS
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ImportFailed(self.items, self.more)
+
+
+def _where(file: str, sheet: str, row: int | None = None, column: str | None = None) -> str:
+    text = f"{file} のシート「{sheet}」"
+    if row is not None:
+        text += f" {row}行目"
+    if column is not None:
+        text += f"「{column}」"
+    return text
+
+
+def _header_key(value: object) -> str:
+    return nfkc(str(value)).replace(" ", "") if value is not None else ""
+
+
+def _read_meta(book: Workbook, problems: Problems) -> dict:
+    name = book.name
+    if S.META_SHEET not in book.sheets:
+        problems.add(f"{name} はささえあいノートの書き出しファイルではありません（隠しシート「{S.META_SHEET}」が"
+                     "ありません）。ほかで作った一覧なら import-table で読み込めます。")
+        return {}
+    meta: dict = {"council": []}
+    for _number, cells in book.rows(S.META_SHEET, max_rows=10_000):
+        key = str(cells[0]) if cells and cells[0] is not None else ""
+        value = cells[1] if len(cells) > 1 else None
+        extra = cells[2] if len(cells) > 2 else None
+        if key == "council":
+            meta["council"].append((str(value or ""), str(extra or "")))
+        elif key:
+            meta[key] = value
+    if meta.get("format") != S.FORMAT:
+        problems.add(f"{name} はささえあいノートの書き出しファイルではありません（形式「{meta.get('format')}」）。")
+        return {}
+    try:
+        version = int(meta.get("format_version") or 0)
+    except (TypeError, ValueError):
+        version = 0
+    if version < 1 or version > S.FORMAT_VERSION:
+        problems.add(f"{name} は新しい版のささえあいノート（{meta.get('program_version')}）で書き出されています"
+                     f"（ファイルの形式 {meta.get('format_version')}）。この版では読めません。更新してください。")
+        return {}
+    return meta
+
+
+def read_file(path: Path, password: str | None, problems: Problems) -> ParsedFile | None:
+    """Every sheet parsed and checked cell by cell; None (with problems noted) when unusable."""
+    name = path.name
+    try:
+        book = open_workbook(path, password)
+        meta = _read_meta(book, problems)
+        if not meta:
+            return None
+        export_id = str(meta.get("export_id") or "")
+        try:
+            exported_at = dt.datetime.fromisoformat(str(meta.get("exported_at")))
+        except ValueError:
+            exported_at = None
+        parsed = ParsedFile(path, name, export_id, exported_at, meta["council"], {}, [])
+        for sheet in S.SHEETS:
+            if sheet.title not in book.sheets:
+                problems.add(f"{name} にシート「{sheet.title}」がありません。書き出したときのシートを消さないでください。")
+                continue
+            parsed.rows[sheet.table] = _read_sheet(book, sheet, parsed, problems)
+            if problems.full:
+                break
+        return parsed
+    except FileRefused as exc:
+        problems.add(str(exc))
+        return None
+
+
+def _read_sheet(book: Workbook, sheet: S.Sheet, parsed: ParsedFile, problems: Problems) -> list[Row]:
+    name = book.name
+    rows_iter = book.rows(sheet.title)
+    header = next(rows_iter, None)
+    if header is None:
+        problems.add(f"{_where(name, sheet.title)} に見出しの行がありません。")
+        return []
+    header_number, header_cells = header
+    positions: dict[str, int] = {}
+    for index, value in enumerate(header_cells):
+        key = _header_key(value)
+        if not key:
+            continue
+        if key in positions:
+            problems.add(f"{_where(name, sheet.title, header_number)}: 見出し「{value}」が二つあります。")
+            return []
+        positions[key] = index
+    wanted = [_header_key(c.header) for c in sheet.columns]
+    missing = [c.header for c, key in zip(sheet.columns, wanted, strict=True)
+               if key not in positions and not c.info]
+    if missing:
+        problems.add(f"{_where(name, sheet.title, header_number)}: 見出し「{'」「'.join(missing)}」がありません"
+                     "（列を消したり名前を変えたりしないでください）。")
+        return []
+    stamp_key = _header_key(S.STAMP_HEADER)
+    extra = [h for h in positions if h not in wanted and h != stamp_key]
+    if extra:
+        parsed.notes.append(f"{_where(name, sheet.title)}の列「{'」「'.join(extra)}」は読み込みません。")
+    index_of = [positions.get(key) for key in wanted]
+    stamp_at = positions.get(stamp_key)
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    occurrences: dict[str, int] = defaultdict(int)
+    for number, cells in rows_iter:
+        width = len(cells)
+        ordered = [cells[i] if i is not None and i < width else None for i in index_of]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in ordered):
+            continue  # only the hidden stamp left: a row emptied in Excel
+        values, withheld, errors = S.parse_cells(sheet, ordered)
+        for exc in errors:
+            problems.add(f"{_where(name, sheet.title, number, exc.field)}: {exc.reason}")
+        if errors:
+            if problems.full:
+                break
+            continue
+        stamp = S.read_stamp(cells[stamp_at]) if stamp_at is not None and stamp_at < width else None
+        digest = S.content_hash(sheet, values, withheld)
+        row_id = values.get("id")
+        if row_id is None:
+            # A row added in Excel: an ID from the file and the row's content, so importing the
+            # same file twice finds the same row instead of adding it again.
+            occurrences[digest] += 1
+            row_id = str(uuid.uuid5(NEW_ROW_NAMESPACE,
+                                    f"{parsed.export_id}|{sheet.table}|{digest}|{occurrences[digest]}"))
+        if row_id in seen:
+            problems.add(f"{_where(name, sheet.title, number, 'ID')}: ID {row_id} が{seen[row_id]}行目と同じです。")
+            continue
+        seen[row_id] = number
+        edited = stamp is None or stamp.digest != digest
+        rows.append(Row(number, row_id, values, withheld, stamp, digest, edited))
+    return rows
+
+
+# --- resolving references ----------------------------------------------------------------------
+
+class Resolver:
+    """Names and IDs looked up in the database and in every file being imported."""
+
+    def __init__(self, session: Session, files: Sequence[ParsedFile]) -> None:
+        self.s = session
+        self.files = files
+        council = T["council"]
+        self.db_councils = {cid: (name, tier) for cid, name, tier in session.execute(
+            select(council.c.id, council.c.name, council.c.tier))}
+        self.file_councils: dict[str, tuple[str, int]] = {}
+        for f in files:
+            for row in f.rows.get("council", ()):
+                self.file_councils[row.id] = (row.values["name"], row.values["tier"])
+        self.council_by_name: dict[str, str] = {nfkc(name): cid for cid, (name, _t) in self.db_councils.items()
+                                                if cid not in self.file_councils}
+        for cid, (name, _tier) in self.file_councils.items():
+            self.council_by_name[nfkc(name)] = cid
+        self.roles = {nfkc(n): i for i, n in session.execute(select(T["role"].c.id, T["role"].c.name))}
+        self.need_categories = {nfkc(n): i for i, n in session.execute(
+            select(T["need_category"].c.id, T["need_category"].c.name))}
+        self.resource_categories = {nfkc(n): i for i, n in session.execute(
+            select(T["resource_category"].c.id, T["resource_category"].c.name))}
+        self.council_ids: set[str] = set(self.file_councils)
+        self.neighbourhoods: dict[tuple[str, str], str] = {}
+        self.resources: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # id -> council id (or parent id for tally/survey children), for rows in files and DB
+        self.owner: dict[str, dict[str, object]] = defaultdict(dict)
+
+    # councils
+    def tier_of(self, council_id: str) -> int | None:
+        found = self.file_councils.get(council_id) or self.db_councils.get(council_id)
+        return found[1] if found else None
+
+    def council(self, name: object, f: ParsedFile) -> str:
+        if name in (None, ""):
+            ids = {cid for cid, _n in f.councils} or {r.id for r in f.rows.get("council", ())}
+            if len(ids) == 1:
+                return next(iter(ids))
+            raise ValidationError(S.COUNCIL, "どの協議体の行か、協議体の名前を入力してください")
+        found = self.council_by_name.get(nfkc(str(name)))
+        if found is None:
+            raise ValidationError(S.COUNCIL, f"協議体「{name}」がシート「協議体」にもデータベースにもありません")
+        return found
+
+    def load_council_scope(self, council_ids: Iterable[str]) -> None:
+        """What the database already has for these councils: 町内会 and resource names."""
+        ids = [c for c in council_ids if c in self.db_councils]
+        nb, res = T["neighbourhood"], T["resource"]
+        file_nb = {r.id for f in self.files for r in f.rows.get("neighbourhood", ())}
+        file_res = {r.id for f in self.files for r in f.rows.get("resource", ())}
+        for chunk in _chunks(ids):
+            for nid, cid, name in self.s.execute(select(nb.c.id, nb.c.council_id, nb.c.name)
+                                                 .where(nb.c.council_id.in_(chunk))):
+                if nid not in file_nb:
+                    self.neighbourhoods.setdefault((cid, nfkc(name)), nid)
+            for rid, cid, name in self.s.execute(select(res.c.id, res.c.council_id, res.c.name)
+                                                 .where(res.c.council_id.in_(chunk))):
+                if rid not in file_res:
+                    self.resources[(cid, nfkc(name))].add(rid)
+                    self.owner["resource"][rid] = cid
+
+    def neighbourhood(self, council_id: str, name: object, label: str = "町内会") -> str | None:
+        if name in (None, ""):
+            return None
+        found = self.neighbourhoods.get((council_id, nfkc(str(name))))
+        if found is None:
+            council = self.council_name(council_id)
+            raise ValidationError(label, f"「{name}」は{council}の町内会にありません（シート「町内会」に加えてください）")
+        return found
+
+    def council_name(self, council_id: str) -> str:
+        found = self.file_councils.get(council_id) or self.db_councils.get(council_id)
+        return found[0] if found else council_id
+
+    def reference(self, table: str, name: object, label: str) -> str | None:
+        if name in (None, ""):
+            return None
+        lookup = {"role": self.roles, "need_category": self.need_categories,
+                  "resource_category": self.resource_categories}[table]
+        found = lookup.get(nfkc(str(name)))
+        if found is None:
+            names = "、".join(sorted(lookup, key=lambda n: n))
+            raise ValidationError(label, f"「{name}」は一覧にありません（{names}）")
+        return found
+
+    # rows referenced by ID
+    def owner_of(self, table: str, row_id: str, label: str, column: str) -> object:
+        owners = self.owner[table]
+        if row_id in owners:
+            return owners[row_id]
+        t = T[table.removesuffix("_persons")]
+        found = self.s.execute(select(t.c[column]).where(t.c.id == row_id)).first()
+        if found is None:
+            raise ValidationError(label, f"ID {row_id} の行がファイルにもデータベースにもありません")
+        owners[row_id] = found[0]
+        return found[0]
+
+    def prefetch(self, table: str, column: str, ids: Iterable[str]) -> None:
+        owners = self.owner[table]
+        wanted = [i for i in set(ids) if i not in owners]
+        t = T[table]
+        for chunk in _chunks(wanted):
+            for row_id, value in self.s.execute(select(t.c.id, t.c[column]).where(t.c.id.in_(chunk))):
+                owners[row_id] = value
+
+
+def _chunks(items: Sequence | Iterable, size: int = 500) -> Iterable[list]:
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _council_row(row: Row, r: Resolver, f: ParsedFile, notes: list[str]) -> None:
+    v = row.values
+    values = {k: v[k] for k in ("name", "tier", "area_name", "founded_on", "meeting_place",
+                                "meeting_schedule", "population", "households", "aged_65_plus",
+                                "aged_75_plus", "stated_aging_rate", "stats_as_of", "note")}
+    parent_name = v.get("parent")
+    parent_id = None
+    if v["tier"] == 1:
+        if parent_name:
+            raise ValidationError("第1層協議体", "第1層の協議体は、ほかの協議体の下には入りません（空けてください）")
+    elif parent_name:
+        parent_id = r.council_by_name.get(nfkc(str(parent_name)))
+        if parent_id == row.id:
+            raise ValidationError("第1層協議体", "自分自身を上の協議体にはできません")
+        if parent_id is not None and r.tier_of(parent_id) != 1:
+            raise ValidationError("第1層協議体", f"「{parent_name}」は第1層の協議体ではありません")
+        if parent_id is None:
+            tier1 = {cid for cid, (_n, tier) in {**r.db_councils, **r.file_councils}.items() if tier == 1}
+            if len(tier1) == 1:
+                parent_id = next(iter(tier1))
+                notes.append(f"{f.name}: 協議体「{v['name']}」の第1層協議体「{parent_name}」が見つからないので、"
+                             f"「{r.council_name(parent_id)}」の下に入れました。")
+            else:
+                notes.append(f"{f.name}: 協議体「{v['name']}」の第1層協議体「{parent_name}」が見つからないので、"
+                             "つながりなしで取り込みました。")
+    values["parent_id"] = parent_id
+    row.resolved = values
+
+
+def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[str]) -> None:  # noqa: C901
+    v = row.values
+    if table == "council":
+        _council_row(row, r, f, notes)
+        return
+    out: dict[str, object] = {}
+    if table in ("council_contact", "vision_revision", "neighbourhood", "member", "training", "need",
+                 "tally", "survey", "resource", "meeting"):
+        out["council_id"] = council_id = r.council(v.get("council"), f)
+    if table == "council_contact":
+        out.update({k: v[k] for k in ("position", "kind", "name", "person", "phone")})
+    elif table == "vision_revision":
+        out.update({k: v[k] for k in ("phrase", "subtitle", "decided_on", "note")})
+    elif table == "neighbourhood":
+        out.update({k: v[k] for k in ("name", "position", "households", "population", "aged_65_plus",
+                                      "aged_75_plus", "stated_aging_rate", "stats_as_of")})
+        population = v["population"]
+        for key, label in (("aged_65_plus", "65歳以上の人数"), ("aged_75_plus", "75歳以上の人数")):
+            if population is not None and v[key] is not None and v[key] > population:
+                raise ValidationError(label, f"人口（{population:,}人）より多くなっています")
+    elif table == "member":
+        out.update({k: v[k] for k in ("name", "furigana", "is_core", "registered_on",
+                                      "last_confirmed_on", "status", "phone", "address", "note",
+                                      "consent_handbook", "consent_share_contact")
+                    if k not in row.withheld})
+        out["is_thinker"], out["is_provider"] = v["kinds"]
+        out["neighbourhood_id"] = r.neighbourhood(council_id, v["neighbourhood"])
+        if v["registered_on"] and v["last_confirmed_on"] and v["last_confirmed_on"] < v["registered_on"]:
+            raise ValidationError("最終確認日", "登録日より前になっています")
+        row.links = tuple(sorted({r.reference("role", n, "役割") for n in v["roles"]}))  # type: ignore[misc]
+        r.owner["member"][row.id] = council_id
+    elif table == "training":
+        out.update({k: v[k] for k in ("held_on", "title", "venue", "participant_count", "note")})
+        r.owner["training"][row.id] = council_id
+    elif table == "training_attendance":
+        training_council = r.owner_of("training", v["training_id"], "研修ID", "council_id")
+        member_council = r.owner_of("member", v["member_id"], "メンバーID", "council_id")
+        if training_council != member_council:
+            raise ValidationError("メンバーID", "研修と別の協議体のメンバーです")
+        out.update({k: v[k] for k in ("training_id", "member_id", "completed")})
+    elif table == "need":
+        out.update({k: v[k] for k in ("description", "count", "source", "noted_on", "status")})
+        out["category_id"] = r.reference("need_category", v["category"], "分類")
+        out["neighbourhood_id"] = r.neighbourhood(council_id, v["neighbourhood"])
+        row.links = tuple(sorted({_resource_entry(r, council_id, e) for e in v["resources"]}))
+    elif table == "tally":
+        out.update({k: v[k] for k in ("kind", "title", "period_from", "period_to", "source", "note")})
+        if v["period_from"] and v["period_to"] and v["period_to"] < v["period_from"]:
+            raise ValidationError("期間（まで）", "期間の始めより前になっています")
+        r.owner["tally"][row.id] = council_id
+    elif table == "tally_column":
+        r.owner_of("tally", v["tally_id"], "集計表ID", "council_id")
+        out.update({k: v[k] for k in ("tally_id", "position", "group", "label")})
+        out["need_category_id"] = r.reference("need_category", v["need_category"], "ニーズの分類")
+        r.owner["tally_column"][row.id] = v["tally_id"]
+    elif table == "tally_row":
+        tally_council = r.owner_of("tally", v["tally_id"], "集計表ID", "council_id")
+        out.update({k: v[k] for k in ("tally_id", "position", "label", "target_persons")})
+        out["neighbourhood_id"] = r.neighbourhood(str(tally_council), v["neighbourhood"])
+        r.owner["tally_row"][row.id] = v["tally_id"]
+        r.owner["tally_row_persons"][row.id] = v["target_persons"]
+    elif table == "tally_cell":
+        row_tally = r.owner_of("tally_row", v["row_id"], "行ID", "tally_id")
+        column_tally = r.owner_of("tally_column", v["column_id"], "列ID", "tally_id")
+        if row_tally != column_tally:
+            raise ValidationError("列ID", "行と列が別の集計表のものです")
+        persons = r.owner_of("tally_row_persons", v["row_id"], "行ID", "target_persons")
+        if persons is not None and v["count"] > persons:  # type: ignore[operator]
+            raise ValidationError("数", f"{v['count']}人は対象人数（{persons}人）より多いので入りません")
+        out.update({k: v[k] for k in ("row_id", "column_id", "count")})
+    elif table == "survey":
+        out.update({k: v[k] for k in ("title", "conducted_on", "distributed", "returned", "note")})
+        if v["distributed"] is not None and v["returned"] is not None and v["returned"] > v["distributed"]:
+            raise ValidationError("回収数", f"配布数（{v['distributed']:,}）より多くなっています")
+        r.owner["survey"][row.id] = council_id
+    elif table == "survey_question":
+        r.owner_of("survey", v["survey_id"], "アンケートID", "council_id")
+        out.update({k: v[k] for k in ("survey_id", "position", "text", "kind")})
+        r.owner["survey_question"][row.id] = v["survey_id"]
+    elif table == "survey_choice":
+        r.owner_of("survey_question", v["question_id"], "設問ID", "survey_id")
+        out.update({k: v[k] for k in ("question_id", "position", "text", "count")})
+    elif table == "resource":
+        out.update({k: v[k] for k in ("name", "content", "operator_type", "representative", "phone",
+                                      "venue", "schedule_text", "skip_holidays", "target", "fee",
+                                      "created_by_council", "last_verified_on", "map_x", "map_y",
+                                      "note", "position")})
+        out["category_id"] = r.reference("resource_category", v["category"], "分類")
+        out["neighbourhood_id"] = r.neighbourhood(council_id, v["neighbourhood"])
+        start, end = S.first_slot(v["schedule_text"] or "")
+        for key, label, derived in (("start_info", "開始", start), ("end_info", "終了", end)):
+            if v.get(key) is not None and v[key] != derived:
+                raise ValidationError(label, "開始・終了は「日程」から決まります。時刻は「日程」の欄を直してください")
+        r.owner["resource"][row.id] = council_id
+    elif table == "meeting":
+        out.update({k: v[k] for k in ("held_on", "start_time", "end_time", "kind", "title", "venue",
+                                      "attendance_count", "minutes")})
+        if v["start_time"] and v["end_time"] and v["end_time"] <= v["start_time"]:
+            raise ValidationError("終了", "開始より後の時刻にしてください")
+        attendees = v["attendees"]
+        if v["attendance_count"] is not None and v["attendance_count"] < len(attendees):
+            raise ValidationError("参加人数", f"出席を記録したメンバー（{len(attendees)}人）より少なくなっています")
+        for member_id in attendees:
+            if r.owner_of("member", member_id, "出席メンバーID", "council_id") != council_id:
+                raise ValidationError("出席メンバーID", f"ID {member_id} はこの協議体のメンバーではありません")
+        row.links = tuple(attendees)
+    row.resolved = out
+
+
+def _resource_entry(r: Resolver, council_id: str, entry: str) -> str:
+    label = "対応する社会資源"
+    if entry.endswith("］") and "［" in entry:
+        name, _sep, rest = entry.rpartition("［")
+        rid = S.required_id(rest[:-1], label)
+        if r.owner_of("resource", rid, label, "council_id") != council_id:
+            raise ValidationError(label, f"「{name}」はこの協議体の社会資源ではありません")
+        return rid
+    found = r.resources.get((council_id, nfkc(entry)), set())
+    if not found:
+        raise ValidationError(label, f"「{entry}」はこの協議体の社会資源にありません（シート「社会資源」の名称で書いてください）")
+    if len(found) > 1:
+        raise ValidationError(label, f"「{entry}」という社会資源が{len(found)}件あります。"
+                                     "「名称［ID］」の形でどれか指定してください")
+    return next(iter(found))
+
+
+def resolve_all(session: Session, files: Sequence[ParsedFile], problems: Problems) -> list[str]:
+    """Turn every parsed row into stored values; returns notes. Problems collect the failures."""
+    r = Resolver(session, files)
+    notes: list[str] = []
+    _check_unique_councils(r, files, problems)
+    scope = set(r.council_ids) | set(r.db_councils)
+    r.load_council_scope([c for c in scope if c in _councils_named(r, files)])
+    # 町内会 and resources of the files go in before the rows that name them.
+    file_neighbourhoods = _file_ids(files, "neighbourhood")
+    for f in files:
+        for row in f.rows.get("neighbourhood", ()):
+            try:
+                cid = r.council(row.values.get("council"), f)
+            except ValidationError:
+                continue
+            key = (cid, nfkc(row.values["name"]))
+            other = r.neighbourhoods.get(key)
+            if other is not None and other != row.id and other not in file_neighbourhoods:
+                problems.add(f"{_where(f.name, '町内会', row.number, '町内会名')}: 「{row.values['name']}」は"
+                             f"{r.council_name(cid)}にもう別のIDで登録されています。")
+            r.neighbourhoods[key] = row.id
+        for row in f.rows.get("resource", ()):
+            try:
+                cid = r.council(row.values.get("council"), f)
+            except ValidationError:
+                continue
+            r.resources[(cid, nfkc(row.values["name"]))].add(row.id)
+    for f in files:
+        prefetch = defaultdict(set)
+        for row in f.rows.get("training_attendance", ()):
+            prefetch[("member", "council_id")].add(row.values["member_id"])
+            prefetch[("training", "council_id")].add(row.values["training_id"])
+        for row in f.rows.get("meeting", ()):
+            prefetch[("member", "council_id")].update(row.values["attendees"])
+        for (table, column), ids in prefetch.items():
+            r.prefetch(table, column, ids)
+    for sheet in S.APPLY_ORDER:
+        for f in files:
+            rows = f.rows.get(sheet.table, ())
+            if sheet.table == "council":
+                rows = sorted(rows, key=lambda x: x.values["tier"])
+            for row in rows:
+                try:
+                    _resolve_row(sheet.table, row, r, f, notes)
+                except ValidationError as exc:
+                    problems.add(f"{_where(f.name, sheet.title, row.number, exc.field)}: {exc.reason}")
+                if problems.full:
+                    return notes
+    _check_unique_rows(session, files, problems)
+    _check_providers(session, files, problems)
+    return notes
+
+
+def _file_ids(files: Sequence[ParsedFile], table: str) -> set[str]:
+    return {row.id for f in files for row in f.rows.get(table, ())}
+
+
+def _councils_named(r: Resolver, files: Sequence[ParsedFile]) -> set[str]:
+    """Councils whose rows the files carry (by the 協議体 column or as the file's council)."""
+    found = set(r.file_councils)
+    for f in files:
+        found.update(cid for cid, _n in f.councils)
+        for table_rows in f.rows.values():
+            for row in table_rows:
+                name = row.values.get("council")
+                if name:
+                    cid = r.council_by_name.get(nfkc(str(name)))
+                    if cid:
+                        found.add(cid)
+    return found
+
+
+def _check_unique_councils(r: Resolver, files: Sequence[ParsedFile], problems: Problems) -> None:
+    by_name: dict[str, str] = {}
+    for cid, (name, _tier) in r.db_councils.items():
+        if cid not in r.file_councils:
+            by_name[nfkc(name)] = cid
+    for f in files:
+        for row in f.rows.get("council", ()):
+            key = nfkc(row.values["name"])
+            other = by_name.get(key)
+            if other is not None and other != row.id:
+                where = "データベース" if other in r.db_councils and other not in r.file_councils else "別のファイル"
+                problems.add(f"{_where(f.name, '協議体', row.number, '名前')}: 協議体「{row.values['name']}」は"
+                             f"{where}に別のIDで登録されています。同じ名前の協議体は二つ持てません"
+                             "（名前を変えるか、同じ協議体のファイルか確かめてください）。")
+            by_name[key] = row.id
+
+
+def _check_unique_rows(session: Session, files: Sequence[ParsedFile], problems: Problems) -> None:
+    """A 数 per (行, 列) and one attendance per (研修, メンバー), across files and database."""
+    for table, a, b, sheet in (("tally_cell", "row_id", "column_id", "集計表の数"),
+                               ("training_attendance", "training_id", "member_id", "研修の出席")):
+        rows = [(f, row) for f in files for row in f.rows.get(table, ())]
+        if not rows:
+            continue
+        t = T[table]
+        keys: dict[tuple, str] = {}
+        parents = list({row.values[a] for _f, row in rows})
+        file_ids = {row.id for _f, row in rows}
+        for chunk in _chunks(parents):
+            for rid, x, y in session.execute(select(t.c.id, t.c[a], t.c[b]).where(t.c[a].in_(chunk))):
+                if rid not in file_ids:
+                    keys[(x, y)] = rid
+        for f, row in rows:
+            key = (row.values[a], row.values[b])
+            other = keys.get(key)
+            if other is not None and other != row.id:
+                problems.add(f"{_where(f.name, sheet, row.number)}: 同じ組み合わせの行が別のIDでもうあります（ID {other}）。")
+            keys[key] = row.id
+
+
+def _check_providers(session: Session, files: Sequence[ParsedFile], problems: Problems) -> None:
+    """サービスの担い手 only after a completed 担い手養成講座, as the member form insists."""
+    providers = [(f, row) for f in files for row in f.rows.get("member", ())
+                 if row.resolved.get("is_provider")]
+    if not providers:
+        return
+    completed: dict[str, set[str]] = defaultdict(set)  # member -> attendance ids completed
+    in_files: dict[str, bool] = {}
+    for f in files:
+        for row in f.rows.get("training_attendance", ()):
+            in_files[row.id] = bool(row.values["completed"])
+            if row.values["completed"]:
+                completed[row.values["member_id"]].add(row.id)
+    ta = T["training_attendance"]
+    members = [row.id for _f, row in providers]
+    for chunk in _chunks(members):
+        for aid, member_id in session.execute(select(ta.c.id, ta.c.member_id).where(
+                ta.c.member_id.in_(chunk), ta.c.completed.is_(True))):
+            if in_files.get(aid, True):
+                completed[member_id].add(aid)
+    for f, row in providers:
+        if not completed.get(row.id):
+            problems.add(f"{_where(f.name, 'メンバー', row.number, '区分')}: 担い手養成講座を修了した人だけが"
+                         "「サービスの担い手」になれます（シート「研修の出席」で修了を記録してください）。")
+
+
+# --- merging -----------------------------------------------------------------------------------
+
+def _derived(table: str, values: dict) -> dict:
+    if table == "member":
+        return {"sort_key": kana_key(values.get("furigana") or values.get("name") or "")}
+    if table == "resource":
+        text = values.get("schedule_text") or ""
+        parsed = try_parse(text) if text else None
+        return {"schedule": parsed.to_dict() if parsed else None}
+    return {}
+
+
+def _insert_defaults(table: str, row: Row) -> dict:
+    if table != "member":
+        return {}
+    return {key: (S.WITHHELD if key == "name" else "")
+            for key in ("name", "furigana", "phone", "address", "note") if key in row.withheld}
+
+
+def _links_of(session: Session, table: str, ids: list[str]) -> dict[str, tuple[str, ...]]:
+    link_table, own, other, _key = LINKS[table]
+    t = T[link_table]
+    found: dict[str, list[str]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for a, b in session.execute(select(t.c[own], t.c[other]).where(t.c[own].in_(chunk))):
+            found[a].append(b)
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+def _label(sheet: S.Sheet, row: Row) -> str:
+    for key in ("name", "title", "phrase", "label", "text", "description"):
+        value = row.values.get(key)
+        if value:
+            return str(value)[:40]
+    return row.id
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, (dt.date, dt.time, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+class Merger:
+    def __init__(self, session: Session, now: dt.datetime) -> None:
+        self.s = session
+        self.now = now
+        self.counts: dict[str, SheetCounts] = {s.title: SheetCounts() for s in S.SHEETS}
+        self.conflicts: list[Conflict] = []
+        self.conflict_records: dict[str, str] = {}
+
+    def merge(self, files: Sequence[ParsedFile]) -> None:
+        """Sheet by sheet across all files (parents of every file before any child), file by
+        file within a sheet, so a row in two files is merged twice, in the order given."""
+        for sheet in S.APPLY_ORDER:
+            for f in files:
+                rows = f.rows.get(sheet.table, [])
+                if sheet.table == "council":
+                    rows = sorted(rows, key=lambda x: x.values["tier"])
+                if rows:
+                    self._merge_sheet(f, sheet, rows)
+
+    def _merge_sheet(self, f: ParsedFile, sheet: S.Sheet, rows: list[Row]) -> None:  # noqa: C901
+        t = T[sheet.table]
+        ids = [row.id for row in rows]
+        ours: dict[str, dict] = {}
+        for chunk in _chunks(ids):
+            for found in self.s.execute(select(t).where(t.c.id.in_(chunk))).mappings():
+                ours[found["id"]] = dict(found)
+        ours_links = _links_of(self.s, sheet.table, list(ours)) if sheet.table in LINKS else {}
+        counts = self.counts[sheet.title]
+        inserts: list[dict] = []
+        link_rows: list[tuple[str, tuple[str, ...]]] = []
+        for row in rows:
+            values = row.resolved
+            mine = ours.get(row.id)
+            if mine is None:
+                stamp = row.stamp
+                created = stamp.created if stamp and stamp.created else self.now
+                updated = stamp.updated if stamp and stamp.updated and not row.edited else self.now
+                record = {"id": row.id, "created_at": created, "updated_at": updated,
+                          **values, **_insert_defaults(sheet.table, row)}
+                record.update(_derived(sheet.table, record))
+                inserts.append(record)
+                if row.links is not None:
+                    link_rows.append((row.id, row.links))
+                counts.added += 1
+                continue
+            differs = [key for key, value in values.items() if mine.get(key) != value]
+            links_differ = row.links is not None and ours_links.get(row.id, ()) != row.links
+            if not differs and not links_differ:
+                counts.unchanged += 1
+                continue
+            base = row.stamp.updated if row.stamp else None
+            theirs_time = None
+            if not row.edited:
+                if base is not None and base > mine["updated_at"]:
+                    theirs_time = base
+                elif base is not None and base < mine["updated_at"]:
+                    counts.kept += 1
+                    continue
+            elif base is not None and mine["updated_at"] <= base:
+                theirs_time = self.now
+            if theirs_time is None:
+                self._conflict(f, sheet, row, mine, differs, links_differ)
+                counts.conflicts += 1
+                continue
+            merged = {**mine, **values}
+            change = {**values, **_derived(sheet.table, merged), "updated_at": theirs_time}
+            self.s.execute(update(t).where(t.c.id == row.id).values(**change))
+            if links_differ:
+                link_rows.append((row.id, row.links or ()))
+            counts.updated += 1
+        if inserts:
+            self.s.execute(insert(t), inserts)
+        if link_rows:
+            link_table, own, other, _key = LINKS[sheet.table]
+            lt = T[link_table]
+            for chunk in _chunks([rid for rid, _l in link_rows]):
+                self.s.execute(delete(lt).where(lt.c[own].in_(chunk)))
+            pairs = [{own: rid, other: target} for rid, targets in link_rows for target in targets]
+            if pairs:
+                self.s.execute(insert(lt), pairs)
+
+    def _conflict(self, f: ParsedFile, sheet: S.Sheet, row: Row, mine: dict,
+                  differs: list[str], links_differ: bool) -> None:
+        """Ours stays; theirs is kept beside it in app_meta, so neither version is lost."""
+        headers = {c.key: c.header for c in sheet.columns}
+        fields = [_field_header(sheet, key, headers) for key in differs]
+        if links_differ:
+            fields.append(headers[LINKS[sheet.table][3]])
+        key = "conflict:" + str(uuid.uuid5(CONFLICT_NAMESPACE, f"{sheet.table}|{row.id}|{row.digest}"))
+        record = {
+            "sheet": sheet.title, "table": sheet.table, "id": row.id, "file": f.name, "row": row.number,
+            "imported_at": self.now.isoformat(timespec="seconds"), "fields": fields,
+            "theirs": {headers[k]: _jsonable(v) for k, v in row.values.items()
+                       if k in headers and k not in row.withheld},
+            "theirs_stamp": _jsonable(dataclasses.asdict(row.stamp)) if row.stamp else None,
+            "ours": {k: _jsonable(v) for k, v in mine.items()},
+        }
+        self.conflicts.append(Conflict(f.name, sheet.title, row.number, row.id, _label(sheet, row),
+                                       tuple(fields), key))
+        if self.s.get(AppMeta, key) is None and key not in self.conflict_records:
+            value = json.dumps(record, ensure_ascii=False)
+            self.conflict_records[key] = value
+            self.s.add(AppMeta(key=key, value=value))
+            self.s.flush()
+
+
+def _field_header(sheet: S.Sheet, key: str, headers: dict[str, str]) -> str:
+    special = {"council_id": "協議体", "neighbourhood_id": "町内会", "category_id": "分類",
+               "parent_id": "第1層協議体", "need_category_id": "ニーズの分類",
+               "is_thinker": "区分", "is_provider": "区分"}
+    return headers.get(key) or special.get(key, key)
+
+
+def list_conflicts(store: Store) -> list[dict]:
+    """The other side of every conflict kept so far (newest first), for a later decision."""
+    with store.session() as s:
+        records = [json.loads(value) | {"key": key} for key, value in s.execute(
+            select(AppMeta.key, AppMeta.value).where(AppMeta.key.like("conflict:%")))]
+    return sorted(records, key=lambda r: r.get("imported_at", ""), reverse=True)
+
+
+# --- the whole import --------------------------------------------------------------------------
+
+def import_files(store: Store, paths: Sequence[Path | str], *, password: str | None = None,
+                 dry_run: bool = False, now: dt.datetime | None = None) -> ImportReport:
+    """Check every file completely, then back up and merge them all in one transaction."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise UserError("読み込むファイルを指定してください。")
+    problems = Problems()
+    parsed: list[ParsedFile] = []
+    for path in paths:
+        found = read_file(path, password, problems)
+        if found is not None:
+            parsed.append(found)
+        if problems.full:
+            break
+    problems.raise_if_any()
+    now = now or utcnow()
+    with store.session() as s:
+        notes = resolve_all(s, parsed, problems)
+    problems.raise_if_any()
+    for f in parsed:
+        notes.extend(f.notes)
+    backup = None
+    if not dry_run:
+        backup = timestamped_backup(store.path, "before-import")
+    session = Session(store.engine, expire_on_commit=False)
+    try:
+        merger = Merger(session, now)
+        merger.merge(parsed)
+        if dry_run:
+            session.rollback()
+        else:
+            stamp = now.isoformat(timespec="seconds")
+            council_ids = {row.id for f in parsed for row in f.rows.get("council", ())}
+            council_ids |= {cid for f in parsed for cid, _n in f.councils}
+            for cid in council_ids:
+                meta = session.get(AppMeta, f"imported:{cid}")
+                if meta is None:
+                    session.add(AppMeta(key=f"imported:{cid}", value=stamp))
+                else:
+                    meta.value = stamp
+            session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise UserError("取り込めませんでした（データベースの決まりに合わない行があります: "
+                        f"{str(exc.orig)[:200]}）。データベースは変えていません。") from None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    names = tuple(dict.fromkeys(n for f in parsed for _cid, n in f.councils))
+    return ImportReport(tuple(f.name for f in parsed), names, merger.counts, merger.conflicts,
+                        notes, backup, dry_run)

@@ -1,0 +1,61 @@
+"""Reports as plain text, for the command line (the window shows the same DTOs its own way)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from app.exchange.export_file import ExportReport
+from app.exchange.merge import ImportReport
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [(" " * (widths[i] - _width(c)) + c) if i else c + " " * (widths[i] - _width(c))
+                 for i, c in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def format_export(report: ExportReport) -> str:
+    councils = "、".join(report.councils[:5]) + (f" ほか{len(report.councils) - 5}協議体"
+                                                if len(report.councils) > 5 else "")
+    lines = [f"書き出しました: {report.path}（{councils}）"]
+    rows = [["シート", "行数"]] + [[title, f"{n:,}"] for title, n in report.rows.items()]
+    lines.append(_table(rows))
+    if report.anonymized:
+        lines.append("※匿名化: メンバーの氏名・ふりがな・住所・電話・備考は書き出していません。")
+    else:
+        lines.append("※連絡先の共有に同意していないメンバーの電話・住所は書き出していません。")
+    if report.encrypted:
+        lines.append("※パスワードをかけました。開くときにExcelがパスワードをたずねます。")
+    return "\n".join(lines)
+
+
+def format_import(report: ImportReport) -> str:
+    head = "確認しました（--dry-run: データベースは変えていません）" if report.dry_run else "読み込みました"
+    lines = [f"{head}: {'、'.join(report.files)}"]
+    if report.councils:
+        lines.append(f"協議体: {'、'.join(report.councils)}")
+    rows = [["シート", "追加", "更新", "変更なし", "こちらが新しい", "競合"]]
+    for title, c in report.sheets.items():
+        if c.total:
+            rows.append([title, f"{c.added:,}", f"{c.updated:,}", f"{c.unchanged:,}", f"{c.kept:,}",
+                         f"{c.conflicts:,}"])
+    if len(rows) > 1:
+        lines.append(_table(rows))
+    for conflict in report.conflicts[:50]:
+        lines.append(f"競合: {conflict.file} のシート「{conflict.sheet}」{conflict.row}行目"
+                     f"（{conflict.label}）: {'・'.join(conflict.fields)} が両方で変わっています。"
+                     "こちらの内容を残し、ファイルの内容は競合の記録として保存しました。")
+    if len(report.conflicts) > 50:
+        lines.append(f"競合はほかに{len(report.conflicts) - 50}件あります。")
+    lines += [f"注意: {note}" for note in report.notes]
+    if report.backup:
+        lines.append(f"読み込む前のバックアップ: {report.backup}")
+    return "\n".join(lines)

@@ -1,0 +1,551 @@
+"""The exchange file's sheets: which columns, how a stored row becomes cells, how cells become a
+row again.
+
+One `Sheet` per table. Writing and reading share the columns, so a header can never be written
+one way and read another. Cell values are parsed with the services' own field parsers (全角
+digits, 和暦, impossible dates refused), so a file edited in Excel is held to the same rules as
+the window.
+
+References between rows are written the way a person reads them where that is unambiguous
+(協議体 and 町内会 by name, 役割 and 分類 by name) and by ID where it is not (attendance).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from app.errors import ValidationError
+from app.models import (
+    CONTACT_KINDS,
+    MEETING_KINDS,
+    MEMBER_STATUSES,
+    NEED_SOURCES,
+    NEED_STATUSES,
+    OPERATOR_TYPES,
+    QUESTION_KINDS,
+    TALLY_KINDS,
+)
+from app.services import base
+from app.services import normalize as norm
+from app.services.schedule import END_OF_DAY, try_parse
+
+FORMAT = "sasaeai-exchange"
+FORMAT_VERSION = 1
+META_SHEET = "_meta"
+STAMP_HEADER = "照合用（変更しないでください）"
+WITHHELD = "（非公開）"
+YES, NO = "はい", "いいえ"
+THINKER, PROVIDER = "地域づくりを考える人", "サービスの担い手"
+
+Parser = Callable[[object, str], Any]
+
+
+# --- parsers for what the services have no Field for --------------------------------------------
+
+def parse_id(value: object, label: str) -> str | None:
+    text = norm.nfkc(str(value)) if value is not None else ""
+    if not text:
+        return None
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise ValidationError(label, f"「{value}」はIDの形ではありません（空けておくと新しい行になります）") from None
+
+
+def required_id(value: object, label: str) -> str:
+    found = parse_id(value, label)
+    if found is None:
+        raise ValidationError(label, "IDを入力してください")
+    return found
+
+
+def id_list(value: object, label: str) -> tuple[str, ...]:
+    text = norm.nfkc(str(value or ""))
+    pieces = [p for p in re.split(r"[\s,、;]+", text) if p]
+    return tuple(sorted({required_id(p, label) for p in pieces}))
+
+
+def name_list(value: object, label: str) -> tuple[str, ...]:
+    text = "" if value is None else str(value)
+    pieces = (norm.nfkc(p) for p in re.split(r"[、,，・/／\n]+", text))
+    return tuple(sorted({p for p in pieces if p}))
+
+
+def entry_list(value: object, label: str) -> tuple[str, ...]:
+    """Resource names, one a line (or 、-separated); 「名前［ID］」 where a name is not unique."""
+    text = "" if value is None else str(value)
+    pieces = (p.strip() for p in re.split(r"[\n、]+", text))
+    return tuple(sorted({p for p in pieces if p}))
+
+
+def kinds(value: object, label: str) -> tuple[bool, bool]:
+    """区分: 地域づくりを考える人 and/or サービスの担い手, as written in one cell."""
+    thinker = provider = False
+    for piece in name_list(value, label):
+        if piece in (THINKER, "考える人", "地域づくり"):
+            thinker = True
+        elif piece in (PROVIDER, "担い手"):
+            provider = True
+        else:
+            raise ValidationError(label, f"「{piece}」は区分にありません（{THINKER}・{PROVIDER}）")
+    return thinker, provider
+
+
+def time_of_day(value: object, label: str) -> dt.time | None:
+    if isinstance(value, dt.datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return dt.time(minutes // 60, minutes % 60)
+    return norm.to_time(value, label)
+
+
+def int_default(default: int) -> Parser:
+    def parse(value: object, label: str) -> int:
+        number = norm.to_int(value, label)
+        return default if number is None else number
+    return parse
+
+
+def required_int(value: object, label: str) -> int:
+    return norm.to_int(value, label, required=True)  # type: ignore[return-value]
+
+
+def tier(value: object, label: str) -> int:
+    number = norm.to_int(value, label, required=True)
+    if number not in (1, 2):
+        raise ValidationError(label, "1（市全域）か 2（日常生活圏域）を入力してください")
+    return number  # type: ignore[return-value]
+
+
+def labelled_choice(options: Mapping[str, str], default: str | None = None) -> Parser:
+    """A choice written as its Japanese label and stored as its key (or typed as the key)."""
+    by_text = {norm.nfkc(label): key for key, label in options.items()}
+    by_text.update({norm.nfkc(key): key for key in options})
+
+    def parse(value: object, label: str) -> str:
+        if default is not None and (value is None or not str(value).strip()):
+            return default
+        found = by_text.get(norm.nfkc(str(value or "")))
+        if found is None:
+            raise ValidationError(label, f"「{value}」は選べません（{'・'.join(options.values())} のどれか）")
+        return found
+    return parse
+
+
+def fraction(value: object, label: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(norm.nfkc(str(value)))
+    except ValueError:
+        raise ValidationError(label, f"「{value}」は地図上の位置として読めません（0〜1の数）") from None
+    if not 0 <= number <= 1:
+        raise ValidationError(label, "0〜1の数で入力してください（地図の枠の中）")
+    return number
+
+
+def choice_or(options: Sequence[str], default: str) -> Parser:
+    """A choice where a blank cell (a row added in Excel) means the usual value."""
+    parse_choice = base.choice(options)
+
+    def parse(value: object, label: str) -> str:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return default
+        return parse_choice(value, label)
+    return parse
+
+
+def passthrough(value: object, _label: str) -> object:
+    return value
+
+
+text = base.text
+long_text = base.long_text
+date = base.date
+boolean = base.boolean
+integer = base.integer
+phone = base.phone
+rate = base.rate
+
+
+def required_date(value: object, label: str) -> dt.date:
+    return norm.to_date(value, label, required=True)  # type: ignore[return-value]
+
+
+# --- columns and sheets -------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Col:
+    header: str
+    key: str
+    parse: Parser
+    width: float = 12
+    required: bool = False
+    # "contact": left out unless the member agreed to share it, and always when anonymising;
+    # "person": left out when anonymising (names, addresses, free-text notes of members).
+    private: str = ""
+    info: bool = False  # for the reader only: written, never stored back, not compared
+
+
+ID = "ID"
+COUNCIL = "協議体"
+
+
+def _id() -> Col:
+    return Col(ID, "id", parse_id, width=38)
+
+
+def _council() -> Col:
+    return Col(COUNCIL, "council", text(100), width=16)
+
+
+@dataclasses.dataclass(frozen=True)
+class Sheet:
+    title: str
+    table: str
+    columns: tuple[Col, ...]
+    scoped: bool = True  # rows carry a 協議体 column (blank: the file's only council)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    def column(self, key: str) -> Col:
+        return next(c for c in self.columns if c.key == key)
+
+
+COUNCILS = Sheet("協議体", "council", (
+    _id(),
+    Col("名前", "name", text(100), 18, required=True),
+    Col("層", "tier", tier, 6, required=True),
+    Col("第1層協議体", "parent", text(100), 18),
+    Col("地区名", "area_name", text(200), 20),
+    Col("発足日", "founded_on", date, 12),
+    Col("会議の場所", "meeting_place", text(200), 16),
+    Col("会議の日程", "meeting_schedule", text(200), 22),
+    Col("人口", "population", integer, 10),
+    Col("世帯数", "households", integer, 10),
+    Col("65歳以上の人数", "aged_65_plus", integer, 10),
+    Col("75歳以上の人数", "aged_75_plus", integer, 10),
+    Col("資料の高齢化率", "stated_aging_rate", rate, 10),
+    Col("人口の時点", "stats_as_of", date, 12),
+    Col("備考", "note", long_text, 30),
+), scoped=False)
+
+NEIGHBOURHOODS = Sheet("町内会", "neighbourhood", (
+    _id(),
+    Col("町内会名", "name", text(100), 16, required=True),
+    Col("順番", "position", int_default(0), 6),
+    Col("世帯数", "households", integer, 10),
+    Col("人口", "population", integer, 10),
+    Col("65歳以上の人数", "aged_65_plus", integer, 10),
+    Col("75歳以上の人数", "aged_75_plus", integer, 10),
+    Col("資料の高齢化率", "stated_aging_rate", rate, 10),
+    Col("人数の時点", "stats_as_of", date, 12),
+    _council(),
+))
+
+MEMBERS = Sheet("メンバー", "member", (
+    _id(),
+    Col("氏名", "name", text(100), 16, required=True, private="person"),
+    Col("ふりがな", "furigana", text(200), 18, private="person"),
+    Col("役割", "roles", name_list, 14),
+    Col("区分", "kinds", kinds, 30),
+    Col("コアメンバー", "is_core", boolean, 8),
+    Col("町内会", "neighbourhood", text(100), 12),
+    Col("登録日", "registered_on", date, 12),
+    Col("最終確認日", "last_confirmed_on", date, 12),
+    Col("状況", "status", choice_or(MEMBER_STATUSES, "活動中"), 8),
+    Col("電話", "phone", phone, 15, private="contact"),
+    Col("住所", "address", text(300), 24, private="contact"),
+    Col("ハンドブック掲載", "consent_handbook", boolean, 10),
+    Col("連絡先共有", "consent_share_contact", boolean, 10),
+    Col("備考", "note", long_text, 24, private="person"),
+    _council(),
+))
+
+TRAININGS = Sheet("研修", "training", (
+    _id(),
+    Col("開催日", "held_on", required_date, 12, required=True),
+    Col("講座名", "title", text(200), 30, required=True),
+    Col("会場", "venue", text(200), 16),
+    Col("参加者数", "participant_count", integer, 10),
+    Col("備考", "note", long_text, 24),
+    _council(),
+))
+
+TRAINING_ATTENDANCE = Sheet("研修の出席", "training_attendance", (
+    _id(),
+    Col("研修ID", "training_id", required_id, 38, required=True),
+    Col("メンバーID", "member_id", required_id, 38, required=True),
+    Col("修了", "completed", boolean, 8),
+    Col("講座名（参考）", "training_info", passthrough, 30, info=True),
+    Col("氏名（参考）", "member_info", passthrough, 16, info=True, private="person"),
+), scoped=False)
+
+NEEDS = Sheet("ニーズ", "need", (
+    _id(),
+    Col("町内会", "neighbourhood", text(100), 12),
+    Col("分類", "category", text(50), 14, required=True),
+    Col("内容", "description", long_text, 40),
+    Col("人数", "count", integer, 8),
+    Col("把握方法", "source", choice_or(NEED_SOURCES, "聞き取り"), 14),
+    Col("把握日", "noted_on", date, 12),
+    Col("状況", "status", choice_or(NEED_STATUSES, "未対応"), 8),
+    Col("対応する社会資源", "resources", entry_list, 30),
+    _council(),
+))
+
+TALLIES = Sheet("集計表", "tally", (
+    _id(),
+    Col("種類", "kind", labelled_choice(TALLY_KINDS), 30, required=True),
+    Col("表題", "title", text(200), 36),
+    Col("期間（から）", "period_from", date, 12),
+    Col("期間（まで）", "period_to", date, 12),
+    Col("出典", "source", text(200), 24),
+    Col("備考", "note", long_text, 24),
+    _council(),
+))
+
+TALLY_COLUMNS = Sheet("集計表の列", "tally_column", (
+    _id(),
+    Col("集計表ID", "tally_id", required_id, 38, required=True),
+    Col("順番", "position", int_default(0), 6),
+    Col("区分", "group", text(50), 14),
+    Col("項目", "label", text(50), 14, required=True),
+    Col("ニーズの分類", "need_category", text(50), 14),
+), scoped=False)
+
+TALLY_ROWS = Sheet("集計表の行", "tally_row", (
+    _id(),
+    Col("集計表ID", "tally_id", required_id, 38, required=True),
+    Col("順番", "position", int_default(0), 6),
+    Col("町内会名（表のまま）", "label", text(100), 16, required=True),
+    Col("町内会", "neighbourhood", text(100), 12),
+    Col("対象人数", "target_persons", integer, 10),
+), scoped=False)
+
+TALLY_CELLS = Sheet("集計表の数", "tally_cell", (
+    _id(),
+    Col("行ID", "row_id", required_id, 38, required=True),
+    Col("列ID", "column_id", required_id, 38, required=True),
+    Col("数", "count", required_int, 8, required=True),
+    Col("町内会名（参考）", "row_info", passthrough, 16, info=True),
+    Col("項目（参考）", "column_info", passthrough, 14, info=True),
+), scoped=False)
+
+SURVEYS = Sheet("アンケート", "survey", (
+    _id(),
+    Col("題名", "title", text(200), 36, required=True),
+    Col("実施日", "conducted_on", date, 12),
+    Col("配布数", "distributed", integer, 10),
+    Col("回収数", "returned", integer, 10),
+    Col("備考", "note", long_text, 24),
+    _council(),
+))
+
+SURVEY_QUESTIONS = Sheet("アンケートの設問", "survey_question", (
+    _id(),
+    Col("アンケートID", "survey_id", required_id, 38, required=True),
+    Col("順番", "position", int_default(0), 6),
+    Col("設問", "text", text(300), 40, required=True),
+    Col("種類", "kind", labelled_choice(QUESTION_KINDS, "single"), 14),
+), scoped=False)
+
+SURVEY_CHOICES = Sheet("アンケートの選択肢", "survey_choice", (
+    _id(),
+    Col("設問ID", "question_id", required_id, 38, required=True),
+    Col("順番", "position", int_default(0), 6),
+    Col("選択肢", "text", text(300), 40, required=True),
+    Col("数", "count", int_default(0), 8),
+), scoped=False)
+
+RESOURCES = Sheet("社会資源", "resource", (
+    _id(),
+    Col("名称", "name", text(200), 24, required=True),
+    Col("分類", "category", text(50), 14),
+    Col("内容", "content", long_text, 30),
+    Col("団体・代表者", "representative", text(200), 18),
+    Col("電話", "phone", phone, 15),
+    Col("会場", "venue", text(200), 16),
+    Col("町内会", "neighbourhood", text(100), 12),
+    Col("日程", "schedule_text", text(200), 28),
+    Col("開始", "start_info", time_of_day, 8, info=True),
+    Col("終了", "end_info", time_of_day, 8, info=True),
+    Col("対象", "target", text(200), 16),
+    Col("費用", "fee", text(100), 10),
+    Col("運営主体", "operator_type", choice_or(OPERATOR_TYPES, "住民団体"), 12),
+    Col("協議体で創出", "created_by_council", boolean, 10),
+    Col("最終確認日", "last_verified_on", date, 12),
+    Col("備考", "note", long_text, 24),
+    Col("祝日は休み", "skip_holidays", boolean, 10),
+    Col("地図の位置（横）", "map_x", fraction, 10),
+    Col("地図の位置（縦）", "map_y", fraction, 10),
+    Col("順番", "position", int_default(0), 6),
+    _council(),
+))
+
+MEETINGS = Sheet("会議・活動", "meeting", (
+    _id(),
+    Col("開催日", "held_on", required_date, 12, required=True),
+    Col("開始", "start_time", time_of_day, 8),
+    Col("終了", "end_time", time_of_day, 8),
+    Col("種類", "kind", choice_or(MEETING_KINDS, "定例会"), 10),
+    Col("題名", "title", text(200), 30),
+    Col("場所", "venue", text(200), 16),
+    Col("参加人数", "attendance_count", integer, 10),
+    Col("記録", "minutes", long_text, 40),
+    Col("出席メンバーID", "attendees", id_list, 40),
+    _council(),
+))
+
+CONTACTS = Sheet("連絡先", "council_contact", (
+    _id(),
+    Col("順番", "position", int_default(0), 6),
+    Col("種類", "kind", base.choice(CONTACT_KINDS), 14, required=True),
+    Col("名前", "name", text(200), 26, required=True),
+    Col("担当者", "person", text(200), 12),
+    Col("電話", "phone", phone, 15),
+    _council(),
+))
+
+VISIONS = Sheet("地域像", "vision_revision", (
+    _id(),
+    Col("目指す地域像", "phrase", text(300), 40, required=True),
+    Col("副題", "subtitle", text(300), 30),
+    Col("決めた日", "decided_on", required_date, 12, required=True),
+    Col("備考", "note", long_text, 24),
+    _council(),
+))
+
+# Workbook order: the nine sheets people look at first, then the detail sheets.
+SHEETS: tuple[Sheet, ...] = (
+    COUNCILS, NEIGHBOURHOODS, MEMBERS, TRAININGS, NEEDS, TALLIES, SURVEYS, RESOURCES, MEETINGS,
+    CONTACTS, VISIONS, TRAINING_ATTENDANCE, TALLY_COLUMNS, TALLY_ROWS, TALLY_CELLS,
+    SURVEY_QUESTIONS, SURVEY_CHOICES,
+)
+# Parents before children, so foreign keys hold at every statement of the merge.
+APPLY_ORDER: tuple[Sheet, ...] = (
+    COUNCILS, CONTACTS, VISIONS, NEIGHBOURHOODS, MEMBERS, RESOURCES, NEEDS, TRAININGS,
+    TRAINING_ATTENDANCE, TALLIES, TALLY_COLUMNS, TALLY_ROWS, TALLY_CELLS, SURVEYS,
+    SURVEY_QUESTIONS, SURVEY_CHOICES, MEETINGS,
+)
+BY_TITLE = {s.title: s for s in SHEETS}
+BY_TABLE = {s.table: s for s in SHEETS}
+
+
+# --- canonical form and content hash ------------------------------------------------------------
+
+_WITHHELD_TOKEN = "\x00非公開"
+
+
+def canonical(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    if value is True:
+        return "1"
+    if value is False:
+        return "0"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(float(value)) if not value.is_integer() else str(int(value))
+    if isinstance(value, (tuple, list)):
+        return "\x1f".join(canonical(v) for v in value)
+    return str(value)
+
+
+def content_hash(sheet: Sheet, parsed: Mapping[str, object], withheld: frozenset[str]) -> str:
+    """What the row said, independent of how a spreadsheet stored it (dates as serials or text,
+    はい or TRUE): a changed hash means someone changed the row's content."""
+    parts = []
+    for col in sheet.columns:
+        if col.info or col.key == "id":
+            continue
+        parts.append(_WITHHELD_TOKEN if col.key in withheld else canonical(parsed.get(col.key)))
+    return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def stamp_text(created: dt.datetime | None, updated: dt.datetime | None, digest: str) -> str:
+    def iso(x: dt.datetime | None) -> str:
+        return x.isoformat(timespec="microseconds") if x else ""
+    return f"{iso(created)}|{iso(updated)}|{digest}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Stamp:
+    created: dt.datetime | None
+    updated: dt.datetime | None
+    digest: str
+
+
+def read_stamp(value: object) -> Stamp | None:
+    if not isinstance(value, str) or value.count("|") != 2:
+        return None
+    created, updated, digest = value.split("|")
+    try:
+        return Stamp(dt.datetime.fromisoformat(created) if created else None,
+                     dt.datetime.fromisoformat(updated) if updated else None, digest.strip())
+    except ValueError:
+        return None
+
+
+# --- rendering: stored values to cell values ----------------------------------------------------
+
+def yes_no(value: object) -> str:
+    return YES if value else NO
+
+
+def cell(value: object) -> object:
+    """A stored value as the cell shows it: dates stay dates, numbers numbers, blanks empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, dt.time) and value == END_OF_DAY:
+        return dt.time(23, 59)
+    return value
+
+
+def first_slot(schedule_text: str) -> tuple[dt.time | None, dt.time | None]:
+    parsed = try_parse(schedule_text) if schedule_text else None
+    if parsed is None or not parsed.slots:
+        return None, None
+    slot = parsed.slots[0]
+    end = slot.end if slot.end != END_OF_DAY else dt.time(23, 59)
+    return slot.start, end
+
+
+def kinds_text(thinker: bool, provider: bool) -> str | None:
+    found = [name for flag, name in ((thinker, THINKER), (provider, PROVIDER)) if flag]
+    return "、".join(found) or None
+
+
+def parse_cells(sheet: Sheet, cells: Sequence[object]) -> tuple[dict, frozenset[str], list[ValidationError]]:
+    """Cells (in the sheet's column order) to typed values; withheld private cells noted."""
+    values: dict[str, object] = {}
+    withheld = set()
+    errors: list[ValidationError] = []
+    for col, raw in zip(sheet.columns, cells, strict=True):
+        if col.private and isinstance(raw, str) and raw.strip() == WITHHELD:
+            withheld.add(col.key)
+            values[col.key] = None
+            continue
+        try:
+            value = col.parse(raw, col.header)
+            if col.required and value in (None, "", ()):
+                raise ValidationError(col.header, "入力してください")
+        except ValidationError as exc:
+            errors.append(exc)
+            value = None
+        values[col.key] = value
+    return values, frozenset(withheld), errors
