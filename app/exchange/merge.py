@@ -262,6 +262,7 @@ def _read_sheet(book: Workbook, sheet: S.Sheet, parsed: ParsedFile, problems: Pr
             problems.add(f"{_where(name, sheet.title, number, exc.field)}: {exc.reason}")
         if errors:
             if problems.full:
+                problems.more = True  # stop reading: the file is clearly not importable
                 break
             continue
         stamp = S.read_stamp(cells[stamp_at]) if stamp_at is not None and stamp_at < width else None
