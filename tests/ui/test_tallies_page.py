@@ -252,3 +252,26 @@ def test_edit_table_info_and_delete_the_table(window, demo_store):
     assert page.tabs.count() == 1 and page.tally.kind == "service_use"
     window.controller.undo_stack.undo()
     assert page.tabs.count() == 2
+
+
+def test_one_value_pasted_into_a_selection_fills_it(window, demo_store):
+    page = open_page(window)
+    m = page.model
+    page.table.selectionModel().select(QItemSelection(m.index(0, 2), m.index(2, 2)),
+                                       QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    assert page.paste("１\r\n")
+    assert [cell(page, r, 2) for r in range(3)] == ["1", "1", "1"]
+    assert window.controller.undo_stack.undoText() == "3個の欄に「１」を貼り付け"
+    assert stored(demo_store, page).rows[2].counts[0] == 1
+
+
+def test_large_text_widens_the_grid_and_keeps_the_frozen_parts_in_line(window, qtbot):
+    page = open_page(window)
+    table = page.table
+    before = table.columnWidth(0)
+    window.large_text.click()
+    qtbot.waitUntil(lambda: table.columnWidth(0) > before, timeout=3000)
+    assert table.frozen.columnWidth(0) == table.columnWidth(0)
+    assert table.footer.columnWidth(5) == table.columnWidth(5)
+    assert table.frozen.horizontalHeader().height() == table.horizontalHeader().height()
+    window.large_text.click()

@@ -333,13 +333,15 @@ class FrozenColumnView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Row heights are set from the font (set_row_height), not measured cell by cell: a
+        # restyle (文字を大きく) would otherwise ask every cell of four views again and again.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.setWordWrap(False)
         self.frozen = QTableView(self)
         self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.frozen.setFrameShape(QFrame.Shape.NoFrame)
         self.frozen.verticalHeader().hide()
-        self.frozen.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.frozen.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.frozen.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.frozen.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -370,6 +372,11 @@ class FrozenColumnView(QTableView):
         self.frozen.setColumnWidth(LABEL_COL, self.columnWidth(LABEL_COL))
         self.place_frozen()
 
+    def set_row_height(self, height: int) -> None:
+        for view in (self, self.frozen):
+            view.verticalHeader().setMinimumSectionSize(height)
+            view.verticalHeader().setDefaultSectionSize(height)
+
     def set_row_hidden(self, row: int, hidden: bool) -> None:
         self.setRowHidden(row, hidden)
         self.frozen.setRowHidden(row, hidden)
@@ -386,6 +393,7 @@ class FrozenColumnView(QTableView):
         self.frozen.horizontalHeader().setFixedHeight(top)
         self.frozen.setGeometry(self.frameWidth(), self.frameWidth(), self.columnWidth(LABEL_COL),
                                 self.viewport().height() + top)
+        self.frozen.raise_()  # above the scrolling header too, also after a restyle
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -466,6 +474,10 @@ class TallyTable(FrozenColumnView):
         bold_font.setBold(True)
         bold = QFontMetrics(bold_font)
         pad = plain.horizontalAdvance("0") * 2
+        row_height = bold.height() + plain.height() * 2 // 3
+        if self.verticalHeader().defaultSectionSize() != row_height:
+            self.set_row_height(row_height)
+            self.footer.set_row_height(row_height)
         least = plain.horizontalAdvance("999") + pad
         for col in range(model.columnCount()):
             width = max(header.sectionSizeHint(col), least)
@@ -682,10 +694,16 @@ class TalliesPage(Page):
         self.show_tally(wanted)
 
     def _tab_text(self, t: CrosstabDTO) -> str:
+        """Short kind name; with two of a kind, the year it ends (or its title, or a number)."""
         text = SHORT_KIND.get(t.kind, t.kind_label)
-        if sum(other.kind == t.kind for other in self.all) > 1 and t.period_to:
-            text += f"（{wareki(t.period_to).split('年')[0]}年）"
-        return text
+        same = [other for other in self.all if other.kind == t.kind]
+        if len(same) < 2:
+            return text
+        if t.period_to:
+            return f"{text}（{wareki(t.period_to).split('年')[0]}年）"
+        if t.title and t.title != t.kind_label:
+            return f"{text}（{t.title}）"
+        return f"{text}（{same.index(t) + 1}）"
 
     def _fill_tabs(self) -> None:
         wanted = [(t.id, self._tab_text(t)) for t in self.all]
@@ -809,8 +827,18 @@ class TalliesPage(Page):
             self._set_error("合計の行には貼り付けられません（合計は自動で計算します）。")
             return False
         height, width = len(block), max((len(line) for line in block), default=0)
+        text = f"貼り付け（{height}行×{width}列）"
+        chosen = self._selected_editable()
+        if height == width == 1 and len(chosen) > 1:  # one value into every selected cell, as Excel
+            value = block[0][0]
+            top, left = min(r for r, _c in chosen), min(c for _r, c in chosen)
+            height = max(r for r, _c in chosen) - top + 1
+            width = max(c for _r, c in chosen) - left + 1
+            block = [[value if (top + i, left + j) in chosen else None for j in range(width)]
+                     for i in range(height)]
+            text = f"{len(chosen)}個の欄に「{value}」を貼り付け"
         try:
-            self._update(f"貼り付け（{height}行×{width}列）",
+            self._update(text,
                          lambda: tallies.paste_block(self.store, self.tally.id, top, left, block))
         except BlockError as exc:
             cells = {(p.row, p.col): f"{p.field}: {p.reason}" for p in exc.problems}
@@ -828,6 +856,10 @@ class TalliesPage(Page):
         self.table.selectionModel().select(selection,
                                            QItemSelectionModel.SelectionFlag.ClearAndSelect)
         return True
+
+    def _selected_editable(self) -> set[tuple[int, int]]:
+        return {(i.row(), i.column()) for i in self.table.selectionModel().selectedIndexes()
+                if self.model.is_editable(i.row(), i.column())}
 
     def copy(self) -> str:
         """The selected block as Excel reads it (tabs and line breaks, plain numbers)."""
@@ -848,8 +880,7 @@ class TalliesPage(Page):
         """Delete key: empties the selected number cells as one undo step."""
         if self.tally is None:
             return False
-        chosen = {(i.row(), i.column()) for i in self.table.selectionModel().selectedIndexes()
-                  if self.model.is_editable(i.row(), i.column())}
+        chosen = self._selected_editable()
         if not chosen:
             return False
         top, left = min(r for r, _c in chosen), min(c for _r, c in chosen)
@@ -867,7 +898,9 @@ class TalliesPage(Page):
 
     # --- tables and rows ----------------------------------------------------------------------
     def _open(self, dialog: FormDialog) -> FormDialog:
-        # Tests drive the dialog themselves; in use it is modal.
+        # Wide enough for the 和暦 example in the date fields. Tests drive the dialog
+        # themselves; in use it is modal.
+        dialog.setMinimumWidth(dialog.fontMetrics().horizontalAdvance("あ") * 30)
         if getattr(self, "open_dialogs_modeless", False):
             dialog.show()
         else:
