@@ -151,3 +151,139 @@ def gaps(store: Store, council_id: str) -> list[GapDTO]:
 def category_names(store: Store) -> list[str]:
     with store.session() as s:
         return list(s.scalars(select(NeedCategory.name).order_by(NeedCategory.position)))
+
+
+# --- 集計 and coverage (added for the ニーズ page) ------------------------------------------------
+
+NO_NEIGHBOURHOOD = "町内会なし"
+
+
+@dataclasses.dataclass(frozen=True)
+class CrosstabCell:
+    """One 町内会 × 分類 box: persons from the records whose 人数 is known, and how many
+    records left 人数 blank (counted apart, never guessed as persons)."""
+    persons: int = 0
+    records: int = 0
+    without_count: int = 0
+
+    def __add__(self, other: CrosstabCell) -> CrosstabCell:
+        return CrosstabCell(self.persons + other.persons, self.records + other.records,
+                            self.without_count + other.without_count)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.records == 0
+
+
+@dataclasses.dataclass(frozen=True)
+class CrosstabRow:
+    neighbourhood: str            # the 町内会's name, or NO_NEIGHBOURHOOD
+    neighbourhood_id: str | None
+    cells: tuple[CrosstabCell, ...]  # aligned with Crosstab.categories
+    total: CrosstabCell
+
+
+@dataclasses.dataclass(frozen=True)
+class Crosstab:
+    categories: tuple[str, ...]   # the categories that occur, in the list's order
+    rows: tuple[CrosstabRow, ...]
+    column_totals: tuple[CrosstabCell, ...]
+    total: CrosstabCell
+
+    @property
+    def records(self) -> int:
+        return self.total.records
+
+    @property
+    def without_count(self) -> int:
+        return self.total.without_count
+
+
+def _cell(need: NeedDTO) -> CrosstabCell:
+    if need.count is None:
+        return CrosstabCell(0, 1, 1)
+    return CrosstabCell(need.count, 1, 0)
+
+
+def crosstab(store: Store, council_id: str, statuses: Iterable[str] | None = None,
+             *, include_empty: bool = True) -> Crosstab:
+    """The council's need records by 町内会 (rows) and 分類 (columns).
+
+    A cell sums 人数; a record with 人数 blank is counted in `without_count` instead, so a
+    blank never passes for a number. Totals are derived here, once. `statuses` keeps only
+    records in those 状況 (None: all); `include_empty` keeps 町内会 without records as rows.
+    """
+    wanted = None if statuses is None else set(statuses)
+    if wanted is not None:
+        unknown = wanted - set(NEED_STATUSES)
+        if unknown:
+            raise ValidationError("状況", f"「{'・'.join(sorted(unknown))}」は選べません"
+                                        f"（{'・'.join(NEED_STATUSES)} のどれか）")
+    chosen = [n for n in list_needs(store, council_id) if wanted is None or n.status in wanted]
+    order = {name: i for i, name in enumerate(category_names(store))}
+    categories = tuple(sorted({n.category for n in chosen}, key=lambda c: (order.get(c, 10**6), c)))
+    with store.session() as s:
+        listed = s.execute(select(Neighbourhood.id, Neighbourhood.name)
+                           .where(Neighbourhood.council_id == council_id)
+                           .order_by(Neighbourhood.position, Neighbourhood.name)).all()
+    keys: list[tuple[str | None, str]] = [(nb_id, name) for nb_id, name in listed]
+    if any(n.neighbourhood_id is None for n in chosen):
+        keys.append((None, NO_NEIGHBOURHOOD))
+    grid: dict[tuple[str | None, str], CrosstabCell] = {}
+    for need in chosen:
+        key = (need.neighbourhood_id, need.category)
+        grid[key] = grid.get(key, CrosstabCell()) + _cell(need)
+    rows = []
+    for nb_id, name in keys:
+        cells = tuple(grid.get((nb_id, c), CrosstabCell()) for c in categories)
+        total = sum(cells, CrosstabCell())
+        if include_empty or not total.is_empty:
+            rows.append(CrosstabRow(name, nb_id, cells, total))
+    column_totals = tuple(sum((r.cells[i] for r in rows), CrosstabCell())
+                          for i in range(len(categories)))
+    return Crosstab(categories, tuple(rows), column_totals, sum(column_totals, CrosstabCell()))
+
+
+@dataclasses.dataclass(frozen=True)
+class CoverageDTO:
+    """Open needs of one category and the resources linked to any of them (none: a gap)."""
+    category: str
+    open_needs: int
+    persons: int                  # sum of the known 人数
+    without_count: int            # open needs whose 人数 is blank
+    statuses: tuple[tuple[str, int], ...]  # (状況, how many) in NEED_STATUSES order
+    neighbourhoods: tuple[str, ...]
+    descriptions: tuple[str, ...]
+    resource_names: tuple[str, ...]
+
+    @property
+    def is_gap(self) -> bool:
+        return not self.resource_names
+
+
+def coverage(store: Store, council_id: str) -> list[CoverageDTO]:
+    """Per category with open needs: how many, where, and what answers them. The gaps
+    (no resource) first, then the rest, each in the category list's order; same gaps as
+    gaps()."""
+    open_needs = [n for n in list_needs(store, council_id) if n.is_open]
+    with store.session() as s:
+        resource_names = dict(s.execute(select(Resource.id, Resource.name)
+                                        .where(Resource.council_id == council_id)
+                                        .order_by(Resource.position, Resource.name)).all())
+    by_category: dict[str, list[NeedDTO]] = {}
+    for need in open_needs:  # list_needs gives the category order
+        by_category.setdefault(need.category, []).append(need)
+    found = []
+    for category, items in by_category.items():
+        linked = {rid for n in items for rid in n.resource_ids}
+        statuses = tuple((st, sum(n.status == st for n in items)) for st in NEED_STATUSES
+                         if any(n.status == st for n in items))
+        found.append(CoverageDTO(
+            category=category, open_needs=len(items),
+            persons=sum(n.count or 0 for n in items),
+            without_count=sum(n.count is None for n in items), statuses=statuses,
+            neighbourhoods=tuple(dict.fromkeys(n.neighbourhood_name or NO_NEIGHBOURHOOD
+                                               for n in items)),
+            descriptions=tuple(n.description for n in items if n.description),
+            resource_names=tuple(name for rid, name in resource_names.items() if rid in linked)))
+    return sorted(found, key=lambda c: not c.is_gap)  # stable: keeps the category order
