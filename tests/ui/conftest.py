@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from app.ui.controller import Controller
 from app.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _delete_closed_windows(qapp):
+    """Windows closed by qtbot are only deleteLater()'d; without this every later window
+    restyles all the dead ones and each test gets slower than the last."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

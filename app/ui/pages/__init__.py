@@ -16,6 +16,7 @@ PAGE_CLASSES = (
     ("app.ui.pages.resources", "ResourcesPage"),
     ("app.ui.pages.meetings", "MeetingsPage"),
     ("app.ui.pages.trainings", "TrainingsPage"),
+    ("app.ui.pages.printing", "PrintPage"),
     ("app.ui.pages.settings", "SettingsPage"),
 )
 
