@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -221,9 +223,21 @@ class FormDialog(QDialog):
         buttons.addButton("やめる", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
+        # The form scrolls when the screen is small (large text on a 1024×700 display) rather
+        # than squeezing its rows; the buttons always stay in view.
+        scroller = QScrollArea()
+        scroller.setWidget(self.panel)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.panel)
+        layout.addWidget(scroller, 1)
         layout.addWidget(buttons)
+        hint = self.panel.sizeHint()
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = hint.width() + 40, hint.height() + buttons.sizeHint().height() + 40
+        if screen is not None:
+            width, height = min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10)
+        self.resize(width, height)
 
     def values(self) -> dict[str, Any]:
         return self.panel.values()
