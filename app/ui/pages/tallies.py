@@ -545,10 +545,10 @@ class TallyTable(FrozenColumnView):
         # Modest: the window's scroll area sizes pages by their preferred height, and a tall
         # hint would push the buttons below the fold. The layout grows the grid up to
         # content_height (its maximum) when there is room.
-        return QSize(super().sizeHint().width(), self._rows_height(5))
+        return QSize(super().sizeHint().width(), self._rows_height(4))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(super().minimumSizeHint().width(), self._rows_height(3))
+        return QSize(super().minimumSizeHint().width(), self._rows_height(2))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if self.state() != QAbstractItemView.State.EditingState:
@@ -688,7 +688,7 @@ class TalliesPage(Page):
     def refresh(self) -> None:
         self.all = tallies.list_tallies(self.store, self.council_id)
         wanted = self.tally.id if self.tally else None
-        if wanted not in {t.id for t in self.all} or (self.tally and self.tally.council_id != self.council_id):
+        if wanted not in {t.id for t in self.all}:  # deleted, or another council's
             wanted = self.all[0].id if self.all else None
         self._fill_tabs()
         self.show_tally(wanted)
