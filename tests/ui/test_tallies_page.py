@@ -3,23 +3,12 @@ blocks from Excel with Ctrl+V, have bad values refused and marked, undo with Ctr
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.services import councils, tallies
 from app.ui.pages.tallies import BAD, NOTE, TOTAL_LABEL
 from tests.ui.conftest import answer_next_dialog, type_japanese
-
-
-@pytest.fixture
-def window(window):
-    """The shared window, really deleted afterwards: pytest-qt's deleteLater is never run
-    outside an event loop, and every leftover window would be restyled by the next one
-    (each test's setup grew by a second or more)."""
-    yield window
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
 
 NEEDS_TOTALS = ["61", "48", "39", "21", "5", "32", "28", "21", "7", "7", "6", "8"]
 
