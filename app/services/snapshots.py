@@ -8,6 +8,7 @@ exactly what was there, including role links, attendance and cells.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from sqlalchemy import Table, select, update
 
@@ -23,7 +24,9 @@ class Snapshot:
     nulled: tuple[tuple[str, str, dict, object, dict], ...]
 
 
+@functools.cache
 def _referencing(table: Table) -> list[tuple[Table, object]]:
+    # Cached: sorting the metadata's tables was half the cost of every undoable edit.
     return [(other, fk) for other in Base.metadata.sorted_tables
             for fk in other.foreign_keys if fk.column.table is table]
 
