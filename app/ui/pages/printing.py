@@ -30,7 +30,7 @@ from app.services import surveys
 from app.ui.pages.base import Page
 from app.ui.widgets import button, label, show_error
 
-PREVIEW_WIDTH = 560  # pixels per preview page at normal text size
+MIN_PREVIEW_WIDTH = 300
 
 
 def pdf_pages_to_images(data: bytes, width: int) -> list[QImage]:
@@ -113,7 +113,7 @@ class PrintPage(Page):
         self.preview = QScrollArea()
         self.preview.setWidget(holder)
         self.preview.setWidgetResizable(True)
-        self.preview.setMinimumWidth(PREVIEW_WIDTH // 2)
+        self.preview.setMinimumWidth(MIN_PREVIEW_WIDTH)
 
         split = QHBoxLayout()
         split.addLayout(controls, 2)
@@ -167,7 +167,7 @@ class PrintPage(Page):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.pdf, result = render_bytes(self.store, kind, self.council_id, **self.options())
-            self.images = pdf_pages_to_images(self.pdf, PREVIEW_WIDTH)
+            self.images = pdf_pages_to_images(self.pdf, self.preview_width())
         except UserError as exc:
             self.pdf, self.images = None, []
             self.info.setText(str(exc))
@@ -178,6 +178,16 @@ class PrintPage(Page):
         self.info.setText(f"{KIND_LABELS[kind]}: {result.pages}ページ")
         self.warnings.addItems(list(result.warnings) or ["気になる点はありません。"])
         self._show_images()
+
+    def preview_width(self) -> int:
+        """Pages as wide as the preview area (less its scroll bar), so nothing is cut off."""
+        room = self.preview.viewport().width() - self.preview.verticalScrollBar().sizeHint().width() - 20
+        return max(MIN_PREVIEW_WIDTH, room)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.images and abs(self.images[0].width() - self.preview_width()) > 20:
+            self._debounce.start()
 
     def _show_images(self) -> None:
         while self.preview_box.count():
