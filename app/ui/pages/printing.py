@@ -80,8 +80,13 @@ class PrintPage(Page):
         self.text.setFixedHeight(self.fontMetrics().height() * 5)
         self.survey = QComboBox()
         self.survey.setToolTip("どのアンケートを印刷するか")
+        for combo in (self.kind, self.template, self.survey):
+            # Long item names must not widen the page past a small screen; they elide instead.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("印刷するもの", self.kind)
         self.flyer_rows = [("チラシの種類", self.template), ("見出し", self.headline), ("本文", self.text)]
         for text, widget in self.flyer_rows:
@@ -116,8 +121,8 @@ class PrintPage(Page):
         self.preview.setMinimumWidth(MIN_PREVIEW_WIDTH)
 
         split = QHBoxLayout()
-        split.addLayout(controls, 2)
-        split.addWidget(self.preview, 3)
+        split.addLayout(controls, 1)
+        split.addWidget(self.preview, 1)
         self.body.addLayout(split, 1)
 
         self._debounce = QTimer(self, singleShot=True, interval=400)
