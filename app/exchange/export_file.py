@@ -19,7 +19,7 @@ import io
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -143,78 +143,93 @@ def _query(sheet: S.Sheet, ids: list[str]):
     raise AssertionError(sheet.table)
 
 
-def render(sheet: S.Sheet, row, names: Names) -> dict[str, object]:
-    """A stored row as cell values by column key (before privacy is applied)."""
-    r = row._mapping if hasattr(row, "_mapping") else row
-    out: dict[str, object] = {}
-    for col in sheet.columns:
-        key = col.key
-        if key == "council":
-            out[key] = names.council.get(r["council_id"])
-        elif key == "parent":
-            out[key] = names.council.get(r["parent_id"]) if r["parent_id"] else None
-        elif key == "neighbourhood":
-            out[key] = names.neighbourhood.get(r["neighbourhood_id"]) if r["neighbourhood_id"] else None
-        elif key == "roles":
-            out[key] = "、".join(names.role[x] for x in names.roles_of.get(r["id"], ())) or None
-        elif key == "kinds":
-            out[key] = S.kinds_text(r["is_thinker"], r["is_provider"])
-        elif key == "category":
-            table = names.need_category if sheet.table == "need" else names.resource_category
-            out[key] = table.get(r["category_id"]) if r["category_id"] else None
-        elif key == "need_category":
-            out[key] = names.need_category.get(r["need_category_id"]) if r["need_category_id"] else None
-        elif key == "resources":
-            entries = sorted(names.resource_entry(x) for x in names.resources_of.get(r["id"], ()))
-            out[key] = "\n".join(entries) or None
-        elif key == "attendees":
-            out[key] = "\n".join(sorted(names.attendees_of.get(r["id"], ()))) or None
-        elif key == "kind" and sheet.table == "tally":
-            out[key] = S.TALLY_KINDS.get(r["kind"], r["kind"])
-        elif key == "kind" and sheet.table == "survey_question":
-            out[key] = S.QUESTION_KINDS.get(r["kind"], r["kind"])
-        elif key == "start_info":
-            out[key] = S.first_slot(r["schedule_text"])[0]
-        elif key == "end_info":
-            out[key] = S.first_slot(r["schedule_text"])[1]
-        elif key == "training_info":
-            out[key] = names.training.get(r["training_id"])
-        elif key == "member_info":
-            out[key] = names.member_name.get(r["member_id"])
-        elif key == "row_info":
-            out[key] = names.tally_row.get(r["row_id"])
-        elif key == "column_info":
-            out[key] = names.tally_column.get(r["column_id"])
-        else:
-            out[key] = S.cell(r[key])
-    return out
+def _getter(sheet: S.Sheet, key: str, names: Names, at: dict[str, int],
+            single_council: bool) -> Callable[[Sequence], object]:
+    """How one column's cell is made from a stored row (a tuple in the table's column order)."""
+    def ref(column: str, lookup: dict) -> Callable[[Sequence], object]:
+        i = at[column]
+        return lambda r: lookup.get(r[i]) if r[i] else None
+
+    if key == "council":
+        # One council per file: the column stays blank (import reads blank as the file's council).
+        return (lambda r: None) if single_council else ref("council_id", names.council)
+    if key == "parent":
+        return ref("parent_id", names.council)
+    if key == "neighbourhood":
+        return ref("neighbourhood_id", names.neighbourhood)
+    if key == "category":
+        return ref("category_id", names.need_category if sheet.table == "need" else names.resource_category)
+    if key == "need_category":
+        return ref("need_category_id", names.need_category)
+    i_id = at.get("id", 0)
+    if key == "roles":
+        role = names.role
+        return lambda r: "、".join(role[x] for x in names.roles_of.get(r[i_id], ())) or None
+    if key == "kinds":
+        i, j = at["is_thinker"], at["is_provider"]
+        return lambda r: S.kinds_text(r[i], r[j])
+    if key == "resources":
+        return lambda r: "\n".join(sorted(names.resource_entry(x)
+                                          for x in names.resources_of.get(r[i_id], ()))) or None
+    if key == "attendees":
+        return lambda r: "\n".join(sorted(names.attendees_of.get(r[i_id], ()))) or None
+    if key == "kind" and sheet.table in ("tally", "survey_question"):
+        labels = S.TALLY_KINDS if sheet.table == "tally" else S.QUESTION_KINDS
+        k = at["kind"]
+        return lambda r: labels.get(r[k], r[k])
+    if key in ("start_info", "end_info"):
+        k, which = at["schedule_text"], 0 if key == "start_info" else 1
+        return lambda r: S.first_slot(r[k])[which]
+    info = {"training_info": ("training_id", names.training),
+            "member_info": ("member_id", names.member_name),
+            "row_info": ("row_id", names.tally_row), "column_info": ("column_id", names.tally_column)}
+    if key in info:
+        return ref(*info[key])
+    k = at[key]
+    cell = S.cell
+    return lambda r: cell(r[k])
 
 
-def withheld_columns(sheet: S.Sheet, row, anonymize: bool) -> frozenset[str]:
-    if sheet.table == "member":
-        r = row._mapping if hasattr(row, "_mapping") else row
-        return frozenset(c.key for c in sheet.columns if
-                         (c.private == "contact" and (anonymize or not r["consent_share_contact"]))
-                         or (c.private == "person" and anonymize))
-    if anonymize:
-        return frozenset(c.key for c in sheet.columns if c.private == "person")
-    return frozenset()
+def renderer(sheet: S.Sheet, names: Names, anonymize: bool,
+             single_council: bool = False) -> Callable[[Sequence], tuple[list, frozenset[str]]]:
+    """A function from a stored row to (cells in column order, withheld column keys).
+
+    Contact details are withheld unless the member agreed to share them; anonymising also
+    withholds names, ふりがな, addresses and notes."""
+    table = T[sheet.table]
+    at = {c.name: i for i, c in enumerate(table.columns)}
+    getters = [_getter(sheet, c.key, names, at, single_council) for c in sheet.columns]
+    position = {c.key: i for i, c in enumerate(sheet.columns)}
+    person = frozenset(c.key for c in sheet.columns if c.private == "person")
+    contact = frozenset(c.key for c in sheet.columns if c.private == "contact")
+    always = (person | contact) if anonymize else frozenset()
+    consent_at = at.get("consent_share_contact")
+
+    def render(row: Sequence) -> tuple[list, frozenset[str]]:
+        cells = [get(row) for get in getters]
+        withheld = always
+        if consent_at is not None and not anonymize and not row[consent_at]:
+            withheld = contact
+        for key in withheld:
+            cells[position[key]] = S.WITHHELD
+        return cells, withheld
+
+    return render
 
 
 def sheet_rows(session: Session, sheet: S.Sheet, ids: list[str], names: Names,
                anonymize: bool) -> Iterator[list]:
     """Each row as the list of cell values written, ending with the hidden stamp."""
+    render = renderer(sheet, names, anonymize, single_council=len(ids) == 1)
+    parser = S.RowParser(sheet)
+    at = {c.name: i for i, c in enumerate(T[sheet.table].columns)}
+    created_at, updated_at = at["created_at"], at["updated_at"]
+    stamp = S.stamp_text
     for row in session.execute(_query(sheet, ids)):
-        cells = render(sheet, row, names)
-        withheld = withheld_columns(sheet, row, anonymize)
-        for key in withheld:
-            cells[key] = S.WITHHELD
-        ordered = [cells[c.key] for c in sheet.columns]
-        parsed, _w, _errors = S.parse_cells(sheet, ordered)
-        digest = S.content_hash(sheet, parsed, withheld)
-        m = row._mapping
-        ordered.append(S.stamp_text(m["created_at"], m["updated_at"], digest))
-        yield ordered
+        cells, withheld = render(row)
+        parsed, _withheld, _errors = parser.parse(cells)
+        cells.append(stamp(row[created_at], row[updated_at], parser.digest(parsed, withheld)))
+        yield cells
 
 
 # --- the workbook ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 import uuid
@@ -48,7 +49,12 @@ Parser = Callable[[object, str], Any]
 
 # --- parsers for what the services have no Field for --------------------------------------------
 
+_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def parse_id(value: object, label: str) -> str | None:
+    if type(value) is str and _UUID_RE.fullmatch(value):
+        return value  # the form we write: nothing to normalise
     text = norm.nfkc(str(value)) if value is not None else ""
     if not text:
         return None
@@ -441,38 +447,65 @@ BY_TITLE = {s.title: s for s in SHEETS}
 BY_TABLE = {s.table: s for s in SHEETS}
 
 
-# --- canonical form and content hash ------------------------------------------------------------
+# --- parsing rows and the content hash ------------------------------------------------------------
 
 _WITHHELD_TOKEN = "\x00非公開"
+_MISSING = object()
 
 
-def canonical(value: object) -> str:
-    if value is None or value == "":
-        return ""
-    if value is True:
-        return "1"
-    if value is False:
-        return "0"
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(float(value)) if not value.is_integer() else str(int(value))
-    if isinstance(value, (tuple, list)):
-        return "\x1f".join(canonical(v) for v in value)
-    return str(value)
+class RowParser:
+    """Parses the rows of one sheet with the columns' parsers.
 
+    What repeated cells parse to (役割, 状況, 町内会, dates, はい/いいえ) is remembered per column:
+    a 2,000-member sheet has a few dozen distinct values in most columns, and merging 26 such
+    files parses a million cells. A column whose values are all different (names, IDs) stops
+    being remembered once CACHE_LIMIT different values were seen.
+    """
 
-def content_hash(sheet: Sheet, parsed: Mapping[str, object], withheld: frozenset[str]) -> str:
-    """What the row said, independent of how a spreadsheet stored it (dates as serials or text,
-    はい or TRUE): a changed hash means someone changed the row's content."""
-    parts = []
-    for col in sheet.columns:
-        if col.info or col.key == "id":
-            continue
-        parts.append(_WITHHELD_TOKEN if col.key in withheld else canonical(parsed.get(col.key)))
-    return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=8).hexdigest()
+    CACHE_LIMIT = 500
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.columns = sheet.columns
+        self.caches: list[dict | None] = [{} for _ in sheet.columns]
+        self.hashed = tuple(c.key for c in sheet.columns if not c.info and c.key != "id")
+
+    def parse(self, cells: Sequence[object]) -> tuple[dict, frozenset[str], list[ValidationError]]:
+        """Cells (in the sheet's column order) to typed values; withheld private cells noted."""
+        values: dict[str, object] = {}
+        withheld: set[str] = set()
+        errors: list[ValidationError] = []
+        limit = self.CACHE_LIMIT
+        for index, (col, cache, raw) in enumerate(zip(self.columns, self.caches, cells, strict=True)):
+            if col.private and type(raw) is str and raw.strip() == WITHHELD:
+                withheld.add(col.key)
+                values[col.key] = None
+                continue
+            key = (type(raw), raw)
+            value = _MISSING if cache is None else cache.get(key, _MISSING)
+            if value is _MISSING:
+                try:
+                    value = col.parse(raw, col.header)
+                    if col.required and value in (None, "", ()):
+                        raise ValidationError(col.header, "入力してください") from None
+                except ValidationError as exc:
+                    errors.append(exc)
+                    values[col.key] = None
+                    continue
+                if cache is not None:
+                    if len(cache) < limit:
+                        cache[key] = value
+                    else:
+                        self.caches[index] = None  # all different: remembering only costs
+            values[col.key] = value
+        return values, frozenset(withheld), errors
+
+    def digest(self, values: Mapping[str, object], withheld: frozenset[str]) -> str:
+        """What the row says, independent of how a spreadsheet stored it (a date as a serial
+        or as text, はい or TRUE): a changed digest means someone changed the row's content.
+        The parsed values' repr is the canonical form: both sides parse the same cells."""
+        content = tuple(_WITHHELD_TOKEN if key in withheld else values.get(key) for key in self.hashed)
+        return hashlib.blake2b(repr(content).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def stamp_text(created: dt.datetime | None, updated: dt.datetime | None, digest: str) -> str:
@@ -516,6 +549,7 @@ def cell(value: object) -> object:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
 def first_slot(schedule_text: str) -> tuple[dt.time | None, dt.time | None]:
     parsed = try_parse(schedule_text) if schedule_text else None
     if parsed is None or not parsed.slots:
@@ -528,24 +562,3 @@ def first_slot(schedule_text: str) -> tuple[dt.time | None, dt.time | None]:
 def kinds_text(thinker: bool, provider: bool) -> str | None:
     found = [name for flag, name in ((thinker, THINKER), (provider, PROVIDER)) if flag]
     return "、".join(found) or None
-
-
-def parse_cells(sheet: Sheet, cells: Sequence[object]) -> tuple[dict, frozenset[str], list[ValidationError]]:
-    """Cells (in the sheet's column order) to typed values; withheld private cells noted."""
-    values: dict[str, object] = {}
-    withheld = set()
-    errors: list[ValidationError] = []
-    for col, raw in zip(sheet.columns, cells, strict=True):
-        if col.private and isinstance(raw, str) and raw.strip() == WITHHELD:
-            withheld.add(col.key)
-            values[col.key] = None
-            continue
-        try:
-            value = col.parse(raw, col.header)
-            if col.required and value in (None, "", ()):
-                raise ValidationError(col.header, "入力してください")
-        except ValidationError as exc:
-            errors.append(exc)
-            value = None
-        values[col.key] = value
-    return values, frozenset(withheld), errors

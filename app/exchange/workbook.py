@@ -14,8 +14,10 @@ times faster and reads exactly what we need (values, shared strings, date styles
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
+import html
 import io
 import posixpath
 import re
@@ -411,8 +413,13 @@ class Workbook:
         """(row number, values) for each non-empty row; values are str, int, float, bool,
         datetime/time (date-styled numbers) or None. Formulas give their cached result."""
         info = self.sheets[sheet]
-        reader = _SheetReader(self, info, max_rows)
-        yield from reader.run()
+        fast = _FastSheetReader(self, info, max_rows)
+        try:
+            yield from fast.run()
+        except _Fallback:
+            for number, row in _SheetReader(self, info, max_rows).run():
+                if number > fast.last:
+                    yield number, row
 
 
 def _column_index(letters: str) -> int:
@@ -571,6 +578,174 @@ class _SheetReader:
         except expat.ExpatError as exc:
             raise FileRefused(f"{where}がXMLとして壊れています（{expat.ErrorString(exc.code)}）。") from None
         yield from ready
+
+
+class _Fallback(Exception):
+    """The fast reader met XML it does not handle; the expat reader takes over."""
+
+
+_ROW_NUMBER_RE = re.compile(r'\br="(\d+)"')
+# r, s and t in this order is how Excel, LibreOffice and openpyxl all write a cell; other
+# attributes may follow. A cell written any other way does not match, and the count check
+# below then hands the sheet to the expat reader.
+_CELL_RE = re.compile(r'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?((?: (?!t=|s=)[\w:]+="[^"]*")*)'
+                      r'\s*(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)')
+
+
+class _FastSheetReader:
+    """Regular expressions over the well-formed sheet XML that Excel, LibreOffice and openpyxl
+    write (<c r=".." s=".." t=".."><v>..</v></c> or an inline string), about three times faster
+    than an expat callback per tag. expat still reads every byte first, with no handlers but
+    the DTD refusal, so a file is only ever interpreted after it was found well-formed. Any
+    cell shape not matched (formulas, rich text, prefixed tags) hands over to _SheetReader."""
+
+    def __init__(self, book: Workbook, info: SheetInfo, max_rows: int) -> None:
+        self.book = book
+        self.info = info
+        self.max_rows = max_rows
+        self.last = 0  # the last row number yielded
+
+    def run(self) -> Iterator[tuple[int, list]]:  # noqa: C901 - one loop, kept together
+        book, info = self.book, self.info
+        where = f"{book.name} のシート「{info.name}」"
+        convert = _Converter(book, where)
+        dates = book.date_styles
+        validator = _parser(book.name, info.part)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        buffer = ""
+        started = False
+        columns: dict[str, int] = {}
+        seen = 0
+        number = 0
+        try:
+            for chunk in book.pkg.chunks(info.part):
+                validator.Parse(chunk, False)
+                buffer += decoder.decode(chunk)
+                if not started:
+                    if "<sheetData" not in buffer:
+                        if "sheetData" in buffer or len(buffer) > 1_000_000:
+                            raise _Fallback  # a prefixed or unusual sheet
+                        continue
+                    started = True
+                end = buffer.rfind("</row>")
+                if end < 0:
+                    continue
+                pieces = buffer[:end].split("</row>")
+                buffer = buffer[end + 6:]
+                for piece in pieces:
+                    at = piece.rfind("<row")
+                    head_end = piece.find(">", at)
+                    if at < 0 or head_end < 0 or piece[head_end - 1] == "/":
+                        raise _Fallback
+                    ref = _ROW_NUMBER_RE.search(piece, at, head_end)
+                    number = int(ref[1]) if ref else number + 1
+                    body = piece[head_end + 1:]
+                    cells = _CELL_RE.findall(body)
+                    if len(cells) != body.count("<c ") + body.count("<c>"):
+                        raise _Fallback  # formulas, rich text, another attribute order...
+                    row: list = []
+                    for letters, style, kind, _extra, v, text in cells:
+                        if text:
+                            if "&" in text or "\r" in text or "_x" in text:
+                                value = convert(kind, style, text, number, True)
+                            else:
+                                value = text
+                            if len(value) > MAX_CELL_CHARS:
+                                convert.too_long(value, number)
+                        elif v:
+                            if kind == "s":
+                                value = convert("s", style, v, number, False)
+                            elif (not kind or kind == "n") and (not style or not dates):
+                                try:
+                                    value = int(v) if v.lstrip("-").isdigit() else float(v)
+                                except ValueError:
+                                    value = v
+                            else:
+                                value = convert(kind or "n", style or None, v, number, False)
+                            if value is None:
+                                continue
+                        else:
+                            continue
+                        col = columns.get(letters)
+                        if col is None:
+                            col = columns[letters] = _column_index(letters)
+                            if col >= MAX_COLUMNS:
+                                raise FileRefused(f"{where}の列が多すぎます（{col + 1:,}列目に値があります。"
+                                                  f"上限 {MAX_COLUMNS}列）。")
+                        if col == len(row):
+                            row.append(value)
+                        else:
+                            if col > len(row):
+                                row.extend([None] * (col - len(row) + 1))
+                            row[col] = value
+                    if row:
+                        seen += 1
+                        if seen > self.max_rows:
+                            raise FileRefused(f"{where}は行が多すぎます（上限 {self.max_rows - 1:,}行）。")
+                        self.last = number
+                        yield number, row
+            validator.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise FileRefused(f"{where}がXMLとして壊れています（{expat.ErrorString(exc.code)}）。") from None
+        if "<row" in buffer:
+            raise _Fallback
+
+
+class _Converter:
+    """A cell's raw text to its value, by the cell's type and style (shared string, number,
+    date-styled number, boolean, inline string)."""
+
+    def __init__(self, book: Workbook, where: str) -> None:
+        self.strings = book.strings
+        self.dates = book.date_styles
+        self.epoch = _EPOCH_1904 if book.date1904 else _EPOCH_1900
+        self.date1904 = book.date1904
+        self.where = where
+        self.date_cache: dict[str, object] = {}
+
+    def __call__(self, kind: str, style: str | None, raw: str, row: int, inline: bool) -> object:
+        if inline or kind == "inlineStr" or kind == "str":
+            if "\r" in raw:
+                raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+            if "&" in raw:
+                raw = html.unescape(raw)
+            if "_x" in raw:
+                raw = unescape(raw)
+            return raw if len(raw) <= MAX_CELL_CHARS else self.too_long(raw, row)
+        if kind == "s":
+            try:
+                text = self.strings[int(raw)]
+            except (ValueError, IndexError):
+                raise FileRefused(f"{self.where} {row}行目: 文字列の参照が壊れています。") from None
+            return text if len(text) <= MAX_CELL_CHARS else self.too_long(text, row)
+        if "&" in raw:
+            raw = html.unescape(raw)
+        if kind == "b":
+            return raw.strip() in ("1", "true")
+        if kind == "e":
+            return raw
+        if kind == "d":
+            try:
+                return dt.datetime.fromisoformat(raw.strip())
+            except ValueError:
+                return raw
+        raw = raw.strip()
+        if not raw:
+            return None
+        try:
+            number: int | float = int(raw) if raw.lstrip("-").isdigit() else float(raw)
+        except ValueError:
+            return raw
+        if style is not None and self.dates and int(style) in self.dates:
+            found = self.date_cache.get(raw)
+            if found is None:
+                found = self.date_cache[raw] = _serial_date(float(number), self.epoch, self.date1904)
+            return found
+        return number
+
+    def too_long(self, text: str, row: int) -> str:
+        raise FileRefused(f"{self.where} {row}行目に長すぎる値があります"
+                          f"（{len(text):,}文字、上限 {MAX_CELL_CHARS:,}文字）。")
 
 
 def _serial_date(serial: float, epoch: dt.datetime, date1904: bool) -> object:
