@@ -269,12 +269,12 @@ class Workbook:
         self.name = name
         self.pkg = Package(name, data)
         main = "xl/workbook.xml" if self.pkg.has("xl/workbook.xml") else self._main_part()
+        self.date1904 = False  # set by _sheets from <workbookPr date1904>
         self.sheets = self._sheets(main)
         base = posixpath.dirname(main)
         self._strings: list[str] | None = None
         self._strings_part = self._related(main, "sharedStrings", base)
         self._styles_part = self._related(main, "styles", base)
-        self.date1904 = False
         self._date_styles: set[int] | None = None
 
     def _main_part(self) -> str:
