@@ -96,6 +96,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password", help="パスワードのかかったファイルのパスワード")
     p.add_argument("--dry-run", action="store_true", help="確かめて結果を表示するだけで、データベースは変えない")
     p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("import-table", help="ほかで作った名簿・社会資源の一覧・集計表（.xlsx/.csv）を読み込む")
+    p.add_argument("file", type=Path, metavar="FILE", help="読み込む .xlsx または .csv")
+    p.add_argument("--council", required=True, help="どの協議体に入れるか（名前）")
+    p.add_argument("--kind", required=True, choices=("members", "resources", "tally"),
+                   help="members（メンバー）, resources（社会資源）, tally（あんしんセンターの集計表）")
+    p.add_argument("--map", action="append", default=[], metavar="列名=項目",
+                   help="列の読み方を指定する（例: --map 携帯=電話、--map 備考欄=無視）")
+    p.add_argument("--sheet", help=".xlsx のどのシートか（既定: 最初のシート）")
+    p.add_argument("--tally-kind", choices=("needs", "service_use"),
+                   help="集計表の種類（既定: 列の名前から判断）")
+    p.add_argument("--add-neighbourhoods", action="store_true",
+                   help="一覧にない町内会を新しく登録する（既定: エラーにする）")
+    p.add_argument("--dry-run", action="store_true", help="読み方を表示して確かめるだけ")
+    p.set_defaults(run=cmd_import_table)
+
+    p = sub.add_parser("export-resources", help="社会資源をほかのシステム向けに書き出す（Open Referral HSDS の CSV/JSON）")
+    p.add_argument("--council", required=True, help="協議体の名前")
+    p.add_argument("-o", "--output", type=Path, required=True, help="保存先の .csv または .json")
+    p.add_argument("--without-phones", action="store_true", help="電話番号を書き出さない")
+    p.set_defaults(run=cmd_export_resources)
     return parser
 
 
@@ -255,6 +276,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _store(args) as store:
         report = import_files(store, args.files, password=args.password, dry_run=args.dry_run)
     print(format_import(report))
+    return 0
+
+
+def cmd_import_table(args: argparse.Namespace) -> int:
+    from app.exchange.table import format_table_report, import_table, parse_overrides
+    from app.services import councils
+
+    overrides = parse_overrides(args.map)
+    with _store(args) as store:
+        council = councils.find_council(store, args.council)
+        report = import_table(store, args.file, council.id, args.kind, overrides=overrides,
+                              sheet=args.sheet, tally_kind=args.tally_kind,
+                              add_neighbourhoods=args.add_neighbourhoods, dry_run=args.dry_run)
+    print(format_table_report(report))
+    return 0
+
+
+def cmd_export_resources(args: argparse.Namespace) -> int:
+    from app.exchange.hsds import export_resources
+    from app.services import councils
+
+    with _store(args) as store:
+        council = councils.find_council(store, args.council)
+        count = export_resources(store, council.id, args.output, phones=not args.without_phones)
+    print(f"書き出しました: {args.output}（社会資源 {count}件、Open Referral HSDS の項目名）")
     return 0
 
 

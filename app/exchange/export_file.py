@@ -294,7 +294,7 @@ def export_councils(store: Store, out: Path | str, council_ids: Iterable[str] | 
     data = buffer.getvalue()
     if password:
         data = encrypt(data, password)
-    _write_atomically(out, data)
+    write_atomically(out, data)
     _record(store, "exported", ids, now)
     return ExportReport(out, council_names, counts, anonymize, bool(password))
 
@@ -308,7 +308,7 @@ def encrypt(data: bytes, password: str) -> bytes:
     return out.getvalue()
 
 
-def _write_atomically(out: Path, data: bytes) -> None:
+def write_atomically(out: Path, data: bytes) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     part = out.with_name(out.name + ".part")
     try:
