@@ -1,0 +1,187 @@
+"""The tier-1 coordinator's picture of all councils, once their files are merged.
+
+One row per council: members, supporters and core members, resources by category, open needs
+by category (records and persons), and when the council's data last left or arrived in a file.
+The gap view lists, per need category, the councils with open needs that no resource answers
+(the same rule as services.needs.gaps, for every council at once).
+
+Qt-free: the overview page and the printed overview are built on these DTOs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import and_, case, exists, func, select
+
+from app.exchange.export_file import last_exchange
+from app.models import (
+    Council,
+    Member,
+    Need,
+    NeedCategory,
+    Resource,
+    ResourceCategory,
+    need_resource,
+)
+from app.services.needs import OPEN_STATUSES
+from app.store import Store
+
+UNCATEGORISED = "分類なし"
+
+
+@dataclasses.dataclass(frozen=True)
+class NeedCount:
+    records: int
+    persons: int          # sum of the known 人数
+    unanswered: int       # open needs with no resource linked
+
+
+@dataclasses.dataclass(frozen=True)
+class CouncilRow:
+    id: str
+    name: str
+    tier: int
+    members: int          # not 退会
+    active: int           # 活動中
+    supporters: int       # 活動中 and 地域づくりを考える人 or サービスの担い手
+    providers: int        # 活動中 サービスの担い手
+    core_members: int     # not 退会
+    resources: dict[str, int]          # category -> count
+    open_needs: dict[str, NeedCount]   # category -> counts
+    last_exported: dt.datetime | None  # UTC
+    last_imported: dt.datetime | None  # UTC
+
+    @property
+    def resource_total(self) -> int:
+        return sum(self.resources.values())
+
+    @property
+    def open_need_total(self) -> int:
+        return sum(n.records for n in self.open_needs.values())
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """Categories with open needs and no resource linked to any of them."""
+        return tuple(c for c, n in self.open_needs.items() if n.records and n.unanswered == n.records)
+
+
+@dataclasses.dataclass(frozen=True)
+class GapRow:
+    category: str
+    councils_with_needs: tuple[str, ...]
+    councils_with_gap: tuple[str, ...]   # open needs there, none answered by a resource
+    open_needs: int
+    persons: int
+    resources: int                       # resources of the matching category, all councils
+
+    @property
+    def is_gap_somewhere(self) -> bool:
+        return bool(self.councils_with_gap)
+
+
+@dataclasses.dataclass(frozen=True)
+class Overview:
+    councils: tuple[CouncilRow, ...]
+    resource_categories: tuple[str, ...]   # columns, in the category list's order
+    need_categories: tuple[str, ...]
+    gaps: tuple[GapRow, ...]               # need categories where some council has open needs
+    totals: CouncilRow                     # the tier-2 councils added up
+
+
+def coordinator_overview(store: Store) -> Overview:
+    stamps = last_exchange(store)
+    with store.session() as s:
+        councils = s.execute(select(Council.id, Council.name, Council.tier)
+                             .order_by(Council.tier, Council.created_at, Council.name)).all()
+        active = Member.status == "活動中"
+        member_counts = {
+            cid: (members, act, sup, prov, core) for cid, members, act, sup, prov, core in s.execute(
+                select(Member.council_id,
+                       func.sum(case((Member.status != "退会", 1), else_=0)),
+                       func.sum(case((active, 1), else_=0)),
+                       func.sum(case((and_(active, Member.is_thinker | Member.is_provider), 1), else_=0)),
+                       func.sum(case((and_(active, Member.is_provider), 1), else_=0)),
+                       func.sum(case((and_(Member.status != "退会", Member.is_core), 1), else_=0)))
+                .group_by(Member.council_id))}
+        resource_categories = [n for (n,) in s.execute(select(ResourceCategory.name)
+                                                          .order_by(ResourceCategory.position))]
+        need_categories = [n for (n,) in s.execute(select(NeedCategory.name).order_by(NeedCategory.position))]
+        resources: dict[str, dict[str, int]] = defaultdict(dict)
+        for cid, category, count in s.execute(
+                select(Resource.council_id, ResourceCategory.name, func.count())
+                .outerjoin(ResourceCategory, ResourceCategory.id == Resource.category_id)
+                .group_by(Resource.council_id, ResourceCategory.name)):
+            resources[cid][category or UNCATEGORISED] = count
+        linked = exists().where(need_resource.c.need_id == Need.id)
+        needs: dict[str, dict[str, NeedCount]] = defaultdict(dict)
+        for cid, category, records, persons, unanswered in s.execute(
+                select(Need.council_id, NeedCategory.name, func.count(),
+                       func.coalesce(func.sum(Need.count), 0),
+                       func.sum(case((~linked, 1), else_=0)))
+                .join(NeedCategory, NeedCategory.id == Need.category_id)
+                .where(Need.status.in_(OPEN_STATUSES))
+                .group_by(Need.council_id, NeedCategory.name)):
+            needs[cid][category] = NeedCount(records, persons, unanswered)
+    if any(UNCATEGORISED in r for r in resources.values()):
+        resource_categories.append(UNCATEGORISED)
+    rows = []
+    for cid, name, tier in councils:
+        m = member_counts.get(cid, (0, 0, 0, 0, 0))
+        stamp = stamps.get(cid, {})
+        rows.append(CouncilRow(
+            id=cid, name=name, tier=tier, members=int(m[0] or 0), active=int(m[1] or 0),
+            supporters=int(m[2] or 0), providers=int(m[3] or 0), core_members=int(m[4] or 0),
+            resources={c: resources[cid][c] for c in resource_categories if c in resources[cid]},
+            open_needs={c: needs[cid][c] for c in need_categories if c in needs[cid]},
+            last_exported=stamp.get("exported"), last_imported=stamp.get("imported")))
+    return Overview(tuple(rows), tuple(resource_categories), tuple(need_categories),
+                    _gaps(rows, need_categories, resources), _totals(rows))
+
+
+def _gaps(rows: list[CouncilRow], categories: list[str], resources: dict[str, dict[str, int]]
+          ) -> tuple[GapRow, ...]:
+    found = []
+    resource_totals: dict[str, int] = defaultdict(int)
+    for per_council in resources.values():
+        for category, count in per_council.items():
+            resource_totals[category] += count
+    for category in categories:
+        with_needs = [r for r in rows if category in r.open_needs]
+        if not with_needs:
+            continue
+        counts = [r.open_needs[category] for r in with_needs]
+        found.append(GapRow(
+            category=category, councils_with_needs=tuple(r.name for r in with_needs),
+            councils_with_gap=tuple(r.name for r in with_needs if category in r.gaps),
+            open_needs=sum(c.records for c in counts), persons=sum(c.persons for c in counts),
+            resources=_matching_resources(category, resource_totals)))
+    return tuple(sorted(found, key=lambda g: (not g.is_gap_somewhere, -len(g.councils_with_gap))))
+
+
+def _matching_resources(need_category: str, resource_totals: dict[str, int]) -> int:
+    """Resources whose category shares a word with the need's (買い物 -> 買い物支援): a hint for
+    the coordinator, not a rule; the gap itself is decided by the needs' own links."""
+    words = [w for w in need_category.replace("・", " ").split() if len(w) >= 2]
+    return sum(count for category, count in resource_totals.items() if any(w in category for w in words))
+
+
+def _totals(rows: list[CouncilRow]) -> CouncilRow:
+    area = [r for r in rows if r.tier == 2]
+    resources: dict[str, int] = defaultdict(int)
+    needs: dict[str, list[NeedCount]] = defaultdict(list)
+    for row in area:
+        for category, count in row.resources.items():
+            resources[category] += count
+        for category, count in row.open_needs.items():
+            needs[category].append(count)
+    return CouncilRow(
+        id="", name="第2層 合計", tier=2, members=sum(r.members for r in area),
+        active=sum(r.active for r in area), supporters=sum(r.supporters for r in area),
+        providers=sum(r.providers for r in area), core_members=sum(r.core_members for r in area),
+        resources=dict(resources),
+        open_needs={c: NeedCount(sum(n.records for n in v), sum(n.persons for n in v),
+                                 sum(n.unanswered for n in v)) for c, v in needs.items()},
+        last_exported=None, last_imported=None)

@@ -1,0 +1,50 @@
+"""The coordinator's overview across councils, from the merged database."""
+
+from __future__ import annotations
+
+from app.exchange.export_file import export_councils
+from app.exchange.merge import import_files
+from app.exchange.overview import coordinator_overview
+from app.services import councils, needs
+from app.services.demo import YAWATA_MEMBERS, YAWATA_RESOURCES
+
+
+def test_one_row_per_council_with_the_demo_figures(demo_store):
+    overview = coordinator_overview(demo_store)
+    assert len(overview.councils) == 27 and overview.councils[0].tier == 1
+    yawata = next(r for r in overview.councils if r.name == "八幡")
+    staying = [m for m in YAWATA_MEMBERS if m[9] != "退会"]
+    active = [m for m in YAWATA_MEMBERS if m[9] == "活動中"]
+    assert yawata.members == len(staying) == 21
+    assert yawata.active == len(active)
+    assert yawata.supporters == sum(1 for m in active if m[3] or m[4])
+    assert yawata.providers == sum(1 for m in active if m[4])
+    assert yawata.core_members == sum(1 for m in staying if m[5])
+    assert yawata.resource_total == len(YAWATA_RESOURCES)
+    assert yawata.resources["居場所・サロン"] == sum(1 for r in YAWATA_RESOURCES if r[2] == "居場所・サロン")
+    assert list(yawata.resources) == [c for c in overview.resource_categories if c in yawata.resources]
+    assert yawata.open_needs["買い物"].records == 2 and yawata.open_needs["買い物"].persons == 14
+    # the same gaps the needs page shows for 八幡
+    assert set(yawata.gaps) == {g.category for g in needs.gaps(demo_store, yawata.id)} == {"通院", "移動手段"}
+    toyooka = next(r for r in overview.councils if r.name == "豊岡")
+    assert toyooka.members == 0 and toyooka.resources == {} and toyooka.open_needs == {}
+    assert overview.totals.members == 21 and overview.totals.resource_total == 14
+
+
+def test_gap_view_across_councils(demo_store):
+    overview = coordinator_overview(demo_store)
+    by_category = {g.category: g for g in overview.gaps}
+    assert by_category["通院"].councils_with_gap == ("八幡",)
+    assert by_category["買い物"].councils_with_needs == ("八幡",) and by_category["買い物"].councils_with_gap == ()
+    assert by_category["買い物"].resources == 1  # 買い物支援: 移動販売
+    assert overview.gaps[0].is_gap_somewhere  # gaps first
+
+
+def test_last_export_and_import_dates(demo_store, tmp_path, store):
+    yawata = councils.find_council(demo_store, "八幡")
+    export_councils(demo_store, tmp_path / "y.xlsx", [yawata.id])
+    exported = next(r for r in coordinator_overview(demo_store).councils if r.name == "八幡")
+    assert exported.last_exported is not None and exported.last_imported is None
+    import_files(store, [tmp_path / "y.xlsx"])
+    received = next(r for r in coordinator_overview(store).councils if r.name == "八幡")
+    assert received.last_imported is not None and received.members == 21
