@@ -473,7 +473,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
         out.update({k: v[k] for k in ("description", "count", "source", "noted_on", "status")})
         out["category_id"] = r.reference("need_category", v["category"], "分類")
         out["neighbourhood_id"] = r.neighbourhood(council_id, v["neighbourhood"])
-        row.links = tuple(sorted({_resource_entry(r, council_id, e) for e in v["resources"]}))
+        row.links = tuple(sorted({rid for e in v["resources"] for rid in _resource_entries(r, council_id, e)}))
     elif table == "tally":
         out.update({k: v[k] for k in ("kind", "title", "period_from", "period_to", "source", "note")})
         if v["period_from"] and v["period_to"] and v["period_to"] < v["period_from"]:
@@ -536,6 +536,17 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
                 raise ValidationError("出席メンバーID", f"ID {member_id} はこの協議体のメンバーではありません")
         row.links = tuple(attendees)
     row.resolved = out
+
+
+def _resource_entries(r: Resolver, council_id: str, entry: str) -> list[str]:
+    """One line of 対応する社会資源: a name, 「名前［ID］」, or several names typed with 、."""
+    try:
+        return [_resource_entry(r, council_id, entry)]
+    except ValidationError:
+        parts = [p.strip() for p in entry.split("、") if p.strip()]
+        if len(parts) < 2:
+            raise
+        return [_resource_entry(r, council_id, p) for p in parts]
 
 
 def _resource_entry(r: Resolver, council_id: str, entry: str) -> str:

@@ -84,9 +84,10 @@ def name_list(value: object, label: str) -> tuple[str, ...]:
 
 
 def entry_list(value: object, label: str) -> tuple[str, ...]:
-    """Resource names, one a line (or 、-separated); 「名前［ID］」 where a name is not unique."""
+    """Resource names, one a line; 「名前［ID］」 where a name is not unique. (A line that names
+    no resource is tried again split at 、 when resolved: names may contain 、 themselves.)"""
     text = "" if value is None else str(value)
-    pieces = (p.strip() for p in re.split(r"[\n、]+", text))
+    pieces = (p.strip() for p in text.splitlines())
     return tuple(sorted({p for p in pieces if p}))
 
 

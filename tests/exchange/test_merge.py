@@ -13,9 +13,9 @@ from app.exchange import sheets as S
 from app.exchange.export_file import export_councils
 from app.exchange.merge import ImportFailed, import_files, list_conflicts
 from app.models import AppMeta, Base, Member
-from app.services import councils, members
+from app.services import councils, members, needs, resources
 from app.store import Store
-from tests.exchange.conftest import edit_cells, find_row, settled
+from tests.exchange.conftest import edit_cells, find_row, settled, sheet_dicts
 
 SKIP = {"alembic_version", "app_meta"}
 
@@ -223,3 +223,31 @@ def test_conflict_record_is_json(demo_store, exported):
         value = s.get(AppMeta, report.conflicts[0].key).value
     record = json.loads(value)
     assert record["file"] == "demo.xlsx" and record["sheet"] == "メンバー"
+
+
+def test_resource_links_typed_in_excel(demo_store, exported):
+    row = find_row(exported, "ニーズ", "内容", "病院に行く足がない")
+    edit_cells(exported, "ニーズ", {(row, "対応する社会資源"): "移動販売、見守り・声かけ"})
+    report = import_files(demo_store, [exported])
+    assert report.sheets["ニーズ"].updated == 1
+    yawata = councils.find_council(demo_store, "八幡")
+    need = next(n for n in needs.list_needs(demo_store, yawata.id) if n.description == "病院に行く足がない")
+    linked = {r.name for r in resources.list_resources(demo_store, yawata.id) if r.id in need.resource_ids}
+    assert linked == {"移動販売", "見守り・声かけ"}
+    edit_cells(exported, "ニーズ", {(row, "対応する社会資源"): "どこにもない資源"})
+    with pytest.raises(ImportFailed, match="どこにもない資源"):
+        import_files(demo_store, [exported])
+
+
+def test_same_resource_name_twice_is_written_with_its_id(demo_store, tmp_path, empty):
+    yawata = councils.find_council(demo_store, "八幡")
+    twin = resources.create_resource(demo_store, yawata.id, {"name": "移動販売"})
+    need = next(n for n in needs.list_needs(demo_store, yawata.id) if n.category == "通院")
+    needs.update_need(demo_store, need.id, {}, resource_ids=[twin.id])
+    export_councils(demo_store, tmp_path / "twins.xlsx", [yawata.id])
+    cell = next(r for r in sheet_dicts(tmp_path / "twins.xlsx", "ニーズ") if r["ID"] == need.id)
+    assert cell["対応する社会資源"] == f"移動販売［{twin.id}］"
+    import_files(empty, [tmp_path / "twins.xlsx"])
+    assert needs.list_needs(empty, yawata.id)[0] is not None
+    moved = next(n for n in needs.list_needs(empty, yawata.id) if n.id == need.id)
+    assert moved.resource_ids == (twin.id,)
