@@ -62,7 +62,8 @@ class ImportFailed(UserError):
         suffix = ""
         if rest > 0:
             suffix = f"（ほかにも{rest}件{'以上' if more else ''}の問題があります）"
-        super().__init__(self.problems[0] + suffix + " データベースは変えていません。")
+        first = self.problems[0] if self.problems[0].endswith("。") else self.problems[0] + "。"
+        super().__init__(first + suffix + "データベースは変えていません。")
 
 
 # --- report ------------------------------------------------------------------------------------
