@@ -248,8 +248,10 @@ def _council_ids(session: Session, council_ids: Iterable[str] | None) -> list[st
 
 def export_councils(store: Store, out: Path | str, council_ids: Iterable[str] | None = None, *,
                     anonymize: bool = False, password: str | None = None,
-                    now: dt.datetime | None = None) -> ExportReport:
-    """Write the councils (None: all of them) to `out` (.xlsx), replacing it only when complete."""
+                    now: dt.datetime | None = None,
+                    progress: Callable[[str, int, int], None] | None = None) -> ExportReport:
+    """Write the councils (None: all of them) to `out` (.xlsx), replacing it only when complete.
+    `progress("書き出し", done, total)` is called per sheet."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"書き出し先は .xlsx のファイルにしてください（{out.name}）。")
@@ -264,7 +266,9 @@ def export_councils(store: Store, out: Path | str, council_ids: Iterable[str] | 
             raise UserError("書き出す協議体がありません。")
         names = Names(s, ids)
         council_names = tuple(names.council[i] for i in ids)
-        for sheet in S.SHEETS:
+        for number, sheet in enumerate(S.SHEETS):
+            if progress:
+                progress("書き出し", number, len(S.SHEETS))
             ws = wb.create_sheet(sheet.title)
             rows = list(sheet_rows(s, sheet, ids, names, anonymize))
             headers = [*sheet.headers, S.STAMP_HEADER]

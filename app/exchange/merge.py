@@ -27,7 +27,7 @@ import functools
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
@@ -46,6 +46,7 @@ T = Base.metadata.tables
 MAX_PROBLEMS = 50
 NEW_ROW_NAMESPACE = uuid.UUID("6f1d8e0a-3b7c-5d2e-9a41-5a5e5a1e0005")
 CONFLICT_NAMESPACE = uuid.UUID("6f1d8e0a-3b7c-5d2e-9a41-5a5e5a1e0006")
+Progress = Callable[[str, int, int], None]  # (step, done, total), for a progress bar
 LINKS = {  # sheet table -> (link table, own column, other column, parsed key)
     "member": ("member_role", "member_id", "role_id", "roles"),
     "need": ("need_resource", "need_id", "resource_id", "resources"),
@@ -779,9 +780,10 @@ def _bulk_insert(session: Session, table, records: list[dict]) -> None:
 
 
 class Merger:
-    def __init__(self, session: Session, now: dt.datetime) -> None:
+    def __init__(self, session: Session, now: dt.datetime, progress: Progress | None = None) -> None:
         self.s = session
         self.now = now
+        self.progress = progress or (lambda _step, _done, _total: None)
         self.counts: dict[str, SheetCounts] = {s.title: SheetCounts() for s in S.SHEETS}
         self.conflicts: list[Conflict] = []
         self.conflict_records: dict[str, str] = {}
@@ -789,7 +791,8 @@ class Merger:
     def merge(self, files: Sequence[ParsedFile]) -> None:
         """Sheet by sheet across all files (parents of every file before any child), file by
         file within a sheet, so a row in two files is merged twice, in the order given."""
-        for sheet in S.APPLY_ORDER:
+        for number, sheet in enumerate(S.APPLY_ORDER):
+            self.progress("まとめ", number, len(S.APPLY_ORDER))
             for f in files:
                 rows = f.rows.get(sheet.table, [])
                 if sheet.table == "council":
@@ -902,14 +905,20 @@ def list_conflicts(store: Store) -> list[dict]:
 # --- the whole import --------------------------------------------------------------------------
 
 def import_files(store: Store, paths: Sequence[Path | str], *, password: str | None = None,
-                 dry_run: bool = False, now: dt.datetime | None = None) -> ImportReport:
-    """Check every file completely, then back up and merge them all in one transaction."""
+                 dry_run: bool = False, now: dt.datetime | None = None,
+                 progress: Progress | None = None) -> ImportReport:
+    """Check every file completely, then back up and merge them all in one transaction.
+
+    `progress(step, done, total)` is called as files are read ("確認", per file) and merged
+    ("まとめ", per sheet), e.g. for a progress bar; it runs in the caller's thread."""
     paths = [Path(p) for p in paths]
     if not paths:
         raise UserError("読み込むファイルを指定してください。")
+    tell = progress or (lambda _step, _done, _total: None)
     problems = Problems()
     parsed: list[ParsedFile] = []
-    for path in paths:
+    for number, path in enumerate(paths):
+        tell("確認", number, len(paths))
         found = read_file(path, password, problems)
         if found is not None:
             parsed.append(found)
@@ -930,7 +939,7 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
         # A larger page cache for this transaction: inserting tens of thousands of rows with
         # random UUID keys touches index pages all over the file.
         session.connection().exec_driver_sql("PRAGMA cache_size=-65536")
-        merger = Merger(session, now)
+        merger = Merger(session, now, tell)
         merger.merge(parsed)
         if dry_run:
             session.rollback()
