@@ -131,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` that stopped reading: not an error
+        sys.stderr.close()
+        return 0
     except OSError as exc:  # unreadable folder, full disk, a USB stick pulled out...
         where = exc.filename or ""
         print(f"エラー: {where} を読み書きできません（{exc.strerror or exc}）。"
