@@ -63,8 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_show_survey)
     p = sub.add_parser("print", help="印刷物をPDFに保存する（回覧チラシ、ハンドブック、名簿など）")
     p.add_argument("kind", metavar="KIND", help="flyer, handbook, booklet, resources, resource-map, "
-                   "needs, survey-results, survey-form, roster, attendance")
-    p.add_argument("--council", required=True, help="協議体の名前（例: 八幡）")
+                   "needs, survey-results, survey-form, roster, attendance, overview（第1層用）")
+    p.add_argument("--council", help="協議体の名前（例: 八幡）。overview では省略できます")
     p.add_argument("-o", "--output", type=Path, required=True, help="保存先のPDF")
     p.add_argument("--template", help="チラシの種類: launch（協議体が発足しました）, meeting（会議・行事の"
                    "お知らせ）, recruit（サポーター募集）, newsletter（協議体だより）")
@@ -164,7 +164,14 @@ def cmd_print(args: argparse.Namespace) -> int:
     options = {"template": args.template, "headline": args.headline, "body": args.body,
                "map_image": args.map_image}
     with _store(args) as store:
-        council = councils.find_council(store, args.council)
+        if args.council:
+            council = councils.find_council(store, args.council)
+        elif args.kind == "overview":
+            council = next((c for c in councils.list_councils(store) if c.tier == 1), None)
+            if council is None:
+                raise UserError("第1層の協議体がありません。--council で協議体を指定してください。")
+        else:
+            raise UserError("--council で協議体を指定してください（例: --council 八幡）。")
         result = render(store, args.kind, council.id, args.output,
                         **{k: v for k, v in options.items() if v is not None})
     for warning in result.warnings:

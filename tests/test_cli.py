@@ -139,3 +139,18 @@ def test_print_command_writes_a_pdf(demo_db, tmp_path):
     bad = run("--db", str(demo_db), "print", "flyer", "--council", "八幡", "-o", str(out),
               "--template", "宴会")
     assert bad.returncode == 1 and bad.stderr.startswith("エラー: チラシのテンプレート「宴会」")
+
+
+def test_print_overview_for_the_coordinator(demo_db, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "overview.pdf"
+    done = run("--db", str(demo_db), "print", "overview", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    reader = PdfReader(out)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    text = "".join(p.extract_text() for p in reader.pages)
+    assert "八幡" in text and "通院" in text and "吉井" in text
+    missing = run("--db", str(demo_db), "print", "flyer", "-o", str(out))
+    assert missing.returncode == 1 and "--council" in missing.stderr

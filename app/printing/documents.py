@@ -14,7 +14,7 @@ from app.services import councils
 from app.store import Store
 
 KINDS = ("flyer", "handbook", "booklet", "resources", "resource-map", "needs", "survey-results",
-         "survey-form", "roster", "attendance")
+         "survey-form", "roster", "attendance", "overview")
 
 KIND_LABELS = {
     "flyer": "回覧チラシ",
@@ -27,6 +27,7 @@ KIND_LABELS = {
     "survey-form": "アンケート用紙",
     "roster": "メンバー名簿（協議体内部用）",
     "attendance": "出欠表",
+    "overview": "協議体の一覧（第1層用・A4横）",
 }
 
 # Options each kind understands besides the common ones (today).
@@ -60,6 +61,9 @@ def _maker(kind: str) -> Callable[[Job], tuple[bytes, int]]:
     if kind in ("resources", "resource-map"):
         from app.printing import resources
         return resources.make_list if kind == "resources" else resources.make_map
+    if kind == "overview":
+        from app.printing import overview
+        return overview.make
     raise AssertionError(kind)
 
 
