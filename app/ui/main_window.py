@@ -162,7 +162,8 @@ class MainWindow(QMainWindow):
         self.council_box.blockSignals(True)
         self.council_box.clear()
         for c in listed:
-            self.council_box.addItem(f"{c.name}（第{c.tier}層）", c.id)
+            tier = f"第{c.tier}層"
+            self.council_box.addItem(c.name if tier in c.name else f"{c.name}（{tier}）", c.id)
         index = max(0, self.council_box.findData(wanted))
         self.council_box.setCurrentIndex(index)
         self.council_box.blockSignals(False)

@@ -17,6 +17,7 @@ PAGE_CLASSES = (
     ("app.ui.pages.meetings", "MeetingsPage"),
     ("app.ui.pages.trainings", "TrainingsPage"),
     ("app.ui.pages.printing", "PrintPage"),
+    ("app.ui.pages.exchange", "ExchangePage"),
     ("app.ui.pages.settings", "SettingsPage"),
 )
 

@@ -1,0 +1,183 @@
+"""ファイルのやりとり: write the file for the coordinator, read files in, and (for the tier-1
+council) see every council side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressDialog,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from app.errors import UserError
+from app.services import councils
+from app.ui.pages.base import Page
+from app.ui.widgets import button, label, show_error
+
+
+class ExchangePage(Page):
+    key = "exchange"
+    title = "ファイル"
+    areas = frozenset({"council", "members", "needs", "resources", "meetings", "trainings"})
+
+    def __init__(self, controller) -> None:
+        super().__init__(controller)
+        self.heading.setText("ファイルのやりとり")
+        self.body.addWidget(label("生活支援コーディネーター（第1層）とのファイルの受け渡し", "subheading"))
+        self.explain = label("", "note", wrap=True)
+        self.body.addWidget(self.explain)
+        self.anonymize = QCheckBox("名前・住所・備考を伏せる（匿名にする）")
+        self.anonymize.setToolTip("メンバーの氏名・ふりがな・住所・電話・備考を書き出しません")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("パスワード（空欄ならかけません）")
+        self.password.setToolTip("ファイルにパスワードをかけると、開くときにExcelがたずねます。"
+                                 "読み込むときも同じパスワードを入れてください")
+        options = QHBoxLayout()
+        options.addWidget(self.anonymize)
+        options.addWidget(self.password, 1)
+        self.body.addLayout(options)
+        row = QHBoxLayout()
+        self.export_button = button("ファイルに書き出す", self.ask_and_export, role="primary",
+                                    tip="この協議体の記録を .xlsx のファイルに保存します")
+        self.import_button = button("ファイルを読み込む", self.ask_and_import, role="primary",
+                                    tip="書き出したファイル（ほかの協議体のものも）を読み込んでまとめます。"
+                                        "読み込む前に自動でバックアップします")
+        row.addWidget(self.export_button)
+        row.addWidget(self.import_button)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setPlaceholderText("書き出し・読み込みの結果がここに出ます")
+        self.report.setMinimumHeight(self.fontMetrics().height() * 7)
+        self.body.addWidget(self.report, 1)
+
+        self.overview_title = label("協議体の一覧（第1層）", "subheading")
+        self.overview = QTableWidget(0, 8)
+        self.overview.setHorizontalHeaderLabels(["協議体", "メンバー", "サポーター", "担い手", "コア",
+                                                 "社会資源", "未解決のニーズ", "資源のないニーズ"])
+        self.overview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.overview.verticalHeader().hide()
+        self.overview.horizontalHeader().setStretchLastSection(True)
+        self.overview.setMinimumHeight(self.fontMetrics().height() * 12)
+        self.body.addWidget(self.overview_title)
+        self.body.addWidget(self.overview, 2)
+
+    # --- data -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        council = councils.get_council(self.store, self.council_id)
+        self.is_city = council.tier == 1
+        self.export_button.setText("全部の協議体を書き出す" if self.is_city else "ファイルに書き出す")
+        whose = "すべての協議体" if self.is_city else "この協議体"
+        self.explain.setText(f"{whose}の記録をExcelのファイルに書き出します。USBメモリなどで渡せます。"
+                             "連絡先の共有に同意していない人の電話・住所は書き出しません。"
+                             "受け取ったファイルは「ファイルを読み込む」でまとめられます。")
+        for widget in (self.overview_title, self.overview):
+            widget.setVisible(self.is_city)
+        if self.is_city:
+            self._fill_overview()
+
+    def _fill_overview(self) -> None:
+        from app.exchange.overview import coordinator_overview
+
+        view = coordinator_overview(self.store)
+        rows = [c for c in view.councils if c.tier == 2]
+        self.overview.setRowCount(len(rows))
+        for r, c in enumerate(rows):
+            values = [c.name, c.members, c.supporters, c.providers, c.core_members,
+                      c.resource_total, c.open_need_total, "、".join(c.gaps)]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(f"{value:,}" if isinstance(value, int) else value)
+                if isinstance(value, int):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.overview.setItem(r, col, item)
+        self.overview.resizeColumnsToContents()
+
+    # --- export -----------------------------------------------------------------------------
+    def export_to(self, path: Path) -> str:
+        from app.exchange.export_file import export_councils
+        from app.exchange.report import format_export
+
+        ids = None if self.is_city else [self.council_id]
+        with _Progress(self, "書き出しています…") as tell:
+            report = export_councils(self.store, path, ids, anonymize=self.anonymize.isChecked(),
+                                     password=self.password.text() or None, progress=tell)
+        text = format_export(report)
+        self.report.setPlainText(text)
+        self.controller.message.emit(f"書き出しました: {report.path}")
+        return text
+
+    def ask_and_export(self) -> None:
+        name = councils.get_council(self.store, self.council_id).name
+        suggested = str(Path.home() / f"ささえあいノート_{name}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, "ファイルに書き出す", suggested, "Excel (*.xlsx)")
+        if path:
+            self._guard(lambda: self.export_to(Path(path)))
+
+    # --- import -----------------------------------------------------------------------------
+    def import_from(self, paths: list[Path]) -> str:
+        from app.exchange.merge import ImportFailed, import_files
+        from app.exchange.report import format_import
+
+        try:
+            with _Progress(self, "読み込んでいます…") as tell:
+                report = import_files(self.store, paths, password=self.password.text() or None,
+                                      progress=tell)
+        except ImportFailed as exc:
+            self.report.setPlainText("読み込めませんでした。データベースは変えていません。\n\n"
+                                     + "\n".join(exc.problems))
+            raise
+        text = format_import(report)
+        self.report.setPlainText(text)
+        # Other councils may have arrived and any row may have changed: older undo steps would
+        # refer to rows as they were before, so they are dropped.
+        self.controller.undo_stack.clear()
+        self.controller.changed.emit(frozenset())
+        self.controller.changed.emit(frozenset({"council"}))
+        self.controller.message.emit("読み込みました（読み込む前の状態はバックアップにあります）")
+        return text
+
+    def ask_and_import(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "ファイルを読み込む", str(Path.home()),
+                                                "Excel (*.xlsx)")
+        if paths:
+            self._guard(lambda: self.import_from([Path(p) for p in paths]))
+
+    def _guard(self, action) -> None:
+        try:
+            action()
+        except UserError as exc:
+            show_error(self, str(exc))
+
+
+class _Progress:
+    """A progress window for steps reported as (step, done, total); closes itself."""
+
+    def __init__(self, parent, text: str) -> None:
+        self.dialog = QProgressDialog(text, None, 0, 100, parent)
+        self.dialog.setWindowTitle("お待ちください")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+
+    def __enter__(self):
+        def tell(step: str, done: int, total: int) -> None:
+            self.dialog.setLabelText(f"{step}: {done} / {total}")
+            self.dialog.setValue(int(100 * done / total) if total else 0)
+            QApplication.processEvents()
+
+        return tell
+
+    def __exit__(self, *exc) -> None:
+        self.dialog.reset()
+        self.dialog.deleteLater()

@@ -1,0 +1,51 @@
+"""ファイルのやりとり: write the coordinator's file, read it into another database, overview."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from app.errors import UserError
+from app.services import councils, members
+from app.store import Store
+from app.ui.controller import Controller
+from app.ui.main_window import MainWindow
+
+
+def test_export_then_import_into_an_empty_database(window, qtbot, tmp_path, template_db):
+    page = window.show_page("exchange")
+    assert not page.overview.isVisibleTo(page)  # tier 2: no overview
+    out = tmp_path / "yawata.xlsx"
+    text = page.export_to(out)
+    assert "書き出しました" in text
+    book = load_workbook(out)
+    assert "メンバー" in book.sheetnames and book["_meta"].sheet_state == "hidden"
+
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(template_db.read_bytes())
+    other = MainWindow(Controller(Store.open(empty)))
+    qtbot.addWidget(other)
+    assert other.root.currentWidget() is other.welcome  # first start
+    councils.create_council(other.controller.store, {"name": "高崎市（第1層）", "tier": 1})
+    other.reload_councils()
+    receiving = other.show_page("exchange")
+    report = receiving.import_from([out])
+    assert "読み込みました" in report
+    assert other.council_box.findText("八幡（第2層）") >= 0
+    yawata = councils.find_council(other.controller.store, "八幡")
+    assert len(members.list_members(other.controller.store, yawata.id)) == 22
+    other.select_council("高崎市")
+    receiving.reload()
+    assert receiving.overview.isVisibleTo(receiving)
+    names = [receiving.overview.item(r, 0).text() for r in range(receiving.overview.rowCount())]
+    assert "八幡" in names
+
+
+def test_a_bad_file_is_refused_and_explained(window, tmp_path):
+    page = window.show_page("exchange")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("氏名,電話\n山田,090\n", encoding="utf-8")
+    with pytest.raises(UserError):
+        page.import_from([bad])
+    assert "読み込めませんでした" in page.report.toPlainText()
+    assert "bad.xlsx" in page.report.toPlainText()
