@@ -31,6 +31,7 @@ CASES = {  # kind: (council, page size)
     "survey-form": ("乗附", A4),
     "roster": ("八幡", A4),
     "attendance": ("八幡", A4),
+    "overview": ("高崎市（第1層）", A4_LANDSCAPE),
 }
 
 
