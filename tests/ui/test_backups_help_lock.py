@@ -258,7 +258,7 @@ def test_help_page_explains_and_jumps_to_the_pages_it_names(window):
     page = add_page(window, HelpPage)
     window.show_page("help")
     texts = "\n".join(w.text() for w in page.findChildren(QLabel))
-    for needed in ("回覧チラシ", "ファイルに書き出す", "元に戻す", "この時点に戻す", "ログ",
+    for needed in ("回覧チラシ", "ファイルに書き出す", "伏せる", "元に戻す", "この時点に戻す", "ログ",
                    "要配慮個人情報", "見てよいのは"):
         assert needed in texts
     assert page.jump_buttons["backups"].isVisible()
@@ -339,3 +339,31 @@ def test_the_same_error_again_is_logged_without_a_second_dialog(qapp, crash_hand
 
 def test_qt_japanese_translation_loads(qapp):
     assert crash.install_qt_japanese(qapp)
+
+
+def test_database_on_a_usb_stick_is_warned_about(window):
+    page = open_backups(window)
+    assert not page.drive_warning.isVisible()
+    page.drive_lookup = lambda _path: "removable"
+    page.refresh()
+    assert page.drive_warning.isVisible() and "USBメモリ" in page.drive_warning.text()
+    from app.ui.pages.backups import warn_about_storage
+
+    assert warn_about_storage(window, window.controller, lambda _p: "fixed") is None
+    text = warn_about_storage(window, window.controller, lambda _p: "network")
+    assert "ネットワーク" in text
+    box = next(w for w in QApplication.topLevelWidgets()
+               if w.isVisible() and w.windowTitle() == "データベースの場所")
+    box.close()
+
+
+def test_help_contents_buttons_scroll_to_their_section(window, qtbot):
+    page = add_page(window, HelpPage)
+    window.show_page("help")
+    holder = window.stack.currentWidget()
+    qtbot.waitUntil(lambda: holder.verticalScrollBar().maximum() > 0, timeout=2000)
+    page.contents_buttons[3].click()  # 4. 困ったとき
+    assert holder.verticalScrollBar().value() > 0
+    page.contents_buttons[0].click()
+    first = holder.verticalScrollBar().value()
+    assert first < page.cards[3].y()

@@ -7,13 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QMessageBox,
+    QSizePolicy,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -79,10 +82,17 @@ class BackupsPage(Page):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setToolTip("バックアップの一覧です（新しい順）。戻したい時点を選んでください")
-        self.table.setMinimumHeight(self.fontMetrics().height() * 9)
+        # About eight rows in view. The application font is the style's (the page's own font
+        # is only styled once shown), and sizes must not change inside showEvent.
+        self.table.setMinimumHeight(QFontMetrics(QApplication.font()).height() * 15)
         self.body.addWidget(self.table, 1)
         self.summary = label("", "note", wrap=True)
         self.body.addWidget(self.summary)
+        self.folder = label("", "note")
+        # A long folder name must not widen the page; the whole name is in the tooltip.
+        self.folder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.addWidget(self.folder)
 
         row = QHBoxLayout()
         self.backup_button = button("今すぐバックアップ", self.backup_now, role="primary",
@@ -94,10 +104,15 @@ class BackupsPage(Page):
         for widget in (self.backup_button, self.usb_button):
             row.addWidget(widget)
         row.addStretch(1)
-        row.addWidget(self.restore_button)
         self.body.addLayout(row)
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(self.restore_button)
+        restore_row.addWidget(label("一覧で選んだ時点のデータに戻します。いまの状態は先にバックアップします。",
+                                    "note", wrap=True), 1)
+        self.body.addLayout(restore_row)
 
         self._privacy_section()
+        self.drive_lookup = None  # tests: a stand-in for the system's drive-type answer
         # Tests replace these to answer without a modal dialog.
         self.choose_folder = self._choose_folder
         self.ask_restore = self._ask_restore
@@ -158,12 +173,13 @@ class BackupsPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         folder = backups.backups_dir(self.store.path)
+        self.folder.setText(f"保存場所: {folder}")
+        self.folder.setToolTip(str(folder))
         if rows:
-            self.summary.setText(f"{len(rows)}個のバックアップ（一番新しいもの: {rows[0].when_text}）"
-                                 f"　保存場所: {folder}")
+            self.summary.setText(f"{len(rows)}個のバックアップ（一番新しいもの: {rows[0].when_text}）")
         else:
             self.summary.setText("バックアップはまだありません。「今すぐバックアップ」で作れます。")
-        warning = backups.storage_warning(self.store.path)
+        warning = backups.storage_warning(self.store.path, self.drive_lookup)
         self.drive_warning.setText(warning or "")
         self.drive_warning.setVisible(bool(warning))
         self._show_passcode_state()
@@ -283,3 +299,19 @@ class BackupsPage(Page):
         guard = lock.privacy_guard(self.controller)
         if guard is None or not guard.lock("manual"):
             self.controller.message.emit("パスコードを決めると、ロックできます")
+
+
+def warn_about_storage(window, controller, lookup=None) -> str | None:
+    """At start: when the database is on a USB stick or a network folder, say so once (a
+    window-modal message that does not hold up the start) and in the status bar."""
+    text = backups.storage_warning(controller.store.path, lookup)
+    if text:
+        box = QMessageBox(window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("データベースの場所")
+        box.setText(text)
+        ok = box.addButton("わかりました", QMessageBox.ButtonRole.AcceptRole)
+        ok.setToolTip("このお知らせを閉じます")
+        box.open()
+        window.statusBar().showMessage("データベースが取り外せる場所かネットワーク上にあります", 15000)
+    return text

@@ -5,7 +5,15 @@ big text (the style sheet's sizes), buttons that open the page being explained."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.services import privacy
 from app.ui import crash
@@ -34,9 +42,11 @@ PRINT_STEPS = (
 )
 
 SEND_STEPS = (
-    "USBメモリを、パソコンに差します。",
-    "「ファイルに書き出す」を押して、書き出す協議体を選びます。",
-    "保存する場所に、USBメモリを選びます。",
+    "上の「協議体」で、送る協議体を選びます。",
+    "左の一覧で「ファイル」を押します。",
+    "名前や電話番号を見せる必要がないときは、「名前・住所・備考を伏せる（匿名にする）」に"
+    "チェックを入れます。パスワードをかけることもできます。",
+    "「ファイルに書き出す」を押して、保存する場所にUSBメモリを選びます。",
     "そのUSBメモリを、第1層の生活支援コーディネーターに渡します。",
 )
 
@@ -46,7 +56,8 @@ TROUBLE = (
      "戻しすぎたときは「やり直す」（Ctrl と Y）を押します。"),
     ("データがおかしくなった",
      "「バックアップ」のページで、戻したい日時を選んで「この時点に戻す」を押します。"
-     "いまの状態も先にバックアップするので、あとで元にも戻せます。"),
+     "いまの状態も先にバックアップするので、あとで元にも戻せます。"
+     "ファイルを読み込んだあとでおかしくなったときは、「ファイルを読み込む前（自動）」の時点に戻します。"),
     ("「思いがけない問題が起きました」と出た",
      "それまでに保存したもの（「保存しました」と出たもの）は残っています。画面を確かめて、"
      "もう一度やってみてください。何度も出るときは、下の記録（ログ）のファイルを、"
@@ -61,6 +72,7 @@ TROUBLE = (
 
 def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
     frame = QFrame()
+    frame.setObjectName(title)
     frame.setProperty("role", "card")
     box = QVBoxLayout(frame)
     box.setContentsMargins(18, 14, 18, 14)
@@ -84,42 +96,69 @@ class HelpPage(Page):
         super().__init__(controller)
         self.body.addWidget(_text(INTRO))
         self.jump_buttons: dict[str, object] = {}
+        self.cards: list[QFrame] = []
+        self.contents_buttons: list = []
+        self.contents = QGridLayout()
+        self.body.addLayout(self.contents)
 
-        card, box = _card("1. 協議体が残しておくもの")
+        card, box = self._section("1. 協議体が残しておくもの", "1. 残しておくもの")
         for name, what in KEEPS:
             box.addWidget(_text(name, "subheading"))
             box.addWidget(_text(what))
         box.addWidget(_text("合計や割合は、自動で計算します。同じ数を二度入れる必要はありません。", "note"))
         self.body.addWidget(card)
 
-        card, box = _card("2. 回覧チラシを印刷する")
+        card, box = self._section("2. 回覧チラシを印刷する", "2. チラシの印刷")
         self._steps(box, PRINT_STEPS)
         box.addWidget(_text("チラシにのる会議の日程・場所・連絡先は、「協議体の設定」で直せます。", "note"))
         self._jump(box, "print", "印刷のページを開く")
         self.body.addWidget(card)
 
-        card, box = _card("3. コーディネーターにファイルを送る")
+        card, box = self._section("3. コーディネーターにファイルを送る", "3. ファイルを送る")
         self._steps(box, SEND_STEPS)
-        box.addWidget(_text("名前や電話番号を見せる必要がないときは、個人情報を外して書き出してください。"
-                            "USBメモリは、なくさないよう気をつけて運びます。", "note"))
+        box.addWidget(_text("パスワードは、電話など別の方法で伝えます。USBメモリは、なくさないよう"
+                            "気をつけて運びます。", "note"))
+        self._jump(box, "exchange", "ファイルのページを開く")
         self.body.addWidget(card)
 
-        card, box = _card("4. 困ったとき")
+        card, box = self._section("4. 困ったとき", "4. 困ったとき")
         for trouble, remedy in TROUBLE:
             box.addWidget(_text(trouble, "subheading"))
             box.addWidget(_text(remedy))
-        self.log_label = _text("", "note")
+        self.log_label = label("", "note")
+        # A long path must not widen the page; the whole path is in the tooltip too.
+        self.log_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.addWidget(self.log_label)
         self._jump(box, "backups", "バックアップのページを開く")
         self.body.addWidget(card)
 
-        card, box = _card("5. 個人情報について")
+        card, box = self._section("5. 個人情報について", "5. 個人情報")
         for text in (privacy.PERSONAL_DATA_TEXT, privacy.WHO_MAY_SEE_TEXT,
                      privacy.HOW_TO_PROTECT_TEXT):
             box.addWidget(_text(text))
         box.addWidget(_text("パスコードと、ロックするまでの時間は「バックアップ」のページで決めます。", "note"))
         self.body.addWidget(card)
         self.body.addStretch(1)
+
+    def _section(self, title: str, short: str) -> tuple[QFrame, QVBoxLayout]:
+        """A card, with a button in the contents at the top that scrolls to it."""
+        card, box = _card(title)
+        index = len(self.cards)
+        self.cards.append(card)
+        widget = button(short, lambda: self.scroll_to(index),
+                        tip=f"「{title.split('. ', 1)[-1]}」のところへ移ります")
+        self.contents.addWidget(widget, index // 2, index % 2)
+        self.contents_buttons.append(widget)
+        return card, box
+
+    def scroll_to(self, index: int) -> None:
+        card = self.cards[index]
+        parent: QWidget | None = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.verticalScrollBar().setValue(card.mapTo(self, card.rect().topLeft()).y())
 
     def _steps(self, box: QVBoxLayout, steps) -> None:
         for number, step in enumerate(steps, start=1):
@@ -147,6 +186,7 @@ class HelpPage(Page):
     def refresh(self) -> None:
         path = crash.log_path()
         self.log_label.setText(f"記録（ログ）のファイル: {path}" if path else "")
+        self.log_label.setToolTip(str(path or ""))
         pages = getattr(self.window(), "pages", {})
         for key, widget in self.jump_buttons.items():
             widget.setVisible(key in pages)
