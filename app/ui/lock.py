@@ -15,6 +15,7 @@ import contextlib
 import time
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -35,6 +36,7 @@ from app.services import privacy
 from app.services.privacy import RevealState
 from app.ui.widgets import FormDialog, FormField, button, label
 
+QWIDGETSIZE_MAX = 16_777_215
 ICON_DIR = ("resources", "icons")
 WRONG_LIMIT = 5          # wrong passcodes in a row before a pause
 WRONG_PAUSE_MS = 30_000
@@ -162,7 +164,9 @@ class LockPanel(QFrame):
 
 
 class _Cover(QFrame):
-    """An opaque layer over one top-level window, following its size."""
+    """An opaque layer over one top-level window, following its size. Made once per window and
+    kept (hidden) until the window goes: deleting it while its window's focus chain changes has
+    crashed Qt 6.11 (a QMessageBox closed right after unlocking)."""
 
     def __init__(self, window: QWidget, guard: PrivacyGuard) -> None:
         super().__init__(window)
@@ -180,9 +184,17 @@ class _Cover(QFrame):
         row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(1)
-        self.setGeometry(window.rect())
-        window.installEventFilter(self)
         self._window = window
+        self.hide()
+
+    def activate(self, reason: str) -> None:
+        self.panel.show_reason(reason)
+        self.panel.field.setEnabled(True)
+        self.panel.open_button.setEnabled(True)
+        self._window.installEventFilter(self)
+        self.setGeometry(self._window.rect())
+        self.show()
+        self.raise_()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if obj is self._window and event.type() == QEvent.Type.Resize:
@@ -192,7 +204,6 @@ class _Cover(QFrame):
     def remove(self) -> None:
         self._window.removeEventFilter(self)
         self.hide()
-        self.deleteLater()
 
 
 # --- the guard ----------------------------------------------------------------------------------------
@@ -212,9 +223,11 @@ class PrivacyGuard(QObject):
         self.wrong = 0
         self._fixed_idle_ms = idle_ms
         self.idle_ms = idle_ms or privacy.DEFAULT_IDLE_MINUTES * 60_000
-        self._covers: dict[QWidget, _Cover] = {}
+        self._covers: dict[QWidget, _Cover] = {}   # shown now
+        self._made: dict[QWidget, _Cover] = {}     # made so far, reused at the next lock
         self._disabled: list[QWidget] = []
         self._hidden: list[QWidget] = []
+        self._sizes: list[tuple] = []
         self._last_input = time.monotonic()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._check_idle)
@@ -306,18 +319,27 @@ class PrivacyGuard(QObject):
         else:
             others = [w for w in QApplication.topLevelWidgets() if w is not window and w.isVisible()]
             for child in window.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
-                if (child.isEnabled() and not child.isWindow()
+                if (child.isEnabled() and not child.isWindow() and not isinstance(child, _Cover)
                         and not any(_is_ancestor(child, other) for other in others)):
                     child.setEnabled(False)
                     self._disabled.append(child)
-        cover = _Cover(window, self)
-        cover.panel.show_reason(self.reason)
+        cover = self._made.get(window)
+        if cover is None or not shiboken6.isValid(cover):
+            cover = self._made[window] = _Cover(window, self)
+            window.destroyed.connect(lambda *_a, w=window: self._made.pop(w, None))
         self._covers[window] = cover
-        cover.show()
-        cover.raise_()
-        min_size = cover.minimumSizeHint()
-        if window.width() < min_size.width() or window.height() < min_size.height():
-            window.resize(max(window.width(), min_size.width()), max(window.height(), min_size.height()))
+        need = cover.sizeHint().expandedTo(cover.minimumSizeHint())
+        screen = window.screen().availableGeometry() if window.screen() else None
+        if screen is not None:
+            need = need.boundedTo(screen.size() * 0.9).expandedTo(cover.minimumSizeHint())
+        if window.width() < need.width() or window.height() < need.height():
+            # A small dialog (a QMessageBox fixes its own size) grows so the passcode field
+            # fits; its size and limits come back on unlocking.
+            self._sizes.append((window, window.minimumSize(), window.maximumSize(), window.size()))
+            window.setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX)
+            window.setMinimumSize(max(window.width(), need.width()), max(window.height(), need.height()))
+            window.resize(window.minimumSize())
+        cover.activate(self.reason)
 
     def _focus_field(self) -> None:
         target = QApplication.activeModalWidget() or QApplication.activeWindow() or self.window
@@ -366,6 +388,12 @@ class PrivacyGuard(QObject):
         for widget in self._hidden:
             with contextlib.suppress(RuntimeError):
                 widget.show()
+        for window, min_size, max_size, size in self._sizes:
+            with contextlib.suppress(RuntimeError):
+                window.setMinimumSize(min_size)
+                window.setMaximumSize(max_size)
+                window.resize(size)
+        self._sizes.clear()
         self._disabled.clear()
         self._hidden.clear()
         self.locked, self.wrong = False, 0

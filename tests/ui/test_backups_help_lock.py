@@ -367,3 +367,39 @@ def test_help_contents_buttons_scroll_to_their_section(window, qtbot):
     page.contents_buttons[0].click()
     first = holder.verticalScrollBar().value()
     assert first < page.cards[3].y()
+
+
+def test_lock_over_a_small_message_box_makes_room_for_the_passcode(window, qtbot, demo_store):
+    from PySide6.QtWidgets import QMessageBox
+
+    privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
+    guard = lock.install_privacy(window, window.controller)
+    guard.try_unlock(PASSCODE)
+    seen = {}
+
+    def while_asking() -> None:
+        box = QApplication.activeModalWidget()
+        before = box.size()
+        guard.lock("manual")
+        cover = guard.cover_of(box)
+        need = cover.minimumSizeHint()
+        seen["fits"] = (cover.width() >= need.width() and cover.height() >= need.height()
+                        and cover.geometry() == box.rect())
+        seen["disabled"] = not box.buttons()[0].isEnabled()
+        qtbot.keyClicks(cover.panel.field, PASSCODE)
+        cover.panel.open_button.click()
+        seen["restored"] = box.size() == before and box.buttons()[0].isEnabled()
+        guard.lock("idle")  # again: the same cover comes back, usable
+        again = guard.cover_of(box)
+        seen["reused"] = again is cover and again.panel.field.isEnabled() and again.isVisible()
+        qtbot.keyClicks(again.panel.field, PASSCODE)
+        qtbot.keyClick(again.panel.field, Qt.Key.Key_Return)
+        box.buttons()[0].click()
+
+    QTimer.singleShot(20, while_asking)
+    box = QMessageBox(window)
+    box.setText("削除しますか？")
+    box.addButton("やめる", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    assert seen == {"fits": True, "disabled": True, "restored": True, "reused": True}
+    assert not guard.locked
