@@ -30,15 +30,26 @@ FIRST_PAINT = textwrap.dedent("""
             return False
 
     app = QApplication(sys.argv[:1])
-    watcher = Painted()
-    app.installEventFilter(watcher)
+    if sys.argv[1] == "ready":  # until the pages are built and the council is shown
+        from PySide6.QtCore import QTimer
+
+        def check():
+            for w in app.topLevelWidgets():
+                if getattr(w, "pages", None) and w.controller and w.controller.council_id:
+                    print("ready", flush=True)
+                    sys.exit(0)
+        timer = QTimer(interval=5, timeout=check)
+        timer.start()
+    else:
+        watcher = Painted()
+        app.installEventFilter(watcher)
     if sys.argv[1] == "bare":
         window = QMainWindow()
         window.resize(1280, 800)
         window.show()
         app.exec()
     else:  # exactly what `python -m app --db FILE` runs (it reuses this QApplication)
-        from app.cli import main
+        from app.__main__ import main
         main(["--db", sys.argv[2]])
 """)
 
@@ -75,6 +86,8 @@ def main() -> None:
         report("bare QMainWindow: process start to first paint", bare, "baseline")
         report("ささえあいノート: process start to first paint", ours, "<= 1.5x bare")
         print(f"{'ratio':<52} {ours / bare:9.2f} x    (target <= 1.5)")
+        report("ささえあいノート: process start to pages ready (八幡 demo)", first_paint("ready", db),
+               "for information")
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         big = work / "big.sqlite3"

@@ -154,3 +154,16 @@ def test_print_overview_for_the_coordinator(demo_db, tmp_path):
     assert "八幡" in text and "通院" in text and "吉井" in text
     missing = run("--db", str(demo_db), "print", "flyer", "-o", str(out))
     assert missing.returncode == 1 and "--council" in missing.stderr
+
+
+def test_only_window_arguments_skip_the_command_parser():
+    from pathlib import Path
+
+    from app.__main__ import window_database
+
+    assert window_database([]) == (True, None)
+    assert window_database(["--db", "x.sqlite3"]) == (True, Path("x.sqlite3"))
+    assert window_database(["--db=x.sqlite3"]) == (True, Path("x.sqlite3"))
+    assert window_database(["councils"])[0] is False
+    assert window_database(["--db", "x", "councils"])[0] is False
+    assert window_database(["--db", "--help"])[0] is False

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.paths import bundle_root
 from app.services import privacy
 from app.services.privacy import RevealState
+from app.ui.style import app_icon  # noqa: F401  (the lock screen shows it; kept importable here)
 from app.ui.widgets import FormDialog, FormField, button, label
 
 QWIDGETSIZE_MAX = 16_777_215
@@ -46,15 +47,6 @@ _INPUT_EVENTS = frozenset({
     QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate,
     QEvent.Type.InputMethod, QEvent.Type.TabletPress,
 })
-
-
-def app_icon() -> QIcon:
-    """The program's icon (resources/icons), for QApplication.setWindowIcon and the lock."""
-    icon = QIcon()
-    folder = bundle_root().joinpath(*ICON_DIR)
-    for path in sorted(folder.glob("sasaeai-*.png")):
-        icon.addFile(str(path))
-    return icon
 
 
 # --- 電話・住所を表示 --------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def start_window(db_path: Path | None):
 
 def run_window(db_path: Path | None) -> int:
     app = _application()
-    window = start_window(db_path)
+    window = start_window(db_path)  # installs the crash dialog and log right after it paints
     code = app.exec()
     del window
     return code

@@ -87,6 +87,13 @@ class MainWindow(QMainWindow):
         return window
 
     def _open(self, db_path: Path | None) -> None:
+        from app.ui import crash
+
+        # From here on an unexpected error is a Japanese dialog and a line in the log file;
+        # installed after the first paint because logging alone costs a tenth of the start.
+        crash.install()
+        crash.install_qt_japanese(QApplication.instance())
+        QApplication.instance().setWindowIcon(style.app_icon())
         from app.store import Store
         from app.ui.controller import Controller
 
@@ -99,6 +106,15 @@ class MainWindow(QMainWindow):
             self.close()
             return
         self.attach(Controller(store))
+        # The real start only (tests and screenshots build windows without these).
+        from app.services import backups
+        from app.ui.lock import install_privacy
+        from app.ui.pages.backups import warn_about_storage
+
+        backups.track_changes(store)
+        self.backup_on_close = True
+        install_privacy(self, self.controller)
+        warn_about_storage(self, self.controller)
 
     # --- the second step: data and pages ------------------------------------------------------
     def attach(self, controller: Controller) -> None:
@@ -214,6 +230,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.controller is not None:
             try:
+                if getattr(self, "backup_on_close", False):
+                    from app.services import backups
+
+                    backups.backup_on_close(self.controller.store)
                 self.controller.store.close()
             except Exception as exc:  # noqa: BLE001 - closing must never block the exit
                 from app.ui.widgets import show_error

@@ -24,6 +24,17 @@ def load_fonts() -> str:
     return _family
 
 
+def app_icon():
+    """The program's icon (resources/icons/sasaeai-*.png), for the window, the lock screen and
+    the taskbar; loaded without importing anything heavy so the first paint is not delayed."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for path in sorted((bundle_root() / "resources" / "icons").glob("sasaeai-*.png")):
+        icon.addFile(str(path))
+    return icon
+
+
 def point_size(scale: float, factor: float = 1.0) -> int:
     return round(BASE_POINT_SIZE * scale * factor)
 

@@ -19,6 +19,8 @@ PAGE_CLASSES = (
     ("app.ui.pages.printing", "PrintPage"),
     ("app.ui.pages.exchange", "ExchangePage"),
     ("app.ui.pages.settings", "SettingsPage"),
+    ("app.ui.pages.backups", "BackupsPage"),
+    ("app.ui.pages.help", "HelpPage"),
 )
 
 

@@ -13,6 +13,7 @@ from app.models import MEMBER_STATUSES
 from app.services import members, neighbourhoods, snapshots
 from app.services.members import MemberDTO
 from app.services.normalize import kana_key, nfkc
+from app.ui.lock import reveal_button, reveal_state
 from app.ui.pages.base import Page
 from app.ui.widgets import (
     DTO_ROLE,
@@ -47,7 +48,6 @@ COLUMNS = (
     Column("状況", lambda m: m.status),
     Column("最終確認日", lambda m: wareki(m.last_confirmed_on),
            lambda m: m.last_confirmed_on or dt.date.min),
-    Column("電話", lambda m: m.phone),
 )
 
 
@@ -84,7 +84,10 @@ class MembersPage(Page):
             filters.addWidget(combo, 1)
         self.body.addLayout(filters)
 
-        self.model = DtoTableModel(COLUMNS, self)
+        # 電話 masked (090-****-5678) until 「電話・住所を表示」 is pressed; locking hides it again.
+        self.reveal = reveal_state(controller)
+        self.model = DtoTableModel((*COLUMNS, Column("電話", lambda m: self.reveal.phone(m.phone))), self)
+        self.reveal.subscribe(lambda _shown: self.apply_filter())
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -110,6 +113,8 @@ class MembersPage(Page):
         for widget in (self.add_button, self.edit_button, self.delete_button):
             actions.addWidget(widget)
         actions.addStretch(1)
+        self.reveal_button = reveal_button(controller)
+        actions.addWidget(self.reveal_button)
         actions.addWidget(self.confirm_button)
         self.body.addLayout(actions)
 
