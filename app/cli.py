@@ -51,6 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="保存先のファイル")
     p.set_defaults(run=cmd_backup)
 
+    p = sub.add_parser("backups", help="自動・手動のバックアップの一覧（新しい順）")
+    p.set_defaults(run=cmd_backups)
+
+    p = sub.add_parser("restore", help="バックアップの時点に戻す（今の状態は先にバックアップします）")
+    p.add_argument("backup_file", type=Path, help="戻すバックアップのファイル（backups の一覧から）")
+    p.set_defaults(run=cmd_restore)
+
+    p = sub.add_parser("reset-passcode", help="画面のパスコードを消す（忘れたとき。パソコンの管理者が行う）")
+    p.set_defaults(run=cmd_reset_passcode)
+
     p = sub.add_parser("councils", help="協議体の一覧")
     p.set_defaults(run=cmd_councils)
 
@@ -229,6 +239,38 @@ def cmd_backup(args: argparse.Namespace) -> int:
     with _store(args) as store:
         dest = store.backup(args.output)
     print(f"バックアップを作りました: {dest}")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from app.services import backups
+
+    with _store(args) as store:
+        found = backups.list_backups(store.path)
+    if not found:
+        print("バックアップはまだありません。")
+    for b in found:
+        print(f"{b.when_text}\t{b.reason_label}\t{b.size_text}\t{b.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from app.services import backups
+
+    with _store(args) as store:
+        report = backups.restore(store, args.backup_file)
+    print(f"{report.restored.when_text} の状態に戻しました。戻す前の状態は {report.safety.path} にあります。")
+    return 0
+
+
+def cmd_reset_passcode(args: argparse.Namespace) -> int:
+    from app.services import privacy
+
+    with _store(args) as store:
+        had = privacy.has_passcode(store)
+        privacy.clear_passcode(store)
+    print("パスコードを消しました。画面を開いて、新しいパスコードを決めてください。" if had
+          else "パスコードは設定されていません。")
     return 0
 
 

@@ -167,3 +167,26 @@ def test_only_window_arguments_skip_the_command_parser():
     assert window_database(["councils"])[0] is False
     assert window_database(["--db", "x", "councils"])[0] is False
     assert window_database(["--db", "--help"])[0] is False
+
+
+def test_backups_restore_and_reset_passcode(tmp_path, demo_template, capsys):
+    import shutil
+
+    from app.services import councils, privacy
+    from app.store import Store
+
+    db = tmp_path / "r.sqlite3"
+    shutil.copyfile(demo_template, db)
+    assert main(["--db", str(db), "backup", "-o", str(tmp_path / "before.sqlite3")]) == 0
+    with Store.open(db) as store:
+        councils.delete_council(store, councils.find_council(store, "八幡").id)
+        privacy.set_passcode(store, "1234", "1234")
+    assert main(["--db", str(db), "reset-passcode"]) == 0
+    assert main(["--db", str(db), "restore", str(tmp_path / "before.sqlite3")]) == 0
+    out = capsys.readouterr().out
+    assert "パスコードを消しました" in out and "の状態に戻しました" in out
+    with Store.open(db) as store:
+        assert councils.find_council(store, "八幡").name == "八幡"
+    assert main(["--db", str(db), "backups"]) == 0
+    assert "戻す前の状態（自動）" in capsys.readouterr().out
+    assert main(["--db", str(db), "restore", str(tmp_path / "nothing.sqlite3")]) == 1
