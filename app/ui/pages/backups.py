@@ -264,22 +264,15 @@ class BackupsPage(Page):
         return True
 
     # --- passcode -----------------------------------------------------------------------------
-    def _open(self, dialog):
-        if getattr(self, "open_dialogs_modeless", False):
-            dialog.show()
-        else:
-            dialog.exec()
-        return dialog
-
     def open_passcode_dialog(self):
         dialog = lock.passcode_dialog(self, self.controller)
         dialog.finished.connect(lambda _r: self._show_passcode_state())
-        return self._open(dialog)
+        return self.open_dialog(dialog)
 
     def open_remove_dialog(self):
         dialog = lock.remove_passcode_dialog(self, self.controller)
         dialog.finished.connect(lambda _r: self._show_passcode_state())
-        return self._open(dialog)
+        return self.open_dialog(dialog)
 
     def save_idle_minutes(self) -> None:
         try:

@@ -33,6 +33,17 @@ class Page(QWidget):
     def council_id(self) -> str | None:
         return self.controller.council_id
 
+    # Tests set this to drive a dialog themselves; in use every dialog is modal.
+    open_dialogs_modeless = False
+
+    def open_dialog(self, dialog):
+        """Show a dialog the way the page's user gets it, and return it (tests read it back)."""
+        if self.open_dialogs_modeless:
+            dialog.show()
+        else:
+            dialog.exec()
+        return dialog
+
     def mark_stale(self) -> None:
         """Reload now if shown, else on the next show: switching councils stays fast."""
         self._stale = True

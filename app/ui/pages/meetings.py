@@ -380,14 +380,6 @@ class MeetingsPage(Page):
         self.minutes.setPlainText(m.minutes)
 
     # --- edits --------------------------------------------------------------------------------
-    def _open(self, dialog: FormDialog) -> FormDialog:
-        # Tests drive the dialog themselves; in use it is modal.
-        if getattr(self, "open_dialogs_modeless", False):
-            dialog.show()
-        else:
-            dialog.exec()
-        return dialog
-
     @staticmethod
     def _raw(values: dict) -> tuple[dict, list[str]]:
         attendee_ids = values.pop("attendee_ids")
@@ -406,7 +398,7 @@ class MeetingsPage(Page):
             return made
 
         choices = meetings.attendee_choices(store, council_id)
-        return self._open(MeetingDialog("会議・活動を追加", meeting_fields(), values, choices, save,
+        return self.open_dialog(MeetingDialog("会議・活動を追加", meeting_fields(), values, choices, save,
                                         self, note))
 
     def add(self) -> FormDialog:
@@ -436,7 +428,7 @@ class MeetingsPage(Page):
             return done
 
         choices = meetings.attendee_choices(self.store, self.council_id, m.id)
-        return self._open(MeetingDialog(f"{day_text(m.held_on)}の{m.kind}", meeting_fields(), values,
+        return self.open_dialog(MeetingDialog(f"{day_text(m.held_on)}の{m.kind}", meeting_fields(), values,
                                         choices, save, self))
 
     def delete_selected(self) -> None:

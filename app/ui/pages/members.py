@@ -187,7 +187,7 @@ class MembersPage(Page):
                                           lambda: members.create_member(store, council_id, raw),
                                           {"members"})
 
-        return self._open(FormDialog("メンバーを追加", self._fields(),
+        return self.open_dialog(FormDialog("メンバーを追加", self._fields(),
                                      {"status": "活動中", "registered_on": dt.date.today()}, save, self))
 
     def edit_selected(self) -> FormDialog | None:
@@ -205,15 +205,7 @@ class MembersPage(Page):
                                           lambda: members.update_member(self.store, m.id, raw),
                                           {"members"})
 
-        return self._open(FormDialog(f"{m.name}さんの情報", self._fields(), values, save, self))
-
-    def _open(self, dialog: FormDialog) -> FormDialog:
-        # Tests drive the dialog themselves; in use it is modal.
-        if getattr(self, "open_dialogs_modeless", False):
-            dialog.show()
-        else:
-            dialog.exec()
-        return dialog
+        return self.open_dialog(FormDialog(f"{m.name}さんの情報", self._fields(), values, save, self))
 
     def delete_selected(self) -> None:
         chosen = self.selected()

@@ -538,12 +538,7 @@ class NeedsPage(Page):
         group = dialog.inputs["resources"]
         if isinstance(group, CheckGroup):
             _tidy_resource_choices(dialog, group)
-        # Tests drive the dialog themselves; in use it is modal.
-        if getattr(self, "open_dialogs_modeless", False):
-            dialog.show()
-        else:
-            dialog.exec()
-        return dialog
+        return self.open_dialog(dialog)
 
     def delete_selected(self) -> None:
         chosen = self.selected()

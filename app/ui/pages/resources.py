@@ -1061,12 +1061,7 @@ class ResourcesPage(Page):
     def _dialog(self, title: str, values: dict, save: Callable[[dict], Any]) -> ResourceDialog:
         dialog = ResourceDialog(title, resources.category_names(self.store), list(self._nb),
                                 values, save, self)
-        # Tests drive the dialog themselves; in use it is modal.
-        if getattr(self, "open_dialogs_modeless", False):
-            dialog.show()
-        else:
-            dialog.exec()
-        return dialog
+        return self.open_dialog(dialog)
 
     def _raw(self, values: dict) -> dict:
         raw = dict(values)

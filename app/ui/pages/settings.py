@@ -202,7 +202,7 @@ class SettingsPage(Page):
                 lambda: neighbourhoods.create_neighbourhood(self.store, council_id, values),
                 {"neighbourhoods"})
 
-        return self._open(FormDialog("町内会を追加", NEIGHBOURHOOD_FORM, {}, save, self))
+        return self.open_dialog(FormDialog("町内会を追加", NEIGHBOURHOOD_FORM, {}, save, self))
 
     def edit_neighbourhood(self) -> FormDialog | None:
         nb = self._selected_neighbourhood()
@@ -217,7 +217,7 @@ class SettingsPage(Page):
                 {"neighbourhoods"})
 
         values = {f.name: getattr(nb, f.name) for f in NEIGHBOURHOOD_FORM}
-        return self._open(FormDialog(f"町内会「{nb.name}」", NEIGHBOURHOOD_FORM, values, save, self))
+        return self.open_dialog(FormDialog(f"町内会「{nb.name}」", NEIGHBOURHOOD_FORM, values, save, self))
 
     def delete_neighbourhood(self) -> None:
         nb = self._selected_neighbourhood()
@@ -227,13 +227,6 @@ class SettingsPage(Page):
         if confirm_delete(self, f"町内会「{nb.name}」（メンバーや社会資源の町内会は空欄になります）"):
             self.controller.delete(f"町内会「{nb.name}」を削除", "neighbourhood", nb.id,
                                    {"neighbourhoods", "members", "resources", "needs", "tallies"})
-
-    def _open(self, dialog: FormDialog) -> FormDialog:
-        if getattr(self, "open_dialogs_modeless", False):
-            dialog.show()
-        else:
-            dialog.exec()
-        return dialog
 
     def _contact_rows(self) -> list[dict]:
         rows = []
@@ -271,4 +264,4 @@ class SettingsPage(Page):
                                           lambda: councils.revise_vision(self.store, council_id, values),
                                           {"council"})
 
-        return self._open(FormDialog("地域像を見直す", fields, {"decided_on": dt.date.today()}, save, self))
+        return self.open_dialog(FormDialog("地域像を見直す", fields, {"decided_on": dt.date.today()}, save, self))

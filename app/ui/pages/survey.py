@@ -413,7 +413,7 @@ class SurveyPage(Page):
                 "アンケートの題名・実施日を直す", "survey", result.id,
                 lambda: surveys.update_survey(self.store, result.id, values), {"surveys"})
 
-        return self._open(FormDialog("アンケートの題名・実施日", fields,
+        return self.open_dialog(FormDialog("アンケートの題名・実施日", fields,
                                      {"title": result.title, "conducted_on": result.conducted_on,
                                       "note": result.note}, save, self))
 
@@ -427,7 +427,7 @@ class SurveyPage(Page):
             self.picker.setCurrentIndex(self.picker.findData(created.id))
             return created
 
-        return self._open(SurveyCreateDialog(save, self))
+        return self.open_dialog(SurveyCreateDialog(save, self))
 
     def delete_current(self) -> None:
         result = self.current
@@ -438,14 +438,6 @@ class SurveyPage(Page):
             return
         self.controller.delete(f"アンケート「{result.title}」を削除", "survey", result.id,
                                {"surveys"})
-
-    def _open(self, dialog: QDialog) -> Any:
-        # Tests drive the dialog themselves; in use it is modal.
-        if getattr(self, "open_dialogs_modeless", False):
-            dialog.show()
-        else:
-            dialog.exec()
-        return dialog
 
 
 class QuestionBox(QFrame):

@@ -898,14 +898,9 @@ class TalliesPage(Page):
 
     # --- tables and rows ----------------------------------------------------------------------
     def _open(self, dialog: FormDialog) -> FormDialog:
-        # Wide enough for the 和暦 example in the date fields. Tests drive the dialog
-        # themselves; in use it is modal.
+        # Wide enough for the 和暦 example in the date fields.
         dialog.setMinimumWidth(dialog.fontMetrics().horizontalAdvance("あ") * 30)
-        if getattr(self, "open_dialogs_modeless", False):
-            dialog.show()
-        else:
-            dialog.exec()
-        return dialog
+        return self.open_dialog(dialog)
 
     def create_tally(self) -> FormDialog | None:
         if not self.council_id:

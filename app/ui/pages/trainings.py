@@ -284,12 +284,7 @@ class TrainingsPage(Page):
 
     def _open(self, dialog: FormDialog) -> FormDialog:
         fit_to_screen(dialog, 36, 18)  # room for a full 講座名
-        # Tests drive the dialog themselves; in use it is modal.
-        if getattr(self, "open_dialogs_modeless", False):
-            dialog.show()
-        else:
-            dialog.exec()
-        return dialog
+        return self.open_dialog(dialog)
 
     @staticmethod
     def _fields() -> list[FormField]:
