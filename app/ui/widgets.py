@@ -203,6 +203,18 @@ class FormPanel(QWidget):
             self.general_error.show()
 
 
+def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], Any]) -> QDialogButtonBox:
+    """保存する (default, Enter) and やめる (Esc): the same two words in every dialog."""
+    buttons = QDialogButtonBox()
+    save = buttons.addButton("保存する", QDialogButtonBox.ButtonRole.AcceptRole)
+    save.setProperty("role", "primary")
+    save.setDefault(True)
+    buttons.addButton("やめる", QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class FormDialog(QDialog):
     """A FormPanel with 保存する / やめる: saving may raise ValidationError, and then the message
     appears under the field it names and the dialog stays open with everything as typed."""
@@ -216,13 +228,7 @@ class FormDialog(QDialog):
         self.panel = FormPanel(fields, values)
         self.inputs, self.errors = self.panel.inputs, self.panel.errors
         self.general_error = self.panel.general_error
-        buttons = QDialogButtonBox()
-        save = buttons.addButton("保存する", QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setProperty("role", "primary")
-        save.setDefault(True)
-        buttons.addButton("やめる", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self._save)
         # The form scrolls when the screen is small (large text on a 1024×700 display) rather
         # than squeezing its rows; the buttons always stay in view.
         scroller = QScrollArea()

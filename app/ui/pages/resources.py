@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -66,6 +65,7 @@ from app.ui.widgets import (
     button,
     confirm_delete,
     label,
+    save_cancel_buttons,
     wareki,
 )
 
@@ -516,13 +516,7 @@ class ResourceDialog(QDialog):
 
         self.general_error = label("", "error", wrap=True)
         self.general_error.hide()
-        buttons = QDialogButtonBox()
-        save = buttons.addButton("保存する", QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setProperty("role", "primary")
-        save.setDefault(True)
-        buttons.addButton("やめる", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self._save)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.general_error)

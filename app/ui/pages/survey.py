@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -33,7 +32,16 @@ from app.models import QUESTION_KINDS
 from app.services import surveys
 from app.services.surveys import ChoiceResult, QuestionResult, SurveyResult
 from app.ui.pages.base import Page
-from app.ui.widgets import DateField, FormDialog, FormField, button, confirm_delete, label, wareki
+from app.ui.widgets import (
+    DateField,
+    FormDialog,
+    FormField,
+    button,
+    confirm_delete,
+    label,
+    save_cancel_buttons,
+    wareki,
+)
 
 QUESTION_BACKGROUND = QColor("#e8eef5")
 INVALID_BACKGROUND = QColor("#fde2e2")
@@ -518,13 +526,7 @@ class SurveyCreateDialog(QDialog):
         more.addStretch(1)
         self.general_error = label("", "error", wrap=True)
         self.general_error.hide()
-        buttons = QDialogButtonBox()
-        save = buttons.addButton("保存する", QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setProperty("role", "primary")
-        save.setDefault(True)
-        buttons.addButton("やめる", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel_buttons(self, self._save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(label("問と選択肢", "subheading"))
