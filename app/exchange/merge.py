@@ -38,9 +38,10 @@ from app.errors import UserError, ValidationError
 from app.exchange import sheets as S
 from app.exchange.workbook import FileRefused, Workbook, open_workbook
 from app.models import AppMeta, Base, utcnow
+from app.services import backups
 from app.services.normalize import kana_key, nfkc
 from app.services.schedule import try_parse
-from app.store import Store, timestamped_backup
+from app.store import Store
 
 T = Base.metadata.tables
 MAX_PROBLEMS = 50
@@ -933,7 +934,7 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
         notes.extend(f.notes)
     backup = None
     if not dry_run:
-        backup = timestamped_backup(store.path, "before-import")
+        backup = backups.backup_now(store, "before-import").path  # verified, history thinned
     session = Session(store.engine, expire_on_commit=False)
     try:
         # A larger page cache for this transaction: inserting tens of thousands of rows with
