@@ -447,9 +447,6 @@ class _SheetReader:
 
     def run(self) -> Iterator[tuple[int, list]]:  # noqa: C901 - one state machine, kept together
         book, info, max_rows = self.book, self.info, self.max_rows
-        strings = book.strings
-        dates = book.date_styles
-        epoch = _EPOCH_1904 if book.date1904 else _EPOCH_1900
         where = f"{book.name} のシート「{info.name}」"
         ready: list[tuple[int, list]] = []
         row: list = []
@@ -457,44 +454,11 @@ class _SheetReader:
         # cell type, style, column, row number, rows seen, collecting text, inside <is>, in rPh
         state = ["n", None, 0, 0, 0, False, 0, 0]
 
-        def convert(raw: str) -> object:
-            kind = state[0]
-            if kind == "s":
-                try:
-                    value = strings[int(raw)]
-                except (ValueError, IndexError):
-                    raise FileRefused(f"{where} {state[3]}行目: 文字列の参照が壊れています。") from None
-                return _limit(value)
-            if kind == "inlineStr" or kind == "str":
-                if "_x" in raw:
-                    raw = unescape(raw)
-                return raw if len(raw) <= MAX_CELL_CHARS else _limit(raw)
-            if kind == "b":
-                return raw.strip() in ("1", "true")
-            if kind == "e":
-                return raw  # "#N/A" and friends stay text; the field's parser refuses them
-            if kind == "d":
-                try:
-                    return dt.datetime.fromisoformat(raw.strip())
-                except ValueError:
-                    return raw
-            raw = raw.strip()
-            if not raw:
-                return None
-            try:
-                number: int | float = int(raw) if raw.lstrip("-").isdigit() else float(raw)
-            except ValueError:
-                return raw
-            style = state[1]
-            if style is not None and dates and int(style) in dates:
-                return _serial_date(float(number), epoch, book.date1904)
-            return number
+        cell = _Converter(book, where)
 
-        def _limit(value: str) -> str:
-            if len(value) > MAX_CELL_CHARS:
-                raise FileRefused(f"{where} {state[3]}行目に長すぎる値があります"
-                                  f"（{len(value):,}文字、上限 {MAX_CELL_CHARS:,}文字）。")
-            return value
+        def convert(raw: str) -> object:
+            # expat has already resolved XML escapes and line ends: only the cell's type counts.
+            return cell(state[0], state[1], raw, state[3], False, escaped=False)
 
         columns: dict[str, int] = {}
 
@@ -703,11 +667,14 @@ class _Converter:
         self.where = where
         self.date_cache: dict[str, object] = {}
 
-    def __call__(self, kind: str, style: str | None, raw: str, row: int, inline: bool) -> object:
+    def __call__(self, kind: str, style: str | None, raw: str, row: int, inline: bool, *,
+                 escaped: bool = True) -> object:
+        """`escaped`: raw XML text as the fast reader picks it out (entities, CR line ends),
+        False for text an XML parser already decoded."""
         if inline or kind == "inlineStr" or kind == "str":
-            if "\r" in raw:
+            if escaped and "\r" in raw:
                 raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-            if "&" in raw:
+            if escaped and "&" in raw:
                 raw = html.unescape(raw)
             if "_x" in raw:
                 raw = unescape(raw)
@@ -718,7 +685,7 @@ class _Converter:
             except (ValueError, IndexError):
                 raise FileRefused(f"{self.where} {row}行目: 文字列の参照が壊れています。") from None
             return text if len(text) <= MAX_CELL_CHARS else self.too_long(text, row)
-        if "&" in raw:
+        if escaped and "&" in raw:
             raw = html.unescape(raw)
         if kind == "b":
             return raw.strip() in ("1", "true")
