@@ -93,6 +93,22 @@ class FormField:
     tip: str = ""
 
 
+def input_value(widget: QWidget) -> Any:
+    """What a form input holds, as the services take it; a DateField may raise ValidationError
+    naming its field. Anything else with text() (QLineEdit, custom editors) gives its text."""
+    if isinstance(widget, DateField):
+        return widget.date()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, CheckGroup):
+        return widget.checked()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    return widget.text()
+
+
 class FormPanel(QWidget):
     """Labelled inputs with a message line under each: a ValidationError naming a field's label
     is shown under that field and marks it; other errors go to the line at the bottom."""
@@ -166,21 +182,7 @@ class FormPanel(QWidget):
         self.clear_errors()
 
     def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, widget in self.inputs.items():
-            if isinstance(widget, DateField):
-                out[name] = widget.date()  # may raise ValidationError for this field
-            elif isinstance(widget, QCheckBox):
-                out[name] = widget.isChecked()
-            elif isinstance(widget, CheckGroup):
-                out[name] = widget.checked()
-            elif isinstance(widget, QComboBox):
-                out[name] = widget.currentText()
-            elif isinstance(widget, QPlainTextEdit):
-                out[name] = widget.toPlainText()
-            else:
-                out[name] = widget.text()
-        return out
+        return {name: input_value(widget) for name, widget in self.inputs.items()}
 
     def clear_errors(self) -> None:
         for name, error in self.errors.items():

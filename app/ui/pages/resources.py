@@ -64,6 +64,7 @@ from app.ui.widgets import (
     DtoTableModel,
     button,
     confirm_delete,
+    input_value,
     label,
     save_cancel_buttons,
     wareki,
@@ -600,19 +601,7 @@ class ResourceDialog(QDialog):
         self._by_label[text] = name
 
     def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, widget in self.inputs.items():
-            if isinstance(widget, DateField):
-                out[name] = widget.date()  # may raise ValidationError for this field
-            elif isinstance(widget, QCheckBox):
-                out[name] = widget.isChecked()
-            elif isinstance(widget, QComboBox):
-                out[name] = widget.currentText()
-            elif isinstance(widget, QPlainTextEdit):
-                out[name] = widget.toPlainText()
-            else:
-                out[name] = widget.text()  # QLineEdit, ScheduleEditor
-        return out
+        return {name: input_value(widget) for name, widget in self.inputs.items()}
 
     def show_error(self, exc: UserError) -> None:
         for name, error in self.errors.items():
