@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from app import __version__
 from app.errors import UserError
 from app.paths import default_db_path
 from app.services.wareki import format_wareki
+from app.text_table import text_table
 
 if TYPE_CHECKING:
     from app.services import surveys, tallies
@@ -357,22 +357,6 @@ def cmd_export_resources(args: argparse.Namespace) -> int:
 
 
 # --- text tables ---------------------------------------------------------------------------------
-
-def display_width(text: str) -> int:
-    """Columns a terminal gives the text: 全角 characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * max(0, width - display_width(text))
-    return gap + text if right else text + gap
-
-
-def text_table(rows: Sequence[Sequence[str]], right_from: int = 1) -> str:
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(_pad(cell, widths[i], i >= right_from) for i, cell in enumerate(row)).rstrip()
-                     for row in rows)
-
 
 def _n(value: int | None) -> str:
     return "" if value is None else f"{value:,}"

@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from app.cli import display_width, main
+from app.cli import main
+from app.text_table import display_width
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

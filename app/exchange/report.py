@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from app.exchange.export_file import ExportReport
 from app.exchange.merge import ImportReport
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _table(rows: list[list[str]]) -> str:
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [(" " * (widths[i] - _width(c)) + c) if i else c + " " * (widths[i] - _width(c))
-                 for i, c in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+from app.text_table import text_table
 
 
 def format_export(report: ExportReport) -> str:
@@ -27,7 +12,7 @@ def format_export(report: ExportReport) -> str:
                                                 if len(report.councils) > 5 else "")
     lines = [f"書き出しました: {report.path}（{councils}）"]
     rows = [["シート", "行数"]] + [[title, f"{n:,}"] for title, n in report.rows.items()]
-    lines.append(_table(rows))
+    lines.append(text_table(rows))
     if report.anonymized:
         lines.append("※匿名化: メンバーの氏名・ふりがな・住所・電話・備考は書き出していません。")
     else:
@@ -48,7 +33,7 @@ def format_import(report: ImportReport) -> str:
             rows.append([title, f"{c.added:,}", f"{c.updated:,}", f"{c.unchanged:,}", f"{c.kept:,}",
                          f"{c.conflicts:,}"])
     if len(rows) > 1:
-        lines.append(_table(rows))
+        lines.append(text_table(rows))
     for conflict in report.conflicts[:50]:
         lines.append(f"競合: {conflict.file} のシート「{conflict.sheet}」{conflict.row}行目"
                      f"（{conflict.label}）: {'・'.join(conflict.fields)} が両方で変わっています。"
