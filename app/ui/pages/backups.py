@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QFileDialog,
     QFrame,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSizePolicy,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -28,7 +26,7 @@ from app.services.backups import BackupInfo
 from app.ui import lock
 from app.ui.controller import AREAS
 from app.ui.pages.base import Page
-from app.ui.widgets import DTO_ROLE, Column, DtoTableModel, button, label, show_error
+from app.ui.widgets import DTO_ROLE, Column, DtoTableModel, button, label, record_table, show_error
 
 COLUMNS = (
     Column("日時", lambda b: b.when_text, lambda b: b.taken_at),
@@ -73,11 +71,7 @@ class BackupsPage(Page):
         self.body.addWidget(self.drive_warning)
 
         self.model = _BackupModel(COLUMNS, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table(self.model, single=True)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(False)

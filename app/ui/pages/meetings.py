@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +38,7 @@ from app.ui.widgets import (
     button,
     confirm_delete,
     label,
+    record_table,
     wareki,
 )
 
@@ -243,11 +242,7 @@ class MeetingsPage(Page):
             Column("出席\nメンバー", lambda m: f"{len(m.attendee_ids)}人", align_right=True),
         )
         self.model = LogModel(columns, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table(self.model, single=True)
         self.table.setAlternatingRowColors(False)  # the 予定 background must stay visible
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())

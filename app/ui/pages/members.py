@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QLineEdit, QTableView
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit
 
 from app.errors import ValidationError
 from app.models import MEMBER_STATUSES
@@ -24,6 +24,7 @@ from app.ui.widgets import (
     button,
     confirm_delete,
     label,
+    record_table,
     wareki,
 )
 
@@ -88,10 +89,7 @@ class MembersPage(Page):
         self.reveal = reveal_state(controller)
         self.model = DtoTableModel((*COLUMNS, Column("電話", lambda m: self.reveal.phone(m.phone))), self)
         self.reveal.subscribe(lambda _shown: self.apply_filter())
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLayout,
     QScrollArea,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -39,6 +38,7 @@ from app.ui.widgets import (
     button,
     confirm_delete,
     label,
+    record_table,
     wareki,
 )
 
@@ -160,10 +160,7 @@ class NeedsPage(Page):
             Column("状況", lambda n: n.status),
             Column("対応する社会資源", self._resource_text),
         ), self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = record_table(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()

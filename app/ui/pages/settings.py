@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QListWidget,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
 )
@@ -28,6 +26,7 @@ from app.ui.widgets import (
     button,
     confirm_delete,
     label,
+    record_table,
     wareki,
 )
 
@@ -96,11 +95,7 @@ class SettingsPage(Page):
 
         self.body.addWidget(label("町内会", "subheading"))
         self.nb_model = DtoTableModel(NEIGHBOURHOOD_COLUMNS, self)
-        self.nb_table = QTableView()
-        self.nb_table.setModel(self.nb_model)
-        self.nb_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.nb_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.nb_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.nb_table = record_table(self.nb_model, single=True)
         self.nb_table.verticalHeader().hide()
         self.nb_table.horizontalHeader().setStretchLastSection(True)
         self.nb_table.setMinimumHeight(self.fontMetrics().height() * 10)
