@@ -107,10 +107,12 @@ class Controller(QObject):
         return self.apply(text, do, lambda: snapshots.revert(self.store, before),
                           lambda: snapshots.revert(self.store, held["after"]), areas)
 
-    def delete(self, text: str, table: str, row_id: str, areas: Iterable[str]) -> None:
+    def delete(self, text: str, table: str, row_id: str, remove: Callable[[], Any],
+               areas: Iterable[str]) -> None:
+        """`remove` is the area service's delete, so its rules (a provider keeps a completed
+        training, ...) hold; undo puts the row and what it took with it back exactly."""
         snap = snapshots.capture(self.store, table, row_id)
-        self.apply(text, lambda: snapshots.delete(self.store, table, row_id),
-                   lambda: snapshots.restore(self.store, snap), areas=areas)
+        self.apply(text, remove, lambda: snapshots.restore(self.store, snap), areas=areas)
 
     def _guarded(self, fn: Callable[[], Any], areas: frozenset[str], done: str) -> None:
         try:

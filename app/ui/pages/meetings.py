@@ -434,4 +434,5 @@ class MeetingsPage(Page):
         what = f"{day_text(m.held_on)}の「{m.title or m.kind}」"
         if not confirm_delete(self, what):
             return
-        self.controller.delete(f"{what}を削除", "meeting", m.id, {"meetings"})
+        self.controller.delete(f"{what}を削除", "meeting", m.id,
+                               lambda: meetings.delete_meeting(self.store, m.id), {"meetings"})

@@ -214,7 +214,8 @@ class MembersPage(Page):
         if not confirm_delete(self, what):
             return
         for m in chosen:
-            self.controller.delete(f"{m.name}さんを削除", "member", m.id, {"members"})
+            self.controller.delete(f"{m.name}さんを削除", "member", m.id,
+                                   lambda m=m: members.delete_member(self.store, m.id), {"members"})
 
     def confirm_selected(self) -> None:
         chosen = [m for m in self.selected() if m.is_supporter]

@@ -551,4 +551,5 @@ class NeedsPage(Page):
         if not confirm_delete(self, what):
             return
         for n in chosen:
-            self.controller.delete(f"ニーズ「{n.category}」を削除", "need", n.id, {"needs"})
+            self.controller.delete(f"ニーズ「{n.category}」を削除", "need", n.id,
+                                   lambda n=n: needs.delete_need(self.store, n.id), {"needs"})

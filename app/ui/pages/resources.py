@@ -1092,7 +1092,9 @@ class ResourcesPage(Page):
         stack.beginMacro(f"{what}を削除")  # one Ctrl+Z brings them all back
         try:
             for r in chosen:
-                self.controller.delete(f"「{r.name}」を削除", "resource", r.id, {"resources"})
+                self.controller.delete(f"「{r.name}」を削除", "resource", r.id,
+                                       lambda r=r: resources.delete_resource(self.store, r.id),
+                                       {"resources"})
         finally:
             stack.endMacro()
 

@@ -221,6 +221,7 @@ class SettingsPage(Page):
             return
         if confirm_delete(self, f"町内会「{nb.name}」（メンバーや社会資源の町内会は空欄になります）"):
             self.controller.delete(f"町内会「{nb.name}」を削除", "neighbourhood", nb.id,
+                                   lambda: neighbourhoods.delete_neighbourhood(self.store, nb.id),
                                    {"neighbourhoods", "members", "resources", "needs", "tallies"})
 
     def _contact_rows(self) -> list[dict]:

@@ -445,6 +445,7 @@ class SurveyPage(Page):
                                     "その結果）"):
             return
         self.controller.delete(f"アンケート「{result.title}」を削除", "survey", result.id,
+                               lambda: surveys.delete_survey(self.store, result.id),
                                {"surveys"})
 
 

@@ -941,7 +941,8 @@ class TalliesPage(Page):
         t = self.tally
         if t is None or not confirm_delete(self, f"集計表「{t.title}」"):
             return
-        self.controller.delete(f"集計表「{t.title}」を削除", "tally", t.id, {"tallies"})
+        self.controller.delete(f"集計表「{t.title}」を削除", "tally", t.id,
+                               lambda: tallies.delete_tally(self.store, t.id), {"tallies"})
 
     def add_row(self) -> FormDialog | None:
         t = self.tally

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services import councils, snapshots, trainings
+from app.services import councils, trainings
 from app.services.trainings import ATTENDANCE_STATES, AttendanceRow, TrainingDTO
 from app.ui.pages.base import Page
 from app.ui.pages.meetings import fit_to_screen
@@ -329,12 +329,9 @@ class TrainingsPage(Page):
         what = f"{wareki(t.held_on)}の研修「{t.title}」（出席の記録も）"
         if not confirm_delete(self, what):
             return
-        # Through the service, not a bare row delete: it refuses when a サービスの担い手 would
-        # lose their only completion. Undo puts the training and its attendance back exactly.
-        snap = snapshots.capture(self.store, "training", t.id)
+        # The service refuses when a サービスの担い手 would lose their only completion.
         try:
-            self.controller.apply(f"{wareki(t.held_on)}の研修を削除",
-                                  lambda: trainings.delete_training(self.store, t.id),
-                                  lambda: snapshots.restore(self.store, snap), areas=AREAS)
+            self.controller.delete(f"{wareki(t.held_on)}の研修を削除", "training", t.id,
+                                   lambda: trainings.delete_training(self.store, t.id), AREAS)
         except UserError as exc:
             show_error(self, f"この研修は削除できませんでした。\n\n{getattr(exc, 'reason', str(exc))}")
