@@ -100,16 +100,6 @@ def short_date(day: dt.date) -> str:
     return f"{day.month}/{day.day}（{WEEKDAY_JA[day.weekday()]}）"
 
 
-def council_label(council: CouncilDTO) -> str:
-    """How the council names itself on paper: 八幡地区協議体, 高崎市 第1層協議体."""
-    name = council.name
-    if name.endswith("協議体"):
-        return name
-    if council.tier == 1:
-        return name.replace("（第1層）", "") + " 第1層協議体"
-    return f"{name}地区協議体"
-
-
 def time_range(start: dt.time | None, end: dt.time | None) -> str:
     if start is None:
         return ""

@@ -19,7 +19,6 @@ from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import (
     Job,
-    council_label,
     schedule_words,
     short_date,
     time_range,
@@ -128,7 +127,7 @@ def _masthead(job: Job, width: float) -> JTable:
                              ("TOPPADDING", (0, 0), (-1, -1), 4),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
     left = [tag, Spacer(1, 6), KText("住民主体で支え合う地域づくりを考えるしくみ", S.FLYER_KICKER),
-            Spacer(1, 2), KText(_era_month(job) + "　" + council_label(job.council), S.FLYER_SMALL)]
+            Spacer(1, 2), KText(_era_month(job) + "　" + job.council.label, S.FLYER_SMALL)]
     t = JTable([[left, stamp]], colWidths=[width - stamp_w - 6, stamp_w + 6])
     t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                            ("ALIGN", (1, 0), (1, 0), "RIGHT"),
@@ -148,7 +147,7 @@ def _title(job: Job, key: str) -> str:
     headline = job.opt("headline")
     if headline:
         return str(headline).strip()
-    label = council_label(job.council)
+    label = job.council.label
     return {
         "launch": f"{label}が発足しました",
         "meeting": f"{label} 会議のお知らせ",
@@ -161,7 +160,7 @@ def _lead(job: Job, key: str) -> str:
     body = job.opt("body")
     if body:
         return str(body)
-    area = job.council.area_name.split("（")[0] or f"{job.council.name}地区"
+    area = job.council.area_name.split("（")[0] or job.council.area_label
     return {
         "launch": (f"住み慣れた地域で、いつまでも安心して暮らし続けるために、{area}で「協議体」の"
                    "活動が始まりました。みなさんの声を聞かせてください。"),
@@ -175,7 +174,7 @@ def _lead(job: Job, key: str) -> str:
 
 def _vision_box(job: Job, width: float) -> JTable:
     vision = job.council.vision
-    label = f"{job.council.name}地区が目指す地域像"
+    label = f"{job.council.area_label}が目指す地域像"
     if vision is None:
         rows = [[KText(label, S.FLYER_VISION_LABEL)],
                 [KText("これからみなさんと話し合って決めます", S.scaled(S.FLYER_VISION, 18))]]

@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, TableStyle
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, council_label, schedule_words, wareki, warn
+from app.printing.base import Job, schedule_words, wareki, warn
 from app.printing.flowables import FitText, JTable, KText, NoteLines, table
 from app.printing.flyer import WHAT_IS
 from app.printing.resources import resource_tables, stale_note
@@ -80,7 +80,7 @@ def _cover(job: Job) -> list[Flowable]:
     story: list[Flowable] = [Spacer(1, 70), KText("地域支え合いサポーター", S.BOOK_COVER_KICKER),
                              Spacer(1, 8), KText("ハンドブック", S.BOOK_COVER_TITLE),
                              KText("HANDBOOK", S.BOOK_COVER_EN), Spacer(1, 36)]
-    vision = [KText(f"{c.name}地区が目指す地域像", S.BOOK_COVER_DATE)]
+    vision = [KText(f"{c.area_label}が目指す地域像", S.BOOK_COVER_DATE)]
     if c.vision:
         vision.append(FitText(f"「{c.vision.phrase}」", S.BOOK_COVER_VISION, min_size=11,
                               max_lines=3, one_line_min=13, what="目指す地域像"))
@@ -89,14 +89,14 @@ def _cover(job: Job) -> list[Flowable]:
     else:
         vision.append(KText("（これから話し合って決めます）", S.BOOK_COVER_VISION))
     story.append(_boxed(vision, width=WIDTH - 28, line=1.5, align="CENTER"))
-    story += [Spacer(1, 90), KText(council_label(c), S.BOOK_COVER_NAME), Spacer(1, 4),
+    story += [Spacer(1, 90), KText(c.label, S.BOOK_COVER_NAME), Spacer(1, 4),
               KText(f"{wareki(job.today)}発行", S.BOOK_COVER_DATE), PageBreak()]
     return story
 
 
 def _council_page(job: Job) -> list[Flowable]:
     c = job.council
-    story = _h1(f"{council_label(c)}と目指す地域像")
+    story = _h1(f"{c.label}と目指す地域像")
     if c.vision:
         vision = [FitText(f"「{c.vision.phrase}」", S.BOOK_VISION, min_size=11, max_lines=3,
                           one_line_min=13, what="目指す地域像")]
@@ -257,7 +257,7 @@ def story(job: Job) -> list[Flowable]:
 def make(job: Job, canvasmaker=None) -> tuple[bytes, int]:
     margins = (S.A5_MARGIN, S.A5_MARGIN, S.A5_MARGIN, S.A5_MARGIN + 6)
     return layout.build_pdf(story(job), pagesize=A5, margins=margins, cover=True,
-                            title=f"地域支え合いサポーター ハンドブック（{council_label(job.council)}）",
+                            title=f"地域支え合いサポーター ハンドブック（{job.council.label}）",
                             number_style=S.BOOK_FOOTER, canvasmaker=canvasmaker)
 
 
@@ -348,4 +348,4 @@ def impose(pdf: bytes, pages: int, *, title: str = "") -> tuple[bytes, int]:
 
 def make_booklet(job: Job) -> tuple[bytes, int]:
     pdf, pages = make(job)
-    return impose(pdf, pages, title=f"地域支え合いサポーター ハンドブック 冊子用（{council_label(job.council)}）")
+    return impose(pdf, pages, title=f"地域支え合いサポーター ハンドブック 冊子用（{job.council.label}）")

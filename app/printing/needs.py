@@ -13,7 +13,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, council_label, wareki
+from app.printing.base import Job, PrintError, wareki
 from app.printing.flowables import Bar, KText, table
 from app.services import needs as need_service
 from app.services import tallies as tally_service
@@ -148,9 +148,9 @@ def make(job: Job) -> tuple[bytes, int]:
     needs_list = _needs_list(job)
     if not tallies and not needs_list:
         raise PrintError(f"{job.council.name}にはニーズの集計表も、把握したニーズも登録されていません。")
-    title = f"{job.council.name}地区のニーズ集計"
+    title = f"{job.council.area_label}のニーズ集計"
     story: list[Flowable] = [KText(title, S.DOC_TITLE),
-                             KText(f"{council_label(job.council)}　{wareki(job.today)}作成", S.DOC_SUB)]
+                             KText(f"{job.council.label}　{wareki(job.today)}作成", S.DOC_SUB)]
     for i, t in enumerate(tallies):
         if i:
             story.append(PageBreak())  # one crosstab per landscape page
@@ -158,5 +158,5 @@ def make(job: Job) -> tuple[bytes, int]:
     if needs_list:
         story += [Spacer(1, 10), CondPageBreak(160), *needs_list]
     return layout.build_pdf(story, pagesize=PAGE, title=title,
-                            footer_left=council_label(job.council),
+                            footer_left=job.council.label,
                             footer_right=f"{wareki(job.today)}作成")

@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, council_label, short_date, wareki, warn
+from app.printing.base import Job, PrintError, short_date, wareki, warn
 from app.printing.flowables import JTable, KText, table
 from app.services import resources as resource_service
 from app.services.resources import ResourceDTO
@@ -94,7 +94,7 @@ def resource_tables(job: Job, resources: Sequence[ResourceDTO], *, width: float,
 # --- the A4 list -----------------------------------------------------------------------------
 
 def _doc_header(job: Job, title: str, sub: str = "") -> list[Flowable]:
-    sub = sub or f"{council_label(job.council)}　{wareki(job.today)}現在"
+    sub = sub or f"{job.council.label}　{wareki(job.today)}現在"
     return [KText(title, S.DOC_TITLE), KText(sub, S.DOC_SUB)]
 
 
@@ -105,14 +105,14 @@ def make_list(job: Job) -> tuple[bytes, int]:
     stale_note(job, resources)
     width = A4[0] - 2 * S.A4_MARGIN
     pins = map_numbers(resources)
-    story = _doc_header(job, f"{job.council.name}地区の社会資源リスト")
+    story = _doc_header(job, f"{job.council.area_label}の社会資源リスト")
     story.append(KText("地域にある集まり・活動・サービスです。日時は変わることがあります。"
                        "参加の前に連絡先にご確認ください。「地図」の欄は社会資源マップの番号です。",
                        S.DOC_BODY))
     story += resource_tables(job, resources, width=width, compact=False, heading=S.DOC_H,
                              numbers=pins)
-    return layout.build_pdf(story, pagesize=A4, title=f"{job.council.name}地区の社会資源リスト",
-                            footer_left=council_label(job.council),
+    return layout.build_pdf(story, pagesize=A4, title=f"{job.council.area_label}の社会資源リスト",
+                            footer_left=job.council.label,
                             footer_right=f"{wareki(job.today)}作成")
 
 
@@ -267,15 +267,15 @@ def make_map(job: Job) -> tuple[bytes, int]:
                               ("RIGHTPADDING", (1, 0), (1, 0), 0),
                               ("TOPPADDING", (0, 0), (-1, -1), 0),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    story = [*_doc_header(job, f"{job.council.name}地区の社会資源マップ"), body]
+    story = [*_doc_header(job, f"{job.council.area_label}の社会資源マップ"), body]
     note = "番号は社会資源リストの番号と同じです。"
     if image is None:
         note += "地図の画像を指定すると、その上に番号を重ねて印刷します。"
     story += [Spacer(1, 4), KText(note, S.DOC_NOTE)]
     if rest:
         story += [KText("番号と場所（つづき）", S.DOC_H), *rest]
-    return layout.build_pdf(story, pagesize=A4, title=f"{job.council.name}地区の社会資源マップ",
-                            footer_left=council_label(job.council),
+    return layout.build_pdf(story, pagesize=A4, title=f"{job.council.area_label}の社会資源マップ",
+                            footer_left=job.council.label,
                             footer_right=f"{wareki(job.today)}作成")
 
 

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, council_label, time_range, wareki
+from app.printing.base import Job, PrintError, time_range, wareki
 from app.printing.flowables import JTable, KText, table
 from app.services import meetings as meeting_service
 
@@ -45,7 +45,7 @@ def make_roster(job: Job) -> tuple[bytes, int]:
     members = roster_members(job)
     if not members:
         raise PrintError(f"{job.council.name}にはメンバーが登録されていません。")
-    label = council_label(job.council)
+    label = job.council.label
     story: list[Flowable] = [
         KText(f"{label} メンバー名簿", S.DOC_TITLE),
         KText(f"協議体内部用　{wareki(job.today)}現在　{len(members)}人", S.DOC_SUB),
@@ -80,7 +80,7 @@ def _meeting(job: Job):
 
 
 def make_attendance(job: Job) -> tuple[bytes, int]:
-    label = council_label(job.council)
+    label = job.council.label
     members = [m for m in job.members()
                if m.status == "活動中"]
     meeting = _meeting(job)

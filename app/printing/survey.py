@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, council_label, wareki, warn
+from app.printing.base import Job, PrintError, wareki, warn
 from app.printing.flowables import Bar, Blank, JTable, KText, table
 from app.services import surveys as survey_service
 from app.services.surveys import QuestionResult, SurveyResult
@@ -71,7 +71,7 @@ def make_results(job: Job) -> tuple[bytes, int]:
     if survey.response_rate is not None:
         facts.append(("回収率", f"{survey.response_rate}%"))
     story: list[Flowable] = [KText(f"{survey.title} 集計結果", S.DOC_TITLE),
-                             KText(f"{council_label(job.council)}　{wareki(job.today)}作成", S.DOC_SUB)]
+                             KText(f"{job.council.label}　{wareki(job.today)}作成", S.DOC_SUB)]
     if facts:
         row = [v for k, v in facts]
         story += [table([[k for k, _ in facts], row], [WIDTH / len(facts)] * len(facts),
@@ -88,7 +88,7 @@ def make_results(job: Job) -> tuple[bytes, int]:
     if not survey.questions:
         warn("このアンケートには質問がありません。")
     return layout.build_pdf(story, pagesize=A4, title=f"{survey.title} 集計結果",
-                            footer_left=council_label(job.council),
+                            footer_left=job.council.label,
                             footer_right=f"{wareki(job.today)}作成")
 
 
@@ -114,7 +114,7 @@ def _choices(q: QuestionResult) -> list[Flowable]:
 
 def make_form(job: Job) -> tuple[bytes, int]:
     survey = _survey(job)
-    label = council_label(job.council)
+    label = job.council.label
     title = survey.title
     story: list[Flowable] = [
         KText(title, S.scaled(S.DOC_TITLE, 20)),
@@ -146,7 +146,7 @@ def make_form(job: Job) -> tuple[bytes, int]:
 def _contact_line(job: Job) -> str:
     contacts = [c for c in job.council.contacts if c.phone]
     if not contacts:
-        return council_label(job.council)
+        return job.council.label
     c = contacts[0]
     return f"{c.name}　☎ {c.phone}"
 

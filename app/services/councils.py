@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import NotFoundError, ValidationError
 from app.models import CONTACT_KINDS, Council, CouncilContact, Member, VisionRevision
-from app.services import base
+from app.services import base, council_names
 from app.services.base import Field
 from app.services.normalize import nfkc
 from app.store import Store
@@ -92,6 +92,16 @@ class CouncilDTO:
     contacts: tuple[ContactDTO, ...]
     aging_rate: float | None  # derived from the counts, percent with 2 decimals
     updated_at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        """The council in a sentence: 八幡地区協議体 (council_names never doubles a suffix)."""
+        return council_names.council_label(self.name, self.tier)
+
+    @property
+    def area_label(self) -> str:
+        """The area it serves: 八幡地区."""
+        return council_names.area_label(self.name, self.tier)
 
 
 @dataclasses.dataclass(frozen=True)

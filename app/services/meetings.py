@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import ValidationError
 from app.models import MEETING_KINDS, Council, Meeting, Member
-from app.services import base, councils, members
+from app.services import base, council_names, councils, members
 from app.services.base import Field
 from app.services.schedule import END_OF_DAY, next_dates, try_parse
 from app.store import Store
@@ -146,8 +146,7 @@ class AttendeeChoice:
 
 def regular_title(council_name: str, day: dt.date) -> str:
     """「八幡協議体 定例会（1月）」, as the demo log and the seed's meeting notes name them."""
-    name = council_name if council_name.endswith("協議体") else f"{council_name}協議体"
-    return f"{name} {REGULAR}（{day.month}月）"
+    return f"{council_names.short_label(council_name)} {REGULAR}（{day.month}月）"
 
 
 def propose_next_regular(store: Store, council_id: str,
