@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=_Parser)
 
     p = sub.add_parser("demo", help="見本のデータ（高崎市の26協議体、八幡など）を入れる")
+    p.add_argument("--stress", action="store_true",
+                   help="大きな協議体「西部中央地区」（2,000人・社会資源300件・長い名前）も入れる")
     p.add_argument("--synthetic", type=int, metavar="N",
                    help="性能測定用の大きな協議体をN個作る（メンバー2,000人・社会資源500件ずつ）")
     p.set_defaults(run=cmd_demo)
@@ -219,6 +221,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             report = demo.load_synthetic(store, args.synthetic)
         else:
             report = demo.load_demo(store)
+        if args.stress:
+            from app.services import stress
+
+            stress.load_stress(store)
+            print(f"大きな見本の協議体「{stress.STRESS_COUNCIL}」があります")
         print(f"見本のデータ: {len(report.added)}協議体を追加、{len(report.skipped)}協議体はすでにあります"
               f"（{store.path}）")
     return 0
