@@ -14,7 +14,16 @@ import random
 from dateutil.relativedelta import relativedelta
 
 from app.errors import NotFoundError
-from app.services import councils, meetings, members, neighbourhoods, resources, trainings
+from app.services import (
+    councils,
+    meetings,
+    members,
+    needs,
+    neighbourhoods,
+    resources,
+    surveys,
+    trainings,
+)
 from app.store import Store
 
 STRESS_COUNCIL = "西部中央地区"
@@ -122,4 +131,35 @@ def load_stress(store: Store, *, today: dt.date | None = None, seed: int = 7) ->
         trainings.create_training(store, council.id, {
             "held_on": held_on, "title": "地域支え合いサポーター 担い手養成講座（西部中央地区協議体・高崎市共催）",
             "venue": "西部中央地区市民センター", "participant_count": count})
+    _needs_and_survey(store, council.id, nb_ids)
     return council.id
+
+
+_NEED_CATEGORIES = ("居場所・運動", "見守り", "買い物", "通院", "移動手段", "調理・弁当", "掃除", "ゴミだし",
+                    "布団干し", "床屋", "話し相手")
+_QUESTIONS = (
+    ("あなたの世帯について、あてはまるものをひとつ選んでください", "single",
+     (("一人暮らし", 212), ("夫婦のみ（どちらかが65歳以上）", 301), ("子どもや孫などと同居", 388),
+      ("その他（親族以外との同居、施設に入所中の家族がいる など）", 41))),
+    ("ふだんの外出について、あてはまるものをいくつでも選んでください", "multiple",
+     (("旅行などを含めて自由にどこでも出かけられる", 602), ("近所の買い物や通院には自分で出かけられる", 377),
+      ("家族や知人の車に乗せてもらえれば出かけられる", 190), ("ほとんど外出しない・できない", 64))),
+    ("困っていること、手伝ってほしいことをいくつでも選んでください", "multiple",
+     tuple((c, 20 + 13 * i) for i, c in enumerate(("買い物", "通院の付き添い", "ゴミ出し", "電球の交換や高い所の作業",
+                                                   "布団干し", "草むしり・庭の手入れ", "話し相手", "特にない")))),
+)
+
+
+def _needs_and_survey(store: Store, council_id: str, nb_ids: list[str]) -> None:
+    for i in range(60):
+        needs.create_need(store, council_id, {
+            "category": _NEED_CATEGORIES[i % len(_NEED_CATEGORIES)], "neighbourhood_id": nb_ids[i % len(nb_ids)],
+            "description": "坂道が多く、重い荷物を持って帰るのが大変。近くで休める場所がほしい" if i % 4 == 0
+            else "一人暮らしで、夜に電気がつかないと近所の人が心配している",
+            "count": 1 + i % 9, "source": ("アンケート", "聞き取り", "ワークショップ", "あんしんセンター")[i % 4],
+            "noted_on": dt.date(2026, 4, 1) + dt.timedelta(days=3 * i),
+            "status": ("未対応", "検討中", "対応中", "解決")[i % 4]})
+    surveys.create_survey(store, council_id, {
+        "title": "西部中央地区 暮らしと支え合いのアンケート（令和8年度・全世帯対象）",
+        "conducted_on": dt.date(2026, 7, 1), "distributed": 3200, "returned": 942},
+        [{"text": text, "kind": kind, "choices": choices} for text, kind, choices in _QUESTIONS])
