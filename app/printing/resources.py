@@ -39,6 +39,8 @@ def when_text(r: ResourceDTO, today: dt.date, next_count: int) -> str:
     text = schedule_words(r.schedule_text) if r.schedule_text else "（日時は問い合わせ）"
     if r.schedule_unreadable:
         return text
+    if next_count and resource_service.is_stale(r, today):
+        return text + "\n次回は要確認"  # unchecked for a year: a confident date may be wrong
     if next_count and r.schedule is not None and r.schedule.freq != "daily":
         dates = resource_service.upcoming_dates(r, today, next_count)
         if dates:

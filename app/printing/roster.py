@@ -110,15 +110,21 @@ def make_attendance(job: Job) -> tuple[bytes, int]:
                    for f in head) + 24 + 30  # + the table's header and tally rows
         blank_rows = max(int((frame_h - used) // ROW_H) - len(members), 3)
     rows: list[list] = [["番号", "名前", "町内会・所属", "出欠", "備考"]]
+    widths = [30, 150, 150, 44, WIDTH - 30 - 150 - 150 - 44]
     cell = S.scaled(S.DOC_CELL, 10.5)
+    heights: list[float | None] = [None]
     for i, m in enumerate(members, start=1):
-        rows.append([KText(str(i), S.DOC_CELL_NUM), KText(m.name, cell),
-                     KText(m.neighbourhood_name or "・".join(m.roles), cell), "", ""])
+        name = KText(m.name, cell, balanced=True)
+        where = KText(m.neighbourhood_name or "・".join(m.roles), cell, balanced=True)
+        rows.append([KText(str(i), S.DOC_CELL_NUM), name, where, "", ""])
+        # A long name or 町内会 takes two lines: its row grows instead of overprinting the next.
+        text_h = max(name.wrap(widths[1] - 7, ROW_H)[1], where.wrap(widths[2] - 7, ROW_H)[1])
+        heights.append(max(ROW_H, text_h + 6))
     for i in range(len(members) + 1, len(members) + blank_rows + 1):
         rows.append([KText(str(i), S.DOC_CELL_NUM), "", "", "", ""])
+        heights.append(ROW_H)
     rows.append([tally, "", "", "", ""])
-    widths = [30, 140, 120, 50, WIDTH - 30 - 140 - 120 - 50]
-    attendance = table(rows, widths, row_heights=[None] + [ROW_H] * (len(rows) - 2) + [30],
+    attendance = table(rows, widths, row_heights=[*heights, 30],
                        extra=[("SPAN", (0, -1), (-1, -1)), ("NOSPLIT", (0, -3), (-1, -1))])
     story = [*head, attendance]
     return layout.build_pdf(story, pagesize=A4, title=f"{title} 出欠表",

@@ -66,8 +66,8 @@ def _long_name(rng: random.Random, i: int) -> tuple[str, str]:
     sur = rng.randrange(len(_SURNAMES))
     name = f"{_SURNAMES[sur]} {rng.choice(_GIVEN)}"
     if i % 97 == 0:  # a name as long as the form allows people to write it (40 characters)
-        name = (f"{_SURNAMES[sur]}・マリア・エレオノーラ・フォン・デア・シュトラーセン・"
-                f"ゆかり{i}")[:40]
+        long = f"{_SURNAMES[sur]}・マリア・エレオノーラ・フォン・デア・シュトラーセン・ゆかり"
+        name = f"{long[:36]:・<36}{i:04d}"
     return name, f"{_KANA[sur]} {i:04d}"
 
 

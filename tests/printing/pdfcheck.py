@@ -99,3 +99,45 @@ def ink_fraction(image) -> float:
     hist = grey.histogram()
     dark = sum(hist[:200])
     return dark / (grey.width * grey.height)
+
+
+PRINTABLE_INSET = 14.0  # points (5 mm): what an office printer cannot reach at the sheet's edge
+
+
+def text_boxes(path: Path) -> list[list[tuple[float, float, float, float]]]:
+    """Each page's text boxes (left, bottom, right, top in points), as pdfium groups the text."""
+    import pypdfium2 as pdfium
+
+    pages = []
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for page in doc:
+            text = page.get_textpage()
+            boxes = [text.get_rect(i) for i in range(text.count_rects())]
+            pages.append([b for b in boxes if text.get_text_bounded(*b).strip()])
+            text.close()
+            page.close()
+    finally:
+        doc.close()
+    return pages
+
+
+def layout_faults(path: Path, *, slack: float = 1.0) -> list[str]:
+    """Text outside the printable area or two text boxes overprinting each other, by page."""
+    faults = []
+    for number, (size, boxes) in enumerate(zip(page_sizes(path), text_boxes(path), strict=True), 1):
+        w, h = size
+        for left, bottom, right, top in boxes:
+            if (left < PRINTABLE_INSET or bottom < PRINTABLE_INSET or right > w - PRINTABLE_INSET
+                    or top > h - PRINTABLE_INSET):
+                faults.append(f"p{number}: outside the printable area at {left:.0f},{bottom:.0f}")
+        ordered = sorted(boxes, key=lambda b: b[1])
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                if b[1] >= a[3] - slack:
+                    break
+                dx = min(a[2], b[2]) - max(a[0], b[0])
+                dy = min(a[3], b[3]) - max(a[1], b[1])
+                if dx > slack and dy > slack:
+                    faults.append(f"p{number}: text overlaps at {a[0]:.0f},{a[1]:.0f}")
+    return faults

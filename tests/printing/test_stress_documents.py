@@ -1,0 +1,87 @@
+"""Every document for a council of real size (西部中央地区: 2,000 members, 300 resources, long
+names): it prints, nothing overprints or runs off the sheet, and nobody is left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from app.printing import render
+from app.services import members, resources
+from app.services.stress import STRESS_COUNCIL, STRESS_MEMBERS, load_stress
+from app.store import Store
+from tests.printing.pdfcheck import flat, layout_faults, page_sizes, page_texts
+
+TODAY = dt.date(2026, 12, 2)
+# The resource map's pins are issue-tracked with the map itself (labels of nearby pins overlap).
+KINDS = ("handbook", "booklet", "resources", "needs", "survey-results", "survey-form", "roster",
+         "attendance")
+
+
+@pytest.fixture(scope="module")
+def stress(tmp_path_factory, demo_template):
+    path = tmp_path_factory.mktemp("stress") / "stress.sqlite3"
+    shutil.copyfile(demo_template, path)
+    store = Store.open(path)
+    council_id = load_stress(store, today=TODAY)
+    yield store, council_id, path.parent
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def printed(stress):
+    store, council_id, folder = stress
+    cache = {}
+
+    def get(kind: str):
+        if kind not in cache:
+            cache[kind] = render(store, kind, council_id, folder / f"{kind}.pdf", today=TODAY)
+        return cache[kind]
+    return get
+
+
+def test_the_stress_council_is_loaded_once_through_the_services(stress):
+    store, council_id, _ = stress
+    assert load_stress(store) == council_id  # a second load changes nothing
+    people = members.list_members(store, council_id)
+    assert len(people) == STRESS_MEMBERS
+    assert max(len(m.name) for m in people) == 40
+    assert len(resources.list_resources(store, council_id)) == 300
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_text_overprints_or_leaves_the_printable_area(printed, kind):
+    result = printed(kind)
+    assert result.pages >= 1
+    assert layout_faults(result.path) == []
+
+
+def test_attendance_sheet_lists_every_active_member_with_long_names_whole(stress, printed):
+    store, council_id, _ = stress
+    text = flat("".join(page_texts(printed("attendance").path)))
+    active = [m for m in members.list_members(store, council_id) if m.status == "活動中"]
+    missing = [m.name for m in active if flat(m.name) not in text]
+    assert missing == []
+
+
+def test_resources_unchecked_for_a_year_print_no_confident_date(stress, printed):
+    store, council_id, _ = stress
+    text = flat("".join(page_texts(printed("resources").path)))
+    assert "次回は要確認" in text
+    stale = [r for r in resources.list_resources(store, council_id)
+             if resources.is_stale(r, TODAY)]
+    assert stale and len(stale) < 300
+
+
+def test_names_are_never_doubled(printed):
+    for kind in ("handbook", "resources", "needs"):
+        text = flat("".join(page_texts(printed(kind).path)))
+        assert f"{STRESS_COUNCIL}協議体" in text or f"{STRESS_COUNCIL}の" in text
+        assert "地区地区" not in text and "協議体地区" not in text
+
+
+def test_pages_keep_their_paper(printed):
+    assert set(page_sizes(printed("booklet").path)) == {(842, 595)}
+    assert set(page_sizes(printed("roster").path)) == {(595, 842)}
