@@ -9,7 +9,15 @@ from collections.abc import Callable, Sequence
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageTemplate,
+    Table,
+)
 
 from app import __version__
 from app.printing import styles as S
@@ -25,6 +33,29 @@ PRODUCER = f"ささえあいノート {__version__}"
 rl_config.useA85 = 0
 
 
+class KeepWithFirstRows(KeepTogether):
+    """A heading kept with the first rows of the table after it, not with the whole table.
+
+    reportlab keeps a keepWithNext heading together with all of the next flowable, so a heading
+    before a long table moved it to a new page and left the page before 60–75 % empty. When the
+    heading and the table's first rows fit here, the table starts here and splits itself.
+    """
+
+    FIRST_ROWS = 3
+
+    def split(self, aW, aH):
+        content = self._content
+        table = content[-1] if content else None
+        if isinstance(table, Table) and self.wrap(aW, aH)[1] > aH:
+            lead = sum(f.wrap(aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                       for f in content[:-1])
+            table.wrap(aW, aH)
+            rows = table._rowHeights[: getattr(table, "repeatRows", 0) + self.FIRST_ROWS]
+            if lead + table.getSpaceBefore() + sum(rows) <= aH:
+                return list(content)
+        return super().split(aW, aH)
+
+
 class PrintDoc(BaseDocTemplate):
     """Page templates: "cover" (nothing but the frame) and "body" (frame + footer)."""
 
@@ -37,7 +68,8 @@ class PrintDoc(BaseDocTemplate):
                          topMargin=top, bottomMargin=bottom, title=title, subject=subject,
                          author=author or "ささえあいノート", creator=PRODUCER, lang="ja-JP",
                          # the page preamble sets this font: Helvetica would be referenced
-                         initialFontName=GOTHIC, initialFontSize=10, initialLeading=12)
+                         initialFontName=GOTHIC, initialFontSize=10, initialLeading=12,
+                         keepTogetherClass=KeepWithFirstRows)
         self.footer_left = footer_left
         self.footer_right = footer_right
         self.page_numbers = page_numbers

@@ -75,8 +75,8 @@ BOOK_H1 = _style("book.h1", 16, font=GOTHIC_BOLD, leading=22, after=6, keep=True
 BOOK_H2 = _style("book.h2", 12.5, font=GOTHIC_BOLD, leading=18, before=8, after=2, keep=True)
 BOOK_BODY = _style("book.body", 11, leading=17.5, after=3)
 BOOK_VISION = _style("book.vision", 15, font=GOTHIC_BOLD, leading=22, align=CENTER)
-BOOK_CELL = _style("book.cell", 9.5, leading=13)
-BOOK_CELL_BOLD = _style("book.cell.bold", 9.5, font=GOTHIC_BOLD, leading=13)
+BOOK_CELL = _style("book.cell", 10.5, leading=14.5)
+BOOK_CELL_BOLD = _style("book.cell.bold", 10.5, font=GOTHIC_BOLD, leading=14.5)
 BOOK_SMALL = _style("book.small", 9, leading=13, color=GREY)
 BOOK_FOOTER = _style("book.footer", 9, align=CENTER)
 
@@ -87,11 +87,12 @@ DOC_H = _style("doc.h", 13, font=GOTHIC_BOLD, leading=18, before=10, after=4, ke
 DOC_BODY = _style("doc.body", 10.5, leading=16, after=2)
 DOC_NOTE = _style("doc.note", 9, leading=13, color=GREY)
 DOC_WARN = _style("doc.warn", 10, font=GOTHIC_BOLD, leading=15)
-DOC_CELL = _style("doc.cell", 9.5, leading=13)
-DOC_CELL_BOLD = _style("doc.cell.bold", 9.5, font=GOTHIC_BOLD, leading=13)
-DOC_CELL_NUM = _style("doc.cell.num", 9.5, leading=13, align=RIGHT)
-DOC_CELL_NUM_BOLD = _style("doc.cell.num.bold", 9.5, font=GOTHIC_BOLD, leading=13, align=RIGHT)
-DOC_CELL_HEAD = _style("doc.cell.head", 9, font=GOTHIC_BOLD, leading=12, align=CENTER)
+DOC_CELL = _style("doc.cell", 10.5, leading=14.5)
+DOC_CELL_BOLD = _style("doc.cell.bold", 10.5, font=GOTHIC_BOLD, leading=14.5)
+DOC_CELL_NUM = _style("doc.cell.num", 10.5, leading=14.5, align=RIGHT)
+DOC_CELL_NUM_BOLD = _style("doc.cell.num.bold", 10.5, font=GOTHIC_BOLD, leading=14.5,
+                           align=RIGHT)
+DOC_CELL_HEAD = _style("doc.cell.head", 10.5, font=GOTHIC_BOLD, leading=13.5, align=CENTER)
 DOC_FOOTER = _style("doc.footer", 8.5, color=GREY)
 
 # Survey form: read and filled in by residents, so large.

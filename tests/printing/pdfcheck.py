@@ -141,3 +141,12 @@ def layout_faults(path: Path, *, slack: float = 1.0) -> list[str]:
                 if dx > slack and dy > slack:
                     faults.append(f"p{number}: text overlaps at {a[0]:.0f},{a[1]:.0f}")
     return faults
+
+
+def page_fill(path: Path, *, margin: float = 40.0) -> list[float]:
+    """How far down each page the text reaches (0..1 of the body area, footer band left out)."""
+    fills = []
+    for (_w, h), boxes in zip(page_sizes(path), text_boxes(path), strict=True):
+        lowest = min((b[1] for b in boxes if b[1] > margin), default=h - margin)
+        fills.append(round(1 - (lowest - margin) / (h - 2 * margin), 2))
+    return fills

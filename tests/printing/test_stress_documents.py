@@ -12,7 +12,7 @@ from app.printing import render
 from app.services import members, resources
 from app.services.stress import STRESS_COUNCIL, STRESS_MEMBERS, load_stress
 from app.store import Store
-from tests.printing.pdfcheck import flat, layout_faults, page_sizes, page_texts
+from tests.printing.pdfcheck import flat, layout_faults, page_fill, page_sizes, page_texts
 
 TODAY = dt.date(2026, 12, 2)
 # The resource map's pins are issue-tracked with the map itself (labels of nearby pins overlap).
@@ -85,3 +85,10 @@ def test_names_are_never_doubled(printed):
 def test_pages_keep_their_paper(printed):
     assert set(page_sizes(printed("booklet").path)) == {(842, 595)}
     assert set(page_sizes(printed("roster").path)) == {(595, 842)}
+
+
+@pytest.mark.parametrize("kind", ("needs", "resources", "roster", "attendance"))
+def test_long_lists_leave_no_mostly_empty_page_before_the_last(printed, kind):
+    """A heading stays with the first rows of its table, not the whole table."""
+    fills = page_fill(printed(kind).path)
+    assert min(fills[:-1], default=1) >= 0.5, fills
