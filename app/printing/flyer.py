@@ -1,14 +1,15 @@
 """回覧 flyer (A4 portrait): one sheet that goes from house to house on the 回覧板.
 
-Four templates after the seed's examples. Body text never below 12pt, titles never below 28pt;
-if a long custom text does not fit on one sheet the body is tightened once (13pt -> 12pt) and
-after that it flows on to a second page with a warning, never cut.
+Four templates after the seed's examples. Body text never below 12pt, titles never below 28pt.
+The flyer is always one sheet with its stamp grid: the body is tightened step by step
+(14pt -> 13pt -> 12pt), then long lists (contacts, events, activities, paragraphs) are shortened
+to what fits with a last line 「ほか N件」, and a warning says what was left out.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -65,6 +66,43 @@ class _Size:
 
 SIZES = (_Size(14, 10), _Size(13, 9), _Size(12, 4))  # largest that fits one sheet; never < 12pt
 
+# The lists a flyer may shorten, in the order they give way, with the words for the warning
+# and the fewest kept.
+LISTS = {
+    "events": ("集まり・行事", 0),
+    "held": ("最近の話し合い", 0),
+    "made": ("協議体から生まれた活動", 0),
+    "doings": ("「どんなことをするの？」の項目", 0),
+    "contacts": ("問い合わせ先", 1),
+    "about": ("「協議体」とは？の説明", 0),
+    "paras": ("本文の段落", 1),  # gives way only when no other list can
+}
+BLANK_DATE = "　　月　　日（　　）　　時から"
+BLANK_RULE = "＿＿＿＿＿＿＿＿＿＿＿＿"
+
+
+@dataclass
+class _Fit:
+    """How much of each list one layout shows; `full` records how long each list was."""
+
+    limits: dict[str, int] = field(default_factory=dict)
+    full: dict[str, int] = field(default_factory=dict)
+
+    def take(self, name: str, items: list) -> tuple[list, int]:
+        self.full[name] = len(items)
+        limit = self.limits.get(name)
+        if limit is None or limit >= len(items):
+            return list(items), 0
+        return list(items[:limit]), len(items) - limit
+
+    def cut(self) -> dict[str, int]:
+        return {n: self.full[n] - lim for n, lim in self.limits.items()
+                if n in self.full and lim < self.full[n]}
+
+
+def _more(rest: int, style) -> list[Flowable]:
+    return [KText(f"ほか {rest}件", style)] if rest else []
+
 
 def _body(size: _Size):
     return S.scaled(S.FLYER_BODY, size.body)
@@ -73,10 +111,6 @@ def _body(size: _Size):
 def _h(size: _Size):
     """Section heading; its space above shrinks with the layout's gap."""
     return ParagraphStyle(f"flyer.h.{size.gap}", parent=S.FLYER_H, spaceBefore=size.gap + 1)
-
-
-def _paras(text: str, style) -> list[Flowable]:
-    return [KText(p, style) for p in text.split("\n") if p.strip()]
 
 
 def _bullets(items: list[str], style) -> list[Flowable]:
@@ -218,9 +252,15 @@ def _meeting_rows(job: Job, size: _Size, *, big: bool) -> list[tuple[str, Flowab
         rows.append(("次回", KText(f"{when}　{times}".strip(), style)))
         if nxt.venue:
             rows.append(("場所", KText(nxt.venue, style)))
+    elif big:  # the meeting flyer: blanks to write the date and place in by hand
+        warn("次の会議が入っていません。「会議・活動」ページで次の会議を入れると、"
+             "日時と場所が印刷されます。")
+        rows.append(("日時", KText(BLANK_DATE, style)))
+        rows.append(("場所", KText(c.meeting_place or BLANK_RULE, style)))
     if c.meeting_schedule:
         rows.append(("いつも", KText(schedule_words(c.meeting_schedule), _body(size))))
-    if c.meeting_place and (nxt is None or nxt.venue != c.meeting_place):
+    if c.meeting_place and (nxt is None or nxt.venue != c.meeting_place) and not (
+            nxt is None and big):
         rows.append(("会場", KText(c.meeting_place, _body(size))))
     if not rows:
         warn("会議の日時・場所が登録されていないため、チラシに載せられません。")
@@ -235,12 +275,28 @@ def _meeting_block(job: Job, width: float, size: _Size, *, big: bool) -> list[Fl
     return [KText(heading, _h(size)), _info_table(rows, width, label_w=58)]
 
 
-def _contacts_block(job: Job, width: float, size: _Size) -> list[Flowable]:
+def _blank_contacts(width: float, size: _Size) -> list[Flowable]:
+    """Two lines to write a name and a phone number in by hand."""
+    warn("連絡先が入っていません。「協議体の設定」ページの「連絡先」に入れると印刷されます。")
+    style = S.scaled(S.FLYER_CONTACT, max(size.body, 12))
+    rule = "＿" * max(4, int((width - 140) / style.fontSize / 2))
+    data = [[KText(f"名前：{rule}", style)] for _ in range(2)]
+    for row in data:
+        row.append(KText(f"☎ {rule}", style))
+    t = JTable(data, colWidths=[width / 2, width / 2], hAlign="LEFT")
+    t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, S.INK),
+                           ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                           ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                           ("TOPPADDING", (0, 0), (-1, -1), 6),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    return [KText("問い合わせ", _h(size)), t]
+
+
+def _contacts_block(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flowable]:
     """Name over a large phone number, one contact under another."""
-    contacts = job.council.contacts
-    if not contacts:
-        warn("問い合わせ先（連絡先）が登録されていないため、チラシに載せられません。")
-        return []
+    if not job.council.contacts:
+        return _blank_contacts(width, size)
+    contacts, rest = fit.take("contacts", list(job.council.contacts))
     who_style = S.scaled(S.FLYER_CONTACT, max(size.body, 12))
     phone_style = S.scaled(S.FLYER_PHONE, 16)
     phone_style.alignment = S.LEFT
@@ -258,6 +314,8 @@ def _contacts_block(job: Job, width: float, size: _Size) -> list[Flowable]:
             elif person:
                 lines.append(KText(person, who_style))
             data.append([lines])
+    if rest:
+        data.append(_more(rest, who_style) + ([""] if wide else []))
     widths = [width - 180, 180] if wide else [width]
     t = JTable(data, colWidths=widths, hAlign="LEFT")
     t.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, S.INK),
@@ -269,12 +327,12 @@ def _contacts_block(job: Job, width: float, size: _Size) -> list[Flowable]:
     return [KText("問い合わせ", _h(size)), t]
 
 
-def _bottom(job: Job, key: str, width: float, size: _Size) -> list[Flowable]:
+def _bottom(job: Job, key: str, width: float, size: _Size, fit: _Fit) -> list[Flowable]:
     """Meeting (unless the template already led with it) beside the contacts."""
     gap = 14
     half = (width - gap) / 2
     left = [] if key == "meeting" else _meeting_block(job, half, size, big=False)
-    right = _contacts_block(job, half if left else width, size)
+    right = _contacts_block(job, half if left else width, size, fit)
     if not left:
         return [KeepTogether(right)] if right else []
     if not right:
@@ -289,18 +347,21 @@ def _bottom(job: Job, key: str, width: float, size: _Size) -> list[Flowable]:
     return [t]
 
 
-def _what_is(size: _Size) -> list[Flowable]:
-    return [KText("「協議体」とは？", _h(size)), KText(WHAT_IS, _body(size))]
+def _what_is(size: _Size, fit: _Fit) -> list[Flowable]:
+    shown, _rest = fit.take("about", [WHAT_IS])
+    return [KText("「協議体」とは？", _h(size)), KText(WHAT_IS, _body(size))] if shown else []
 
 
-def _launch(job: Job, width: float, size: _Size) -> list[Flowable]:
+def _launch(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flowable]:
     items = ["地域の困りごとや「あったらいいな」を話し合います。",
              "地域にある集まりや活動（社会資源）を調べて、みなさんにお知らせします。",
              "見守り・声かけ、ちょっとした家事のお手伝いなど、できることから始めます。"]
-    return [*_what_is(size), KText("どんなことをするの？", _h(size)), *_bullets(items, _body(size))]
+    shown, _rest = fit.take("doings", [items])  # the three go together or not at all
+    doings = [KText("どんなことをするの？", _h(size)), *_bullets(items, _body(size))] if shown else []
+    return [*_what_is(size, fit), *doings]
 
 
-def _upcoming_events(job: Job, limit: int = 4) -> list[str]:
+def _upcoming_events(job: Job) -> list[str]:
     events = []
     for r in job.resources():
         if not r.created_by_council or r.schedule is None or r.schedule.freq == "daily":
@@ -311,19 +372,20 @@ def _upcoming_events(job: Job, limit: int = 4) -> list[str]:
             where = f"（{r.venue}）" if r.venue else ""
             events.append((dates[0], f"{short_date(dates[0])} {slot}　{r.name}{where}"))
     events.sort()
-    return [text for _, text in events[:limit]]
+    return [text for _, text in events]
 
 
-def _meeting(job: Job, width: float, size: _Size) -> list[Flowable]:
+def _meeting(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flowable]:
     story = [*_meeting_block(job, width, size, big=True)]
-    events = _upcoming_events(job)
-    if events:
-        story += [KText("協議体から生まれた集まり・行事", _h(size)), *_bullets(events, _body(size))]
-    story += _what_is(size)
+    events, rest = fit.take("events", _upcoming_events(job))
+    if events or rest:
+        story += [KText("協議体から生まれた集まり・行事", _h(size)), *_bullets(events, _body(size)),
+                  *_more(rest, _body(size))]
+    story += _what_is(size, fit)
     return story
 
 
-def _recruit(job: Job, width: float, size: _Size) -> list[Flowable]:
+def _recruit(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flowable]:
     body = _body(size)
     kinds = JTable([
         [KText("地域づくりを考える人", S.FLYER_BIG), KText("サービスの担い手", S.FLYER_BIG)],
@@ -345,41 +407,45 @@ def _recruit(job: Job, width: float, size: _Size) -> list[Flowable]:
         total = sum(t.participant_count or 0 for t in trainings)
         story += [Spacer(1, 3), KText(f"これまでに担い手養成講座を{len(trainings)}回開き、のべ"
                                       f"{total}人が参加しました。", body)]
-    story += _what_is(size)
+    story += _what_is(size, fit)
     return story
 
 
-def _newsletter(job: Job, width: float, size: _Size) -> list[Flowable]:
+def _newsletter(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flowable]:
     body = _body(size)
     story: list[Flowable] = []
-    held = [m for m in meeting_service.list_meetings(job.store, job.council.id)
-            if m.held_on < job.today and m.minutes][:2]
-    if held:
+    held, rest = fit.take("held", [m for m in meeting_service.list_meetings(job.store, job.council.id)
+                                   if m.held_on < job.today and m.minutes][:2])
+    if held or rest:
         story.append(KText("最近の話し合い", _h(size)))
         for m in held:
             story.append(KText(f"{wareki(m.held_on)}　{m.title}：{m.minutes}", body, bullet="●"))
-    made = [r for r in job.resources()
-            if r.created_by_council][:4]
-    if made:
+        story += _more(rest, body)
+    made, rest = fit.take("made", [r for r in job.resources() if r.created_by_council][:4])
+    if made or rest:
         story.append(KText("協議体から生まれた活動", _h(size)))
         for r in made:
             when = schedule_words(r.schedule_text)
             story.append(KText(f"{r.name}：{r.content}" + (f"（{when}）" if when else ""), body,
                                bullet="●"))
+        story += _more(rest, body)
     trainings = training_service.list_trainings(job.store, job.council.id)
     if trainings:
         held = "、".join(f"{wareki(t.held_on)}" + (f"（{t.participant_count}人）" if t.participant_count else "")
                          for t in trainings[-3:])
         story.append(KText(f"担い手養成講座を開きました：{held}", body, bullet="●"))
     if not story:
-        story = _what_is(size)
+        story = _what_is(size, fit)
     return story
 
 
 SECTIONS = {"launch": _launch, "meeting": _meeting, "recruit": _recruit, "newsletter": _newsletter}
 
 
-def story(job: Job, key: str, size: _Size, width: float) -> list[Flowable]:
+def story(job: Job, key: str, size: _Size, width: float, fit: _Fit | None = None) -> list[Flowable]:
+    fit = fit if fit is not None else _Fit()
+    lead_style = S.scaled(S.FLYER_LEAD, max(size.body + 1, 13))
+    paras, rest = fit.take("paras", [p for p in _lead(job, key).split("\n") if p.strip()])
     def rule() -> HRFlowable:
         return HRFlowable(width="100%", thickness=3, color=S.INK, spaceBefore=0, spaceAfter=0)
 
@@ -389,23 +455,58 @@ def story(job: Job, key: str, size: _Size, width: float) -> list[Flowable]:
         FitText(_title(job, key), S.FLYER_TITLE, min_size=S.FLYER_TITLE_MIN, max_lines=2,
                 what="見出し"),
         Spacer(1, 4), rule(), Spacer(1, size.gap),
-        *_paras(_lead(job, key), S.scaled(S.FLYER_LEAD, max(size.body + 1, 13))),
+        *[KText(p, lead_style) for p in paras],
+        *([KText(f"（ほか {rest}段落は省きました）", lead_style)] if rest else []),
         Spacer(1, size.gap), _vision_box(job, width), Spacer(1, size.gap / 2),
-        *SECTIONS[key](job, width, size),
-        Spacer(1, size.gap / 2), *_bottom(job, key, width, size),
+        *SECTIONS[key](job, width, size, fit),
+        Spacer(1, size.gap / 2), *_bottom(job, key, width, size, fit),
     ]
     return flow
 
 
+def _build(job: Job, key: str, size: _Size, fit: _Fit) -> tuple[bytes, int]:
+    width = A4[0] - 2 * S.A4_MARGIN
+    margins = (S.A4_MARGIN, S.A4_MARGIN, S.A4_MARGIN, S.A4_MARGIN)
+    return layout.build_pdf(story(job, key, size, width, fit), pagesize=A4,
+                            title=f"{_title(job, key)}（回覧）", margins=margins,
+                            page_numbers=False)
+
+
+def _shorter(fit: _Fit) -> bool:
+    """Show one item fewer of the longest list that can still give way; False if none can."""
+    shown = {n: fit.limits.get(n, fit.full[n]) for n in LISTS if n in fit.full}
+    room = {n: k for n, k in shown.items() if k > LISTS[n][1]}
+    if set(room) - {"paras"}:
+        room.pop("paras", None)
+    if not room:
+        return False
+    longest = max(room, key=lambda n: (room[n], -list(LISTS).index(n)))
+    fit.limits[longest] = room[longest] - 1
+    return True
+
+
 def make(job: Job) -> tuple[bytes, int]:
     key = template_key(job.opt("template"))
-    width = A4[0] - 2 * S.A4_MARGIN
-    title = f"{_title(job, key)}（回覧）"
-    margins = (S.A4_MARGIN, S.A4_MARGIN, S.A4_MARGIN, S.A4_MARGIN)
     for size in SIZES:
-        pdf, pages = layout.build_pdf(story(job, key, size, width), pagesize=A4, title=title,
-                                      margins=margins, page_numbers=False)
+        fit = _Fit()
+        pdf, pages = _build(job, key, size, fit)
         if pages == 1:
             return pdf, pages
-    warn(f"チラシが1枚に収まらず、{pages}ページになりました（文章を短くすると1枚になります）。")
+    while pages > 1 and _shorter(fit):
+        pdf, pages = _build(job, key, size, fit)
+    if pages > 1:  # even one paragraph of the text is too long for a sheet
+        fit.limits["paras"] = 0
+        pdf, pages = _build(job, key, size, fit)
+    for name, rest in fit.cut().items():
+        what = LISTS[name][0]
+        if LISTS[name][1] == 0 and fit.full[name] - rest == 0:
+            warn(f"チラシを1枚に収めるため、{what}を省きました。")
+        elif name == "paras":
+            warn(f"チラシを1枚に収めるため、本文のあとの{rest}段落を省きました。"
+                 "本文を短くすると全部印刷されます。")
+        else:
+            warn(f"チラシを1枚に収めるため、{what}は{fit.full[name] - rest}件だけ載せ、"
+                 f"残り{rest}件は「ほか {rest}件」としました。")
+    if pages > 1:
+        warn(f"チラシが1枚に収まりませんでした（{pages}ページ）。見出しや本文を短くしてください。")
     return pdf, pages
