@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Spacer, TableStyle
 from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, PrintError, time_range, wareki
+from app.printing.columns import fit_widths
 from app.printing.flowables import JTable, KText, table
 from app.services import meetings as meeting_service
 
@@ -63,7 +64,10 @@ def make_roster(job: Job) -> tuple[bytes, int]:
                      [KText(m.name, name_style), KText(m.furigana, kana_style)],
                      m.neighbourhood_name or "—", "・".join(m.roles) or "—", _kinds(m),
                      m.phone or "—", m.status])
-    widths = [24, 104, 58, 72, 114, 82, WIDTH - 24 - 104 - 58 - 72 - 114 - 82]
+    texts = [[r[0] if isinstance(r[0], str) else str(i) for i, r in enumerate(rows)],
+             [m.name for m in members] + ["名前"],
+             *([r[c] for r in rows] for c in range(2, 7))]
+    widths = fit_widths(texts, WIDTH, S.DOC_CELL, pad=3)
     story.append(table(rows, widths, zebra=True, pad=3))
     return layout.build_pdf(story, pagesize=A4, title=f"{label} メンバー名簿（協議体内部用）",
                             footer_left=CONFIDENTIAL, footer_right=f"{wareki(job.today)}作成")

@@ -92,3 +92,19 @@ def test_long_lists_leave_no_mostly_empty_page_before_the_last(printed, kind):
     """A heading stays with the first rows of its table, not the whole table."""
     fills = page_fill(printed(kind).path)
     assert min(fills[:-1], default=1) >= 0.5, fills
+
+
+def test_a_2000_member_roster_uses_the_page_width(printed):
+    """Columns sized from their text: 168 pages with fixed widths, about 100 now."""
+    assert printed("roster").pages <= 110
+
+
+def test_fit_widths_gives_narrow_columns_their_text_and_shares_the_rest():
+    from app.printing import styles as S
+    from app.printing.columns import fit_widths
+
+    columns = [["番号", "2000"], ["名前", "山田 花子"], ["町内会", "上並榎町第一町内会（上並榎ニュータウン自治会を含む）"]]
+    widths = fit_widths(columns, 400, S.DOC_CELL)
+    assert abs(sum(widths) - 400) < 0.01
+    assert widths[0] < widths[1] < widths[2]
+    assert widths[0] >= 30 and widths[1] >= 4 * 10.5  # 山田 花子 on one line
