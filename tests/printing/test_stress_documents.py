@@ -108,3 +108,13 @@ def test_fit_widths_gives_narrow_columns_their_text_and_shares_the_rest():
     assert abs(sum(widths) - 400) < 0.01
     assert widths[0] < widths[1] < widths[2]
     assert widths[0] >= 30 and widths[1] >= 4 * 10.5  # 山田 花子 on one line
+
+
+@pytest.mark.parametrize("template", ("launch", "meeting", "recruit", "newsletter"))
+def test_each_flyer_is_one_sheet_with_its_stamp_grid(stress, template):
+    store, council_id, folder = stress
+    result = render(store, "flyer", council_id, folder / f"flyer-{template}.pdf",
+                    template=template, today=TODAY)
+    assert result.pages == 1
+    assert "回覧確認印" in flat(page_texts(result.path)[0])
+    assert layout_faults(result.path) == []
