@@ -497,6 +497,15 @@ def make(job: Job) -> tuple[bytes, int]:
     if pages > 1:  # even one paragraph of the text is too long for a sheet
         fit.limits["paras"] = 0
         pdf, pages = _build(job, key, size, fit)
+    else:  # give back what the room left over allows, contacts first
+        for name in sorted(fit.cut(), key=lambda n: n != "contacts"):
+            while fit.limits[name] < fit.full[name]:
+                fit.limits[name] += 1
+                trial = _build(job, key, size, fit)
+                if trial[1] > 1:
+                    fit.limits[name] -= 1
+                    break
+                pdf, pages = trial
     for name, rest in fit.cut().items():
         what = LISTS[name][0]
         if LISTS[name][1] == 0 and fit.full[name] - rest == 0:
