@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import re
 
-_TIER1_MARK = re.compile(r"\s*[（(]\s*第[1１一]層\s*[)）]\s*$|\s*第[1１一]層$")
+_TIER_MARK = re.compile(r"\s*[（(]\s*第[12１２一二]層\s*[)）]\s*$|\s*第[12１２一二]層$")
 _AREA_SUFFIXES = ("地区", "地域", "圏域")
 
 
 def base_name(name: str) -> str:
     """The name without 協議体 or the 第1層 mark: 「東部協議体」 -> 「東部」, 「高崎市（第1層）」 -> 「高崎市」."""
-    text = name.strip().removesuffix("協議体").rstrip()
-    text = _TIER1_MARK.sub("", text).strip()
+    text = _plain(name).removesuffix("協議体").rstrip()
+    text = _TIER_MARK.sub("", text).strip()
     return text or name.strip()
+
+
+def _plain(name: str) -> str:
+    """The name without a trailing （第2層） mark."""
+    return _TIER_MARK.sub("", name.strip()).strip() or name.strip()
 
 
 def area_label(name: str, tier: int = 2) -> str:
@@ -25,6 +30,8 @@ def area_label(name: str, tier: int = 2) -> str:
     text = base_name(name)
     if tier == 1 or text.endswith(_AREA_SUFFIXES):
         return text
+    if "地区" in text:  # 「八幡北部地区ふれあい推進協議体」 serves 八幡北部地区
+        return text[: text.rindex("地区") + 2]
     return f"{text}地区"
 
 
@@ -32,8 +39,8 @@ def council_label(name: str, tier: int = 2) -> str:
     """The council itself: 「八幡地区協議体」, 「東部協議体」 (as registered), 「高崎市 第1層協議体」."""
     if tier == 1:
         return f"{base_name(name)} 第1層協議体"
-    if name.strip().endswith("協議体"):
-        return name.strip()
+    if _plain(name).endswith("協議体"):
+        return _plain(name)
     return f"{area_label(name)}協議体"
 
 
