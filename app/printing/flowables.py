@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 from app.printing import styles as S
 from app.printing.base import warn
 from app.printing.fonts import GOTHIC, missing_glyphs, text_width
-from app.printing.kinsoku import wrap_text
+from app.printing.kinsoku import glues_back, wrap_text
 
 ASCENT = 0.88  # BIZ UD faces: ascent 880/1000, descent 120/1000
 
@@ -82,9 +82,11 @@ class KText(Flowable):
         cached = getattr(self, "_cache", None)
         if cached is not None and cached[0] == aw:
             return cached[1]
-        lines = wrap_text(self.text, self._avail(aw), self._width)
+        lines = wrap_text(self.text, self._avail(aw), self._width, phrases=self.balanced)
         if self.balanced and len(lines) > 1:
             lines = self._at_spaces(lines, aw) or self._balance(lines, aw)
+        elif len(lines) > 1:
+            lines = self._no_lone_last(lines, aw)
         self._cache = (aw, lines)
         return lines
 
@@ -111,6 +113,25 @@ class KText(Flowable):
         out.append(cur)
         return out if len(out) <= len(lines) else None
 
+    @staticmethod
+    def _lone(line: str) -> bool:
+        core = "".join(ch for ch in line if not glues_back(ch) and ch not in " \u3000")
+        return len(core) < 2
+
+    def _no_lone_last(self, lines: list[str], aw: float) -> list[str]:
+        """No last line of one character (plus punctuation) when narrowing the lines a little
+        moves a unit down to it without adding a line."""
+        if "\n" in self.text or not self._lone(lines[-1]):
+            return lines
+        avail = self._avail(aw)
+        for k in range(1, 4):
+            trial = wrap_text(self.text, avail - k * self.size, self._width)
+            if len(trial) > len(lines):
+                break
+            if not self._lone(trial[-1]):
+                return trial
+        return lines
+
     def _balance(self, lines: list[str], aw: float) -> list[str]:
         """The narrowest wrap with the same number of lines: even lines, no lone last character
         (「調理・/弁当」 rather than 「調理・弁/当」)."""
@@ -121,7 +142,7 @@ class KText(Flowable):
         best = lines
         for _ in range(12):
             mid = (lo + hi) / 2
-            trial = wrap_text(self.text, mid, self._width)
+            trial = wrap_text(self.text, mid, self._width, phrases=True)
             if len(trial) <= n:
                 best, hi = trial, mid
             else:
@@ -206,7 +227,7 @@ class FitText(KText):
 
     def _lines_at(self, size: float, aw: float) -> list[str]:
         self.style = S.scaled(self.base_style, size)
-        return wrap_text(self.text, self._avail(aw), self._width)
+        return wrap_text(self.text, self._avail(aw), self._width, phrases=True)
 
     def _choose(self, aw: float) -> list[str]:
         base = self.base_style.fontSize

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 # 行頭禁則: closing brackets, punctuation, small kana, prolonged sound mark, middle dots...
 LINE_START_FORBIDDEN = frozenset(
@@ -124,10 +125,80 @@ def _force_split(text: str, limit: float, width: WidthFn) -> list[str]:
     return pieces
 
 
-def wrap_paragraph(paragraph: str, limit: float, width: WidthFn) -> list[str]:
+_parser = None
+
+
+def _budoux_parser():
+    global _parser
+    if _parser is None:
+        import budoux
+
+        _parser = budoux.load_default_japanese_parser()
+    return _parser
+
+
+@lru_cache(maxsize=4096)
+def phrase_bounds(paragraph: str) -> frozenset[int]:
+    """Offsets in `paragraph` where a BudouX phrase starts (「八幡地区協議体が|発足しました」)."""
+    bounds, pos = set(), 0
+    for phrase in _budoux_parser().parse(paragraph):
+        bounds.add(pos)
+        pos += len(phrase)
+    return frozenset(bounds)
+
+
+@lru_cache(maxsize=4096)
+def phrase_units(paragraph: str) -> tuple[tuple[tuple[str, bool], ...], ...]:
+    """The line-filler units of `paragraph` grouped by phrase: a break inside a group would cut a
+    BudouX phrase. Spaces are groups of their own."""
+    bounds = phrase_bounds(paragraph)
+    groups: list[list[tuple[str, bool]]] = []
+    pos = 0
+    for text, is_space in units(paragraph):
+        if groups and not is_space and not groups[-1][-1][1] and pos not in bounds:
+            groups[-1].append((text, is_space))
+        else:
+            groups.append([(text, is_space)])
+        pos += len(text)
+    return tuple(tuple(g) for g in groups)
+
+
+def _phrase_pieces(paragraph: str, limit: float, width: WidthFn) -> list[tuple[str, bool]]:
+    """One piece per phrase that fits a line; a wider phrase falls back to its character units."""
+    out: list[tuple[str, bool]] = []
+    for group in phrase_units(paragraph):
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        joined = "".join(t for t, _ in group)
+        if width(joined) <= limit + 1e-6:
+            out.append((joined, False))
+            continue
+        # Too wide: break next to numbers and words first (「12:00／又は」), then anywhere legal.
+        runs: list[list[tuple[str, bool]]] = []
+        for unit in group:
+            if runs and not _WORDISH.search(unit[0]) and not _WORDISH.search(runs[-1][-1][0]):
+                runs[-1].append(unit)
+            else:
+                runs.append([unit])
+        for run in runs:
+            text = "".join(t for t, _ in run)
+            if len(run) > 1 and width(text) <= limit + 1e-6:
+                out.append((text, False))
+            else:
+                out.extend(run)
+    return out
+
+
+_WORDISH = re.compile(f"[{_ALNUM}]")
+
+
+def wrap_paragraph(paragraph: str, limit: float, width: WidthFn,
+                   phrases: bool = False) -> list[str]:
     lines: list[str] = []
     cur, cur_w = "", 0.0
-    for text, is_space in units(paragraph):
+    pieces = _phrase_pieces(paragraph, limit, width) if phrases and paragraph else units(paragraph)
+    for text, is_space in pieces:
         w = width(text)
         if is_space:
             if cur or not lines:  # spaces at the start of a wrapped line are dropped
@@ -152,9 +223,11 @@ def wrap_paragraph(paragraph: str, limit: float, width: WidthFn) -> list[str]:
     return lines
 
 
-def wrap_text(text: str, limit: float, width: WidthFn) -> list[str]:
-    """Lines of `text` no wider than `limit` (points) where the rules allow; \\n starts a new line."""
+def wrap_text(text: str, limit: float, width: WidthFn, phrases: bool = False) -> list[str]:
+    """Lines of `text` no wider than `limit` (points) where the rules allow; \\n starts a new line.
+    With `phrases`, lines break only between BudouX phrases where a phrase fits a line (for
+    headlines and table cells: 「協議体が／発足」 rather than 「協議／体が発足」)."""
     out: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        out.extend(wrap_paragraph(paragraph, limit, width))
+        out.extend(wrap_paragraph(paragraph, limit, width, phrases))
     return out

@@ -145,3 +145,57 @@ def test_a_number_keeps_its_bracket():
         joined = "|".join(wrap(text, chars))
         for date in ("12/10（木）", "1/14（木）", "3/11（木）"):
             assert date in joined, (chars, joined)
+
+
+# -- phrase mode (BudouX) for headlines and table cells --
+
+def pwrap(text: str, chars: float) -> list[str]:
+    return wrap_text(text, chars * SIZE, width, phrases=True)
+
+
+def test_headline_breaks_between_phrases():
+    lines = pwrap("八幡地区協議体が発足しました", 10)
+    assert len(lines) == 2
+    assert "協議体" in lines[0] or "協議体" in lines[1], lines
+
+
+@pytest.mark.parametrize("chars", range(6, 30))
+def test_mata_wa_is_not_split_in_a_cell(chars):
+    lines = pwrap("毎週(火、金) 10:00〜12:00又は18:00〜21:00", chars)
+    assert any("又は" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("chars", [4, 5, 6, 7, 8, 9, 10, 11, 13, 17, 23, 40])
+def test_phrase_mode_keeps_the_rules(chars):
+    lines = pwrap(SEED_TEXT, chars)
+    assert squash("".join(lines)) == squash(SEED_TEXT)
+    for line in lines[1:]:
+        assert line and line[0] not in LINE_START_FORBIDDEN, lines
+    for line in lines[:-1]:
+        assert line[-1] not in LINE_END_FORBIDDEN, lines
+    if chars >= 15:
+        assert all(width(line) <= chars * SIZE + 1e-6 for line in lines)
+
+
+def test_a_phrase_wider_than_the_line_still_wraps():
+    text = "高齢者生活支援体制整備事業推進協議会"
+    lines = pwrap(text, 5)
+    assert "".join(lines) == text
+    assert all(width(line) <= 5 * SIZE + 1e-6 for line in lines)
+
+
+def test_body_paragraph_has_no_lone_last_character():
+    from app.printing import styles as S
+    from app.printing.flowables import KText
+
+    text = "地域の支え合いを考えていくチームです。"
+    style = S.scaled(S.DOC_CELL, SIZE)
+    assert style.fontName == GOTHIC
+    for chars in range(5, 19):
+        para = KText(text, style)
+        plain = wrap_text(text, chars * SIZE, width)
+        para.wrap(chars * SIZE, 1000)
+        assert len(para.lines) == len(plain)
+        if len(para.lines) > 1:
+            core = [ch for ch in para.lines[-1] if ch not in LINE_START_FORBIDDEN]
+            assert len(core) >= 2, (chars, plain, para.lines)
