@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QImage, QPainter, QPixmap
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -226,24 +226,12 @@ class PrintPage(Page):
                 show_error(self, str(exc))
 
     def print_to(self, printer) -> int:
-        """Draw every page of the document onto `printer`, page by page, at its resolution."""
+        """Send the document to `printer` one page at a time, each with its own paper size."""
+        from app.ui.print_job import print_pdf
+
         if self.pdf is None:
             raise UserError("印刷するものがありません。先にプレビューを表示してください。")
-        painter = QPainter()
-        if not painter.begin(printer):
-            raise UserError("プリンターを使えませんでした。電源と用紙を確かめてください。")
-        try:
-            area = printer.pageRect(printer.Unit.DevicePixel).toRect()
-            images = pdf_pages_to_images(self.pdf, max(area.width(), 1))
-            for number, image in enumerate(images):
-                if number:
-                    printer.newPage()
-                scaled = image.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                      Qt.TransformationMode.SmoothTransformation)
-                painter.drawImage(0, 0, scaled)
-        finally:
-            painter.end()
-        return len(images)
+        return print_pdf(self.pdf, printer)
 
     def ask_and_print(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
