@@ -15,6 +15,13 @@ from app.errors import UserError
 DPI_CAP = 300
 
 
+def page_image(page, scale: float) -> QImage:
+    """One pdfium page as an image that owns its pixels (the preview and the printer use it)."""
+    pil = page.render(scale=scale).to_pil().convert("RGB")
+    raw = pil.tobytes()
+    return QImage(raw, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888).copy()
+
+
 def page_layout(width_pt: float, height_pt: float) -> QPageLayout:
     """A borderless layout the size of a PDF page (points), landscape when it is wider."""
     landscape = width_pt > height_pt
@@ -62,14 +69,11 @@ def print_pdf(pdf_bytes: bytes, printer: QPrinter, *, dpi_cap: int = DPI_CAP) ->
                             raise UserError("プリンターを使えませんでした。電源と用紙を確かめてください。")
                     elif not printer.newPage():
                         raise UserError("プリンターに次のページを送れませんでした。")
-                    bitmap = page.render(scale=dpi / 72)
-                    pil = bitmap.to_pil().convert("RGB")
-                    raw = pil.tobytes()
-                    image = QImage(raw, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888)
+                    image = page_image(page, dpi / 72)
                     target = QRectF(printer.paperRect(QPrinter.Unit.DevicePixel))
                     target.moveTo(0, 0)
                     painter.drawImage(target, image)
-                    del image, raw, pil, bitmap
+                    del image
                 finally:
                     page.close()
                 sent += 1

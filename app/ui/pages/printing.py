@@ -28,6 +28,7 @@ from app.errors import UserError
 from app.printing import FLYER_TEMPLATES, KIND_LABELS, KINDS, render, render_bytes
 from app.services import surveys
 from app.ui.pages.base import Page
+from app.ui.print_job import page_image
 from app.ui.widgets import button, label, show_error
 
 MIN_PREVIEW_WIDTH = 300
@@ -41,12 +42,7 @@ def pdf_pages_to_images(data: bytes, width: int) -> list[QImage]:
     images = []
     try:
         for page in document:
-            scale = width / page.get_width()
-            bitmap = page.render(scale=scale)
-            pil = bitmap.to_pil().convert("RGB")
-            raw = pil.tobytes()
-            image = QImage(raw, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888)
-            images.append(image.copy())  # own the pixels: `raw` goes away
+            images.append(page_image(page, width / page.get_width()))
             page.close()
     finally:
         document.close()
