@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--headline", help="チラシの見出しを差し替える")
     p.add_argument("--body", help="チラシの本文を差し替える")
     p.add_argument("--map-image", type=Path, help="社会資源マップに使う地図の画像")
+    p.add_argument("--return-by", metavar="DATE", help="アンケート用紙の回収日（例: 2027-01-31、"
+                   "令和9年1月31日）。省略すると「　月　日（　）まで」の空欄")
+    p.add_argument("--return-to", metavar="WHERE", help="アンケート用紙の提出先（既定: 班長さん"
+                   "（または区長さん））")
+    p.add_argument("--cover-letter", nargs="?", const=True, default=None, metavar="TEXT",
+                   help="アンケート用紙の1ページ目に依頼文をつける（TEXT を書くとその文章で。"
+                   "改行は \\n）")
     p.set_defaults(run=cmd_print)
 
     p = sub.add_parser("screenshot", help="画面のページをPNGに保存する（画面を出さずに描く）")
@@ -172,9 +179,14 @@ def open_window(args: argparse.Namespace) -> int:
 def cmd_print(args: argparse.Namespace) -> int:
     from app.printing import render
     from app.services import councils
+    from app.services.normalize import to_date
 
+    letter = args.cover_letter
+    if isinstance(letter, str):
+        letter = letter.replace("\\n", "\n")
     options = {"template": args.template, "headline": args.headline, "body": args.body,
-               "map_image": args.map_image}
+               "map_image": args.map_image, "return_to": args.return_to, "cover_letter": letter,
+               "return_by": to_date(args.return_by, "--return-by（回収日）")}
     with _store(args) as store:
         if args.council:
             council = councils.find_council(store, args.council)

@@ -142,6 +142,22 @@ def test_print_command_writes_a_pdf(demo_db, tmp_path):
     assert bad.returncode == 1 and bad.stderr.startswith("エラー: チラシのテンプレート「宴会」")
 
 
+def test_print_survey_form_with_return_date_and_cover_letter(demo_db, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "form.pdf"
+    done = run("--db", str(demo_db), "print", "survey-form", "--council", "乗附", "-o", str(out),
+               "--return-by", "２０２７年１月３１日", "--return-to", "公民館の回収箱",
+               "--cover-letter", "一段落目です。\\n二段落目です。")
+    assert done.returncode == 0, done.stderr
+    pages = [p.extract_text().replace("\n", "") for p in PdfReader(out).pages]
+    assert "二段落目です。" in pages[0] and "令和9年1月31日" in pages[0]
+    assert "公民館の回収箱にお渡しください" in "".join(pages[1:])
+    bad = run("--db", str(demo_db), "print", "survey-form", "--council", "乗附", "-o", str(out),
+              "--return-by", "2027-02-30")
+    assert bad.returncode == 1 and bad.stderr.startswith("エラー: --return-by（回収日）")
+
+
 def test_print_overview_for_the_coordinator(demo_db, tmp_path):
     from pypdf import PdfReader
 

@@ -35,7 +35,7 @@ _OPTIONS = {
     "flyer": {"template", "headline", "body", "stamps"},
     "resource-map": {"map_image"},
     "survey-results": {"survey_id"},
-    "survey-form": {"survey_id"},
+    "survey-form": {"survey_id", "return_by", "return_to", "cover_letter"},
     "attendance": {"meeting_id", "blank_rows"},
     "roster": set(),
 }
@@ -71,22 +71,31 @@ def render(store: Store, kind: str, council_id: str, out_path: str | os.PathLike
            template: str | None = None, headline: str | None = None, body: str | None = None,
            map_image: str | os.PathLike | None = None, stamps: int | list[str] | None = None,
            survey_id: str | None = None, meeting_id: str | None = None,
-           blank_rows: int | None = None, today: dt.date | None = None) -> RenderResult:
+           blank_rows: int | None = None, return_by: dt.date | str | None = None,
+           return_to: str | None = None, cover_letter: bool | str | None = None,
+           today: dt.date | None = None) -> RenderResult:
     """Write the PDF for `kind` (one of KINDS) from council `council_id` to `out_path`.
 
     The file appears only when complete (written beside it, then renamed), so a failed print
     never leaves half a PDF. Warnings (text shrunk to fit, a page added, characters the font
     lacks, data missing) are returned in Japanese; they do not stop the print.
+
+    survey-form: `return_by` is the 回収日 (a date; text such as 2027-01-31 or 令和9年1月31日 is
+    read too; None prints a blank to fill in and warns), `return_to` where the forms are handed in
+    (default 班長さん（または区長さん）), `cover_letter` True for the standard 依頼文 on a first
+    page, a str for the council's own text (paragraphs split at newlines), False/None for none.
     """
     if kind not in KINDS:
         raise UserError(f"印刷物の種類「{kind}」はありません。{'、'.join(KINDS)} から選んでください。")
     given = {"template": template, "headline": headline, "body": body, "map_image": map_image,
              "stamps": stamps, "survey_id": survey_id, "meeting_id": meeting_id,
-             "blank_rows": blank_rows}
+             "blank_rows": blank_rows, "return_by": return_by, "return_to": return_to,
+             "cover_letter": cover_letter or None}
     allowed = _OPTIONS.get(kind, set())
     for name, value in given.items():
         if value is not None and name not in allowed:
-            raise UserError(f"「{name}」の指定は {kind}（{KIND_LABELS[kind]}）では使えません。")
+            option = "--" + name.replace("_", "-")
+            raise UserError(f"「{option}」の指定は {kind}（{KIND_LABELS[kind]}）では使えません。")
     council = councils.get_council(store, council_id)
     job = Job(store=store, council=council, today=today or dt.date.today(),
               options={k: v for k, v in given.items() if v is not None})

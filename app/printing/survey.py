@@ -6,15 +6,18 @@ rounded half up to one decimal, as the seed prints 18.2% and 58.1%).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, TableStyle
 
 from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, PrintError, wareki, warn
 from app.printing.flowables import Bar, Blank, JTable, KText, table
 from app.services import surveys as survey_service
+from app.services.normalize import to_date
 from app.services.surveys import QuestionResult, SurveyResult
 
 WIDTH = A4[0] - 2 * S.A4_MARGIN
@@ -112,16 +115,99 @@ def _choices(q: QuestionResult) -> list[Flowable]:
                                     spaceAfter=4), box=True) for x in texts]
 
 
+DEFAULT_RETURN_TO = "班長さん（または区長さん）"
+BLANK_RETURN_BY = "　　月　　日（　）"
+LETTER_TITLE = "アンケートへのご協力のお願い"
+LETTER_BODY = (
+    "日ごろから地域の活動にご理解とご協力をいただき、ありがとうございます。",
+    "{label}では、住み慣れた地域で安心して暮らし続けられるよう、地域の困りごとや"
+    "支え合いについて、住民のみなさんと一緒に話し合っています。このたび、みなさんの"
+    "暮らしの様子やご意見をお聞きして、これからの話し合いに生かすため、"
+    "「{title}」を行うことになりました。",
+    "お名前を書く必要はありません。お答えいただいた内容は協議体の話し合いのためだけに使い、"
+    "ほかの目的には使いません。お忙しいところ恐れ入りますが、ご協力をお願いいたします。",
+)
+LETTER_TITLE_STYLE = ParagraphStyle("form.letter.title", parent=S.FORM_Q, fontSize=18, leading=26,
+                                    alignment=S.CENTER, spaceBefore=18, spaceAfter=14,
+                                    keepWithNext=False)
+LETTER_RIGHT = ParagraphStyle("form.letter.right", parent=S.FORM_BODY, alignment=S.RIGHT)
+LETTER_BODY_STYLE = ParagraphStyle("form.letter.body", parent=S.FORM_BODY, leading=21,
+                                   firstLineIndent=0, spaceAfter=8)
+LETTER_KI = ParagraphStyle("form.letter.ki", parent=S.FORM_BODY, alignment=S.CENTER,
+                           spaceBefore=10, spaceAfter=8)
+
+
+def _return_by(job: Job) -> dt.date | None:
+    """The day the forms are collected (a date, or text as people type it: 2027-01-31, 令和9年1月31日)."""
+    value = job.opt("return_by")
+    day = value if value is None or isinstance(value, dt.date) else to_date(value, "回収日")
+    if day is None:
+        warn("回収日（いつまでに出してもらうか）が入っていないため、「　月　日（　）まで」の空欄で"
+             "印刷しました。印刷の画面の「回収日」（コマンドでは --return-by 2027-01-31）で指定できます。")
+    elif day < job.today:
+        warn(f"回収日（{wareki(day, weekday=True)}）が印刷する日より前になっています。")
+    return day
+
+
+def _when(day: dt.date | None) -> str:
+    return wareki(day, weekday=True) if day else BLANK_RETURN_BY
+
+
+def _return_to(job: Job) -> str:
+    return str(job.opt("return_to") or "").strip() or DEFAULT_RETURN_TO
+
+
+def _letter(job: Job, title: str, day: dt.date | None) -> list[Flowable]:
+    """A one-page 依頼文 from the council: date and sender at the right, the request, then 記 with
+    when and where to hand the form in, and whom to ask."""
+    given = job.opt("cover_letter")
+    label = job.council.label
+    if isinstance(given, str) and given.strip():
+        paras = [p.strip() for p in given.strip().split("\n") if p.strip()]
+    else:
+        paras = [p.format(label=label, title=title) for p in LETTER_BODY]
+    details = table(
+        [["回収日", f"{_when(day)}まで"],
+         ["提出先", f"{_return_to(job)}にお渡しください"],
+         ["問い合わせ", _contact_line(job)]],
+        [110, WIDTH - 110], header_rows=0, style=S.FORM_BODY, pad=7,
+        extra=[("BACKGROUND", (0, 0), (0, -1), S.LIGHT)])
+    return [
+        KText(wareki(job.today), LETTER_RIGHT),
+        Spacer(1, 10),
+        KText("地域住民のみなさまへ", S.FORM_BODY),
+        Spacer(1, 4),
+        KText(label, LETTER_RIGHT),
+        KText(LETTER_TITLE, LETTER_TITLE_STYLE),
+        *[KText("　" + p, LETTER_BODY_STYLE) for p in paras],
+        KText("記", LETTER_KI),
+        details,
+        Spacer(1, 8),
+        KText("以上", LETTER_RIGHT),
+        PageBreak(),
+    ]
+
+
 def make_form(job: Job) -> tuple[bytes, int]:
     survey = _survey(job)
     label = job.council.label
     title = survey.title
-    story: list[Flowable] = [
+    day = _return_by(job)
+    to = _return_to(job)
+    story: list[Flowable] = _letter(job, title, day) if job.opt("cover_letter") else []
+    deadline = table([[KText("回収日", S.FORM_Q), KText(f"{_when(day)}まで", S.FORM_Q)],
+                      [KText("提出先", S.FORM_BODY), KText(f"{to}にお渡しください", S.FORM_BODY)]],
+                     [80, WIDTH - 80], header_rows=0, pad=5,
+                     extra=[("BOX", (0, 0), (-1, -1), 1.5, S.INK),
+                            ("BACKGROUND", (0, 0), (0, -1), S.LIGHT)])
+    story += [
         KText(title, S.scaled(S.DOC_TITLE, 20)),
         KText(label, S.scaled(S.DOC_SUB, 12)),
         KText("住み慣れた地域で安心して暮らし続けるために、みなさんの暮らしの困りごとや、"
               "地域でできることを教えてください。お名前を書く必要はありません。"
               "お答えいただいた内容は、協議体の話し合いのためだけに使います。", S.FORM_BODY),
+        Spacer(1, 6),
+        deadline,
         Spacer(1, 6),
         table([["お住まいの町内会", ""]], [140, 200], header_rows=0,
               style=S.FORM_BODY, extra=[("BACKGROUND", (0, 0), (0, 0), S.LIGHT)],
@@ -136,8 +222,8 @@ def make_form(job: Job) -> tuple[bytes, int]:
                                   "ご自由にお書きください。", S.FORM_Q),
                             Blank(None, 120, frame=True)]),
               Spacer(1, 10),
-              KText("ご協力ありがとうございました。記入したら、班長さん（または区長さん）に"
-                    "お渡しください。", S.FORM_BODY),
+              KText(f"ご協力ありがとうございました。記入したら、{_when(day)}までに、"
+                    f"{to}にお渡しください。", S.FORM_BODY),
               KText(f"問い合わせ：{_contact_line(job)}", S.FORM_BODY)]
     return layout.build_pdf(story, pagesize=A4, title=f"{title}（アンケート用紙）",
                             footer_left=label, page_numbers=True)

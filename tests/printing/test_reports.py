@@ -58,6 +58,60 @@ def test_survey_form_has_every_question_and_no_counts(rendered):
     assert "お住まいの町内会" in text
 
 
+def test_survey_form_without_a_return_date_prints_a_blank_and_says_so(rendered):
+    result = rendered("survey-form", council="乗附")
+    text = _text(result)
+    assert "回収日" in text and "月日（）まで" in text  # the blank, spaces folded by flat()
+    assert "班長さん（または区長さん）にお渡しください" in text
+    assert any("回収日" in w and "--return-by" in w for w in result.warnings)
+    assert len(page_sizes(result.path)) == 2  # no cover letter unless asked for
+
+
+def test_survey_form_with_return_date_place_and_cover_letter(rendered):
+    import datetime as dt
+
+    result = rendered("survey-form", council="乗附", return_by="令和9年1月31日",
+                      return_to="乗附公民館の回収箱", cover_letter=True, today=dt.date(2026, 12, 3))
+    pages = [flat(t) for t in page_texts(result.path)]
+    assert len(pages) == 3
+    letter, form = pages[0], "".join(pages[1:])
+    assert "アンケートへのご協力のお願い" in letter and "乗附地区協議体" in letter
+    assert "令和9年1月31日（日）まで" in letter and "乗附公民館の回収箱" in letter
+    assert "問1" not in letter  # the letter is a page of its own
+    assert "令和9年1月31日（日）まで" in form and "乗附公民館の回収箱にお渡しください" in form
+    assert not any("回収日" in w for w in result.warnings)
+
+
+def test_survey_form_cover_letter_in_the_councils_own_words(rendered):
+    result = rendered("survey-form", council="乗附", return_by="2027-01-31",
+                      cover_letter="いつもありがとうございます。\n今年もアンケートをお願いします。")
+    letter = flat(page_texts(result.path)[0])
+    assert "今年もアンケートをお願いします。" in letter
+    assert "日ごろから地域の活動に" not in letter
+
+
+def test_survey_form_return_date_in_the_past_warns(rendered):
+    import datetime as dt
+
+    result = rendered("survey-form", council="乗附", return_by=dt.date(2026, 1, 5),
+                      today=dt.date(2026, 12, 3))
+    assert any("印刷する日より前" in w for w in result.warnings)
+
+
+def test_survey_form_impossible_return_date_is_refused(rendered):
+    from app.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="2月に30日はありません"):
+        rendered("survey-form", council="乗附", return_by="2027-02-30")
+
+
+def test_return_date_is_for_the_survey_form_only(rendered):
+    from app.errors import UserError
+
+    with pytest.raises(UserError, match="--return-by"):
+        rendered("flyer", council="乗附", return_by="2027-01-31")
+
+
 def test_survey_kinds_without_a_survey_are_a_clear_error(rendered):
     with pytest.raises(PrintError, match="アンケート"):
         rendered("survey-form", council="八幡")
