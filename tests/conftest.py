@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -27,6 +28,21 @@ def demo_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "demo.sqlite3"
     with Store.open(path) as store:
         demo.load_demo(store)
+    return path
+
+
+STRESS_TODAY = dt.date(2026, 12, 2)
+
+
+@pytest.fixture(scope="session")
+def stress_template(tmp_path_factory, demo_template) -> Path:
+    """The demo plus 西部中央地区, the council of real size (app/services/stress.py)."""
+    from app.services.stress import load_stress
+
+    path = tmp_path_factory.mktemp("template") / "stress.sqlite3"
+    shutil.copyfile(demo_template, path)
+    with Store.open(path) as store:
+        load_stress(store, today=STRESS_TODAY)
     return path
 
 

@@ -3,7 +3,6 @@ names): it prints, nothing overprints or runs off the sheet, and nobody is left 
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 
 import pytest
@@ -12,18 +11,19 @@ from app.printing import render
 from app.services import members, resources
 from app.services.stress import STRESS_COUNCIL, STRESS_MEMBERS, load_stress
 from app.store import Store
+from tests.conftest import STRESS_TODAY
 from tests.printing.pdfcheck import flat, layout_faults, page_fill, page_sizes, page_texts
 
-TODAY = dt.date(2026, 12, 2)
+TODAY = STRESS_TODAY
 # The resource map's pins are issue-tracked with the map itself (labels of nearby pins overlap).
 KINDS = ("handbook", "booklet", "resources", "needs", "survey-results", "survey-form", "roster",
          "attendance")
 
 
 @pytest.fixture(scope="module")
-def stress(tmp_path_factory, demo_template):
+def stress(tmp_path_factory, stress_template):
     path = tmp_path_factory.mktemp("stress") / "stress.sqlite3"
-    shutil.copyfile(demo_template, path)
+    shutil.copyfile(stress_template, path)
     store = Store.open(path)
     council_id = load_stress(store, today=TODAY)
     yield store, council_id, path.parent

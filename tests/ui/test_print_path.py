@@ -27,7 +27,7 @@ def small_gray(pdf, index: int):
     page = document[index]
     image = page.render(scale=60 / page.get_width()).to_pil().convert("L").resize((60, 42))
     document.close()
-    return list(image.getdata())
+    return list(image.tobytes())
 
 
 def document(window, kind: str) -> bytes:
@@ -80,20 +80,64 @@ def test_copies_without_driver_support_repeat_the_pages(window, tmp_path):
     assert len(PdfReader(out).pages) == 2 * count
 
 
-def test_two_hundred_pages(tmp_path, qapp):
+def test_two_hundred_pages_of_the_stress_council(tmp_path, qapp, stress_template):
+    """The stress council's roster, 出欠表 and resource list joined (200+ pages, portrait and
+    landscape), through a 1,200 dpi QPrinter: every page comes out, each with its own size."""
     import io
 
-    from reportlab.lib.pagesizes import A4, landscape
+    from pypdf import PdfWriter
+
+    from app.printing import render_bytes
+    from app.services import councils
+    from app.services.stress import STRESS_COUNCIL
+    from app.store import Store
+
+    with Store.open(stress_template) as store:
+        council_id = councils.find_council(store, STRESS_COUNCIL).id
+        writer = PdfWriter()
+        for kind in ("roster", "attendance", "resources", "needs"):
+            writer.append(io.BytesIO(render_bytes(store, kind, council_id)[0]))
+    joined = io.BytesIO()
+    writer.write(joined)
+    source = sizes(io.BytesIO(joined.getvalue()))
+    assert len(source) >= 200 and len(set(source)) == 2  # A4 portrait and landscape
+    out = tmp_path / "many.pdf"
+    seen = []
+    printed_count = print_pdf(joined.getvalue(), pdf_printer(out), dpi_cap=40,
+                              progress=lambda done, total: seen.append((done, total)))
+    assert printed_count == len(source)
+    assert seen[-1] == (len(source), len(source))
+    printed = sizes(out)
+    assert len(printed) == len(source)
+    for (sw, sh), (pw, ph) in zip(source, printed, strict=True):
+        assert abs(sw - pw) <= 2 and abs(sh - ph) <= 2
+
+
+def test_cancel_stops_after_the_current_page(tmp_path, qapp):
+    import io
+
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=landscape(A4))
-    for number in range(200):
+    c = canvas.Canvas(buffer)
+    for number in range(10):
         c.drawString(72, 72, f"page {number + 1}")
         c.showPage()
     c.save()
-    out = tmp_path / "many.pdf"
-    assert print_pdf(buffer.getvalue(), pdf_printer(out), dpi_cap=100) == 200
-    printed = sizes(out)
-    assert len(printed) == 200
-    assert all(abs(w - 841.9) <= 2 and abs(h - 595.3) <= 2 for w, h in printed)
+    out = tmp_path / "cancelled.pdf"
+    sent = print_pdf(buffer.getvalue(), pdf_printer(out), dpi_cap=40,
+                     progress=lambda done, total: done < 3)
+    assert sent == 3 and len(PdfReader(out).pages) == 3
+
+
+def test_preset_grayscale_and_booklet_duplex_where_the_driver_allows(tmp_path, qapp):
+    from app.ui.print_job import preset
+
+    printer = pdf_printer(tmp_path / "gray.pdf")
+    # A PDF file has no two-sided mode: preset says so, and the 印刷 page then explains the
+    # fronts-then-backs way.
+    assert preset(printer, colour=False, booklet=True) is False
+    assert printer.colorMode() == QPrinter.ColorMode.GrayScale
+    assert printer.duplex() == QPrinter.DuplexMode.DuplexNone
+    assert preset(printer, colour=True, booklet=False) is False
+    assert printer.colorMode() == QPrinter.ColorMode.Color
