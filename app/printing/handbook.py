@@ -277,8 +277,23 @@ def booklet_order(pages: int) -> list[tuple[int, int]]:
     return sides
 
 
+# Ten A4 sheets (40 A5 pages) fold and staple by hand; a thicker stack springs open and its
+# inner pages stick out at the edge, so a longer handbook is made as several booklets.
+BOOKLET_SHEETS = 10
+BOOKLET_PAGES = BOOKLET_SHEETS * 4
+
+
+def booklet_parts(pages: int) -> list[range]:
+    """The handbook's pages (1-based) of each booklet: as few booklets as the 40-page limit
+    allows, all but the last of the same whole number of sheets (41 pages: 24 + 17, not 40 + 1)."""
+    count = math.ceil(pages / BOOKLET_PAGES)
+    size = math.ceil(pages / count / 4) * 4
+    return [range(first, min(first + size, pages + 1)) for first in range(1, pages + 1, size)]
+
+
 def impose(pdf: bytes, pages: int, *, title: str = "") -> tuple[bytes, int]:
-    """Two A5 pages side by side on each A4 landscape side, in booklet order.
+    """Two A5 pages side by side on each A4 landscape side, in booklet order, booklet by
+    booklet (`booklet_parts`): each booklet's sheets are a stack folded on its own.
 
     Each A5 page becomes a Form XObject placed with one `cm` and `Do`: its content is copied, not
     parsed and rewritten (pypdf's merge_transformed_page took eight seconds for 134 pages).
@@ -323,10 +338,12 @@ def impose(pdf: bytes, pages: int, *, title: str = "") -> tuple[bytes, int]:
 
     fold = (f"q 0.45 G 0.5 w {half:.2f} {sheet_h:.2f} m {half:.2f} {sheet_h - 10:.2f} l S "
             f"{half:.2f} 0 m {half:.2f} 10 l S Q")  # ticks that show where to fold
-    for left, right in booklet_order(pages):
+    sides = [tuple(part.start + n - 1 if n <= len(part) else 0 for n in pair)
+             for part in booklet_parts(pages) for pair in booklet_order(len(part))]
+    for left, right in sides:
         ops, xobjects = [], DictionaryObject()
         for slot, number in ((0, left), (1, right)):
-            if number > len(src):
+            if not number:
                 continue  # padding: a blank page
             page = src[number - 1]
             pw, ph = float(page.mediabox.width), float(page.mediabox.height)
@@ -348,4 +365,16 @@ def impose(pdf: bytes, pages: int, *, title: str = "") -> tuple[bytes, int]:
 
 def make_booklet(job: Job) -> tuple[bytes, int]:
     pdf, pages = make(job)
+    parts = booklet_parts(pages)
+    if len(parts) > 1:
+        sheet = 0
+        stacks = []
+        for number, part in enumerate(parts, start=1):
+            sheets = math.ceil(len(part) / 4)
+            stacks.append(f"{number}冊目は{sheet + 1}〜{sheet + sheets}枚目"
+                          f"（{part.start}〜{part.stop - 1}ページ）")
+            sheet += sheets
+        warn(f"ハンドブックが{pages}ページあるため、冊子を{len(parts)}冊に分けました（1冊は"
+             f"{BOOKLET_SHEETS}枚＝{BOOKLET_PAGES}ページまで）。{'、'.join(stacks)}です。"
+             "印刷したら1冊ずつ分けて折ってください。")
     return impose(pdf, pages, title=f"地域支え合いサポーター ハンドブック 冊子用（{job.council.label}）")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.printing.handbook import booklet_order
+from app.printing.handbook import BOOKLET_PAGES, booklet_order, booklet_parts, impose
 from tests.printing.pdfcheck import A4_LANDSCAPE, A5, flat, page_sizes, page_texts
 
 VISION = "動ける人がお互いに見守る交流のあるまち"
@@ -105,3 +105,35 @@ def test_booklet_is_a4_landscape_in_folding_order(rendered, handbook):
         assert side["right"] == ([right] if 1 < right <= handbook.pages else [])
     text = flat("".join(page_texts(booklet.path)))
     assert f"「{VISION}」" in text and "027-000-0111" in text
+
+
+@pytest.mark.parametrize(("pages", "parts"), [
+    (8, [(1, 8)]), (40, [(1, 40)]), (41, [(1, 24), (25, 41)]), (80, [(1, 40), (41, 80)]),
+    (161, [(1, 36), (37, 72), (73, 108), (109, 144), (145, 161)])])
+def test_long_handbooks_become_several_booklets(pages, parts):
+    found = booklet_parts(pages)
+    assert [(p.start, p.stop - 1) for p in found] == parts
+    assert all(len(p) <= BOOKLET_PAGES for p in found)
+
+
+def test_each_booklet_is_imposed_on_its_own_sheets(tmp_path):
+    import io
+
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A5)
+    for number in range(1, 42):
+        c.drawString(190, 30, f"- {number} -")
+        c.showPage()
+    c.save()
+    data, sides = impose(buffer.getvalue(), 41)
+    path = tmp_path / "booklets.pdf"
+    path.write_bytes(data)
+    assert sides == 2 * (24 // 4 + 5)  # 6 sheets, then 5 (17 pages padded to 20)
+    found = _numbers_by_half(path)
+    assert found[0] == {"left": [24], "right": [1]}  # booklet 1 folds around pages 1..24
+    assert found[12] == {"left": [], "right": [25]}  # booklet 2 starts on a sheet of its own
+    printed = sorted(n for side in found for n in side["left"] + side["right"])
+    assert printed == list(range(1, 42))

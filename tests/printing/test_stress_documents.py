@@ -87,6 +87,19 @@ def test_pages_keep_their_paper(printed):
     assert set(page_sizes(printed("roster").path)) == {(595, 842)}
 
 
+def test_a_long_handbook_becomes_several_booklets_and_says_so(printed):
+    from app.printing.handbook import BOOKLET_SHEETS, booklet_parts
+
+    handbook, booklet = printed("handbook"), printed("booklet")
+    parts = booklet_parts(handbook.pages)
+    assert len(parts) > 1
+    sheets = [-(-len(p) // 4) for p in parts]
+    assert max(sheets) <= BOOKLET_SHEETS and booklet.pages == 2 * sum(sheets)
+    said = [w for w in booklet.warnings if "冊に分けました" in w]
+    assert said and f"{len(parts)}冊" in said[0]
+    assert f"2冊目は{sheets[0] + 1}〜{sheets[0] + sheets[1]}枚目" in said[0]
+
+
 @pytest.mark.parametrize("kind", ("needs", "resources", "roster", "attendance"))
 def test_long_lists_leave_no_mostly_empty_page_before_the_last(printed, kind):
     """A heading stays with the first rows of its table, not the whole table."""
