@@ -6,8 +6,8 @@ resource lists and maps, needs and survey reports, survey forms, rosters and att
 """
 
 from app.printing.base import PrintError, RenderResult
-from app.printing.documents import KIND_LABELS, KINDS, render, render_bytes
+from app.printing.documents import COLOUR_KINDS, KIND_LABELS, KINDS, render, render_bytes
 from app.printing.flyer import TEMPLATES as FLYER_TEMPLATES
 
-__all__ = ["FLYER_TEMPLATES", "KINDS", "KIND_LABELS", "PrintError", "RenderResult", "render",
+__all__ = ["COLOUR_KINDS", "FLYER_TEMPLATES", "KINDS", "KIND_LABELS", "PrintError", "RenderResult", "render",
            "render_bytes"]

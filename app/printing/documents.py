@@ -16,6 +16,10 @@ from app.store import Store
 KINDS = ("flyer", "handbook", "booklet", "resources", "resource-map", "needs", "survey-results",
          "survey-form", "roster", "attendance", "overview")
 
+# Everything we print is black and greys except a map, which may be a colour scan or photo:
+# the window's printer is preset to grayscale for the rest.
+COLOUR_KINDS = frozenset({"resource-map"})
+
 KIND_LABELS = {
     "flyer": "回覧チラシ",
     "handbook": "サポーターハンドブック（A5）",

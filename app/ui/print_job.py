@@ -104,8 +104,12 @@ def _rendered(document, indexes: list[int], scale: float, gray: bool
 
 
 def print_pdf(pdf_bytes: bytes, printer: QPrinter, *, dpi_cap: int = DPI_CAP,
-              progress: Callable[[int, int], bool] | None = None) -> int:
+              progress: Callable[[int, int], bool] | None = None,
+              indexes: list[int] | None = None) -> int:
     """Print `pdf_bytes` on `printer`; returns the number of pages sent.
+
+    `indexes` (zero-based) replaces the printer's page range: the fronts or the backs of a
+    booklet printed in two passes.
 
     `progress(done, total)` is called after each page; returning False stops after that page
     (the pages sent so far are printed, nothing is left half-drawn).
@@ -117,7 +121,8 @@ def print_pdf(pdf_bytes: bytes, printer: QPrinter, *, dpi_cap: int = DPI_CAP,
     except Exception as exc:  # pypdfium2 raises its own error types
         raise UserError("印刷するPDFを開けませんでした。もう一度プレビューを表示してください。") from exc
     try:
-        indexes = pages_to_print(printer, len(document))
+        if indexes is None:
+            indexes = pages_to_print(printer, len(document))
         if not indexes:
             raise UserError("印刷するページがありません。ページの範囲を確かめてください。")
         scale = min(printer.resolution(), dpi_cap) / 72

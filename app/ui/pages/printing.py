@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -25,11 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.printing import FLYER_TEMPLATES, KIND_LABELS, KINDS, render, render_bytes
+from app.printing import COLOUR_KINDS, FLYER_TEMPLATES, KIND_LABELS, KINDS, render, render_bytes
 from app.services import surveys
 from app.ui.pages.base import Page
 from app.ui.print_job import page_image
-from app.ui.widgets import button, label, show_error
+from app.ui.print_send import BOOKLET_HOW
+from app.ui.widgets import DateField, button, label, show_error
 
 MIN_PREVIEW_WIDTH = 300
 
@@ -76,6 +78,17 @@ class PrintPage(Page):
         self.text.setFixedHeight(self.fontMetrics().height() * 5)
         self.survey = QComboBox()
         self.survey.setToolTip("どのアンケートを印刷するか")
+        self.return_by = DateField("回収日")
+        self.return_by.setToolTip("いつまでに出してもらうか。空欄なら「　月　日まで」の空欄で印刷します")
+        self.return_to = QLineEdit()
+        self.return_to.setPlaceholderText("空欄なら「班長さん（または区長さん）」")
+        self.return_to.setToolTip("記入した用紙をどこに出してもらうか")
+        self.letter = QCheckBox("依頼文（お願いの文）を1枚目につける")
+        self.letter.setToolTip("アンケートをお願いする文書を1ページ目に印刷します")
+        self.letter_text = QPlainTextEdit()
+        self.letter_text.setPlaceholderText("空欄なら標準の依頼文。自分の言葉で書くこともできます")
+        self.letter_text.setFixedHeight(self.fontMetrics().height() * 4)
+        self.booklet_how = label(BOOKLET_HOW, "note", wrap=True)
         for combo in (self.kind, self.template, self.survey):
             # Long item names must not widen the page past a small screen; they elide instead.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -88,6 +101,11 @@ class PrintPage(Page):
         for text, widget in self.flyer_rows:
             form.addRow(text, widget)
         form.addRow("アンケート", self.survey)
+        self.form_rows = [("回収日", self.return_by), ("提出先", self.return_to),
+                          ("依頼文", self.letter), ("依頼文の文章", self.letter_text)]
+        for text, widget in self.form_rows:
+            form.addRow(text, widget)
+        form.addRow(self.booklet_how)
         self.form = form
         controls = QVBoxLayout()
         controls.addLayout(form)
@@ -125,9 +143,12 @@ class PrintPage(Page):
         self._debounce.timeout.connect(self.update_preview)
         for signal in (self.kind.currentIndexChanged, self.template.currentIndexChanged,
                        self.survey.currentIndexChanged, self.headline.textChanged,
-                       self.text.textChanged):
+                       self.text.textChanged, self.return_by.editingFinished,
+                       self.return_to.textChanged, self.letter.toggled,
+                       self.letter_text.textChanged):
             signal.connect(self._debounce.start)
         self.kind.currentIndexChanged.connect(self._show_rows)
+        self.letter.toggled.connect(self._show_rows)
         self._show_rows()
 
     # --- options --------------------------------------------------------------------------
@@ -136,6 +157,10 @@ class PrintPage(Page):
         for _text, widget in self.flyer_rows:
             self.form.setRowVisible(widget, kind == "flyer")
         self.form.setRowVisible(self.survey, kind in ("survey-results", "survey-form"))
+        for _text, widget in self.form_rows:
+            self.form.setRowVisible(widget, kind == "survey-form")
+        self.form.setRowVisible(self.letter_text, kind == "survey-form" and self.letter.isChecked())
+        self.form.setRowVisible(self.booklet_how, kind == "booklet")
 
     def options(self) -> dict:
         kind = self.kind.currentData()
@@ -146,9 +171,15 @@ class PrintPage(Page):
             if self.text.toPlainText().strip():
                 opts["body"] = self.text.toPlainText().strip()
             return opts
+        opts = {}
         if kind in ("survey-results", "survey-form") and self.survey.currentData():
-            return {"survey_id": self.survey.currentData()}
-        return {}
+            opts["survey_id"] = self.survey.currentData()
+        if kind == "survey-form":
+            opts["return_by"] = self.return_by.date()  # a ValidationError names the field
+            opts["return_to"] = self.return_to.text().strip() or None
+            if self.letter.isChecked():
+                opts["cover_letter"] = self.letter_text.toPlainText().strip() or True
+        return opts
 
     def refresh(self) -> None:
         current = self.survey.currentData()
@@ -229,16 +260,46 @@ class PrintPage(Page):
             raise UserError("印刷するものがありません。先にプレビューを表示してください。")
         return print_pdf(self.pdf, printer)
 
-    def ask_and_print(self) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    def new_printer(self):
+        """The printer as this document wants it: grayscale unless it may hold a colour map,
+        both sides on the short edge for a booklet."""
+        from PySide6.QtPrintSupport import QPrinter
 
+        from app.ui.print_job import preset
+
+        kind = self.kind.currentData()
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        preset(printer, colour=kind in COLOUR_KINDS, booklet=kind == "booklet")
+        return printer
+
+    def ask_and_print(self) -> None:
+        from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
+
+        if not self.images:
+            return
+        printer = self.new_printer()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("印刷")
+        dialog.setMinMax(1, len(self.images))
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
         if dialog.exec():
-            try:
-                pages = self.print_to(printer)
-            except UserError as exc:
-                show_error(self, str(exc))
-                return
+            self.send(printer)
+
+    def send(self, printer) -> int:
+        """Print the previewed document on a printer the user has chosen (two passes for a
+        booklet where the printer cannot print both sides)."""
+        from app.ui.print_send import send, send_booklet
+
+        if self.pdf is None:
+            return 0
+        try:
+            if self.kind.currentData() == "booklet":
+                pages = send_booklet(self, self.pdf, printer, len(self.images))
+            else:
+                pages = send(self, self.pdf, printer)
+        except UserError as exc:
+            show_error(self, str(exc))
+            return 0
+        if pages:
             self.controller.message.emit(f"{pages}ページを印刷に送りました")
+        return pages
