@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, TableStyle
 from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, schedule_words, wareki, warn
+from app.printing.contents import Chapter, Contents
 from app.printing.flowables import FitText, JTable, KText, NoteLines, table
 from app.printing.flyer import WHAT_IS
 from app.printing.resources import resource_tables, stale_note
@@ -56,7 +57,7 @@ PROVIDER = ("サービスの担い手",
 
 
 def _h1(text: str) -> list[Flowable]:
-    return [KText(text, S.BOOK_H1)]
+    return [Chapter(text, S.BOOK_H1)]
 
 
 def _bullets(items: tuple[str, ...]) -> list[Flowable]:
@@ -248,10 +249,17 @@ def _notes_page() -> list[Flowable]:
     return [heading, NoteLines(pitch=26)]
 
 
+def _contents_page(contents: Contents, rows: int) -> list[Flowable]:
+    return [KText("もくじ", S.BOOK_H1), Spacer(1, 6), contents.page(rows), PageBreak()]
+
+
 def story(job: Job) -> list[Flowable]:
-    return [*_cover(job), *_council_page(job), *_supporters_page(job), *_safety_page(),
-            *_privacy_page(), *_resources_pages(job), *_contacts_page(job),
-            *_members_pages(job), *_notes_page()]
+    chapters = [*_council_page(job), *_supporters_page(job), *_safety_page(), *_privacy_page(),
+                *_resources_pages(job), *_contacts_page(job), *_members_pages(job)]
+    contents = Contents(S.BOOK_TOC)
+    rows = contents.adopt(chapters)
+    return [*_cover(job), *_contents_page(contents, rows), *chapters, contents.close(),
+            *_notes_page()]
 
 
 def make(job: Job, canvasmaker=None) -> tuple[bytes, int]:

@@ -38,6 +38,53 @@ def test_every_body_page_is_numbered_in_order(handbook):
         assert f"-{number}-" in flat(text)
 
 
+CHAPTERS = ("八幡地区協議体と目指す地域像", "サポーターの活動", "安全に活動するために",
+            "個人情報を守る約束", "地域の社会資源（集まり・活動）", "困ったとき・連絡先",
+            "サポーター・協議体メンバー")
+
+
+def _contents(path) -> list[tuple[str, int]]:
+    """The もくじ page read back: (chapter, page) in order."""
+    lines = [line.strip() for line in page_texts(path)[1].splitlines() if line.strip()]
+    assert "もくじ" in lines
+    found = []
+    for title, number in zip(lines, lines[1:], strict=False):
+        if title in CHAPTERS and number.isdigit():
+            found.append((title, int(number)))
+    return found
+
+
+def _body(text: str) -> str:
+    """A page's text without its footer number (extracted first)."""
+    return re.sub(r"^-\d+-", "", flat(text))
+
+
+def test_contents_page_lists_every_chapter_on_its_real_page(handbook):
+    entries = _contents(handbook.path)
+    assert [t for t, _ in entries] == list(CHAPTERS)
+    texts = page_texts(handbook.path)
+    for title, number in entries:
+        assert _body(texts[number - 1]).startswith(flat(title)), (title, number)
+        assert f"- {number} -" in texts[number - 1]
+
+
+def test_contents_of_the_stress_handbook(stress_template, tmp_path):
+    from app.printing import render
+    from app.services import councils
+    from app.services.stress import STRESS_COUNCIL
+    from app.store import Store
+
+    with Store.open(stress_template) as store:
+        council = councils.find_council(store, STRESS_COUNCIL)
+        result = render(store, "handbook", council.id, tmp_path / "handbook.pdf")
+    texts = page_texts(result.path)
+    lines = [line.strip() for line in texts[1].splitlines() if line.strip()]
+    members = lines.index("サポーター・協議体メンバー")
+    page = int(lines[members + 1])
+    assert _body(texts[page - 1]).startswith("サポーター・協議体メンバー")
+    assert page < result.pages - 50  # the long member list follows it
+
+
 def test_sections_vision_resources_and_contacts(handbook_text):
     for heading in ("地域支え合いサポーター", "ハンドブック", "目指す地域像", "サポーターの活動",
                     "地域づくりを考える人", "サービスの担い手", "安全に活動するために",
