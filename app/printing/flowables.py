@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table, TableStyle
@@ -20,6 +21,80 @@ ASCENT = 0.88  # BIZ UD faces: ascent 880/1000, descent 120/1000
 def _short(text: str, n: int = 16) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n] + "…"
+
+
+@lru_cache(maxsize=1 << 14)
+def break_lines(text: str, font: str, size: float, avail: float,
+                balanced: bool) -> tuple[str, ...]:
+    """The lines of one paragraph style's text in `avail` points. Cached: a roster repeats the
+    same 町内会, roles and kinds in thousands of cells."""
+    def width(piece: str) -> float:
+        return text_width(piece, font, size)
+
+    lines = wrap_text(text, avail, width, phrases=balanced)
+    if balanced and len(lines) > 1:
+        lines = _at_spaces(text, lines, avail, width) or _balance(text, lines, avail, width)
+    elif len(lines) > 1:
+        lines = _no_lone_last(text, lines, avail, width, size)
+    return tuple(lines)
+
+
+def _at_spaces(text: str, lines: list[str], avail: float, width) -> list[str] | None:
+    """「八起きサロン／代表」 rather than 「八起きサロン 代／表」, 「町屋、／群馬八幡」 rather than
+    「町屋、群／馬八幡」: when the text has spaces or 、 and every part between them fits a line,
+    break only there (if that takes no more lines)."""
+    if "\n" in text:
+        return None
+    parts = [(m.group(1), m.group(2)) for m in
+             re.finditer(r"([^ \u3000、]+、?|、)([ \u3000]*)", text)]
+    if len(parts) < 2 or any(width(p) > avail for p, _ in parts):
+        return None
+    out, cur, gap = [], "", ""
+    for part, space in parts:
+        trial = cur + gap + part
+        if cur and width(trial) > avail:
+            out.append(cur)
+            cur = part
+        else:
+            cur = trial
+        gap = " " if space else ""
+    out.append(cur)
+    return out if len(out) <= len(lines) else None
+
+
+def _lone(line: str) -> bool:
+    core = "".join(ch for ch in line if not glues_back(ch) and ch not in " \u3000")
+    return len(core) < 2
+
+
+def _no_lone_last(text: str, lines: list[str], avail: float, width, size: float) -> list[str]:
+    """No last line of one character (plus punctuation) when narrowing the lines a little
+    moves a unit down to it without adding a line."""
+    if "\n" in text or not _lone(lines[-1]):
+        return lines
+    for k in range(1, 4):
+        trial = wrap_text(text, avail - k * size, width)
+        if len(trial) > len(lines):
+            break
+        if not _lone(trial[-1]):
+            return trial
+    return lines
+
+
+def _balance(text: str, lines: list[str], avail: float, width) -> list[str]:
+    """The narrowest wrap with the same number of lines: even lines, no lone last character
+    (「調理・/弁当」 rather than 「調理・弁/当」). Half a point is as close as print shows."""
+    n = len(lines)
+    lo, hi = avail / n, avail
+    best = lines
+    while hi - lo > 0.5:
+        mid = (lo + hi) / 2
+        trial = wrap_text(text, mid, width, phrases=True)
+        if len(trial) <= n:
+            best, hi = trial, mid
+        else:
+            lo = mid
+    return best
 
 
 class KText(Flowable):
@@ -82,72 +157,9 @@ class KText(Flowable):
         cached = getattr(self, "_cache", None)
         if cached is not None and cached[0] == aw:
             return cached[1]
-        lines = wrap_text(self.text, self._avail(aw), self._width, phrases=self.balanced)
-        if self.balanced and len(lines) > 1:
-            lines = self._at_spaces(lines, aw) or self._balance(lines, aw)
-        elif len(lines) > 1:
-            lines = self._no_lone_last(lines, aw)
+        lines = list(break_lines(self.text, self.font, self.size, self._avail(aw), self.balanced))
         self._cache = (aw, lines)
         return lines
-
-    def _at_spaces(self, lines: list[str], aw: float) -> list[str] | None:
-        """「八起きサロン／代表」 rather than 「八起きサロン 代／表」, 「町屋、／群馬八幡」 rather than
-        「町屋、群／馬八幡」: when the text has spaces or 、 and every part between them fits a line,
-        break only there (if that takes no more lines)."""
-        if "\n" in self.text:
-            return None
-        parts = [(m.group(1), m.group(2)) for m in
-                 re.finditer(r"([^ \u3000、]+、?|、)([ \u3000]*)", self.text)]
-        avail = self._avail(aw)
-        if len(parts) < 2 or any(self._width(p) > avail for p, _ in parts):
-            return None
-        out, cur, gap = [], "", ""
-        for part, space in parts:
-            trial = cur + gap + part
-            if cur and self._width(trial) > avail:
-                out.append(cur)
-                cur = part
-            else:
-                cur = trial
-            gap = " " if space else ""
-        out.append(cur)
-        return out if len(out) <= len(lines) else None
-
-    @staticmethod
-    def _lone(line: str) -> bool:
-        core = "".join(ch for ch in line if not glues_back(ch) and ch not in " \u3000")
-        return len(core) < 2
-
-    def _no_lone_last(self, lines: list[str], aw: float) -> list[str]:
-        """No last line of one character (plus punctuation) when narrowing the lines a little
-        moves a unit down to it without adding a line."""
-        if "\n" in self.text or not self._lone(lines[-1]):
-            return lines
-        avail = self._avail(aw)
-        for k in range(1, 4):
-            trial = wrap_text(self.text, avail - k * self.size, self._width)
-            if len(trial) > len(lines):
-                break
-            if not self._lone(trial[-1]):
-                return trial
-        return lines
-
-    def _balance(self, lines: list[str], aw: float) -> list[str]:
-        """The narrowest wrap with the same number of lines: even lines, no lone last character
-        (「調理・/弁当」 rather than 「調理・弁/当」)."""
-        n = len(lines)
-        if n < 2:
-            return lines
-        lo, hi = self._avail(aw) / n, self._avail(aw)
-        best = lines
-        for _ in range(12):
-            mid = (lo + hi) / 2
-            trial = wrap_text(self.text, mid, self._width, phrases=True)
-            if len(trial) <= n:
-                best, hi = trial, mid
-            else:
-                lo = mid
-        return best
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.lines = self._wrap_lines(aw)
@@ -229,6 +241,11 @@ class FitText(KText):
         self.style = S.scaled(self.base_style, size)
         return wrap_text(self.text, self._avail(aw), self._width, phrases=True)
 
+    def _balanced(self, lines: list[str], aw: float) -> list[str]:
+        if len(lines) < 2:
+            return lines
+        return _balance(self.text, lines, self._avail(aw), self._width)
+
     def _choose(self, aw: float) -> list[str]:
         base = self.base_style.fontSize
         if self.one_line_min is not None:
@@ -245,12 +262,12 @@ class FitText(KText):
                 if size < base:
                     warn(f"{self.what}「{_short(self.text)}」が長いため、{size:g}pt に縮めて"
                          "収めました。")
-                return self._balance(lines, aw)
+                return self._balanced(lines, aw)
             if size - 1 < self.min_size:
                 warn(f"{self.what}「{_short(self.text)}」は {self.min_size:g}pt に縮めても"
                      f"{self.max_lines}行に収まらないため、{len(lines)}行で印刷します。"
                      "短くすることをおすすめします。")
-                return self._balance(lines, aw)
+                return self._balanced(lines, aw)
             size -= 1
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -361,10 +378,13 @@ class JTable(Table):
     """
 
     def __init__(self, data, *args, **kwargs) -> None:
-        # Table.split builds new tables from converted rows: flowables pass straight through.
-        super().__init__([[v if isinstance(v, Flowable) else cell(v) for v in row] for row in data],
-                         *args, **kwargs)
-        super().setStyle(TableStyle([("FONT", (0, 0), (-1, -1), GOTHIC, 9)]))
+        if not kwargs.get("normalizedData"):  # the halves of a split hold converted cells
+            data = [[v if isinstance(v, Flowable) else cell(v) for v in row] for row in data]
+        super().__init__(data, *args, **kwargs)
+        # The halves of a split come with their cells' styles (font included): styling every
+        # remaining cell again at each page break made a 2,000-row roster quadratic.
+        if "cellStyles" not in kwargs:
+            super().setStyle(TableStyle([("FONT", (0, 0), (-1, -1), GOTHIC, 9)]))
 
 
 _GEOMETRY = {"LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING", "SPAN"}

@@ -70,11 +70,18 @@ def _metrics(font_name: str) -> tuple[dict[int, float], float, frozenset[int]]:
 
 def text_width(text: str, font_name: str, size: float) -> float:
     """Same result as pdfmetrics.stringWidth (no kerning), from a cached width table."""
+    return _units(text, font_name) * size / 1000.0
+
+
+@lru_cache(maxsize=1 << 16)
+def _units(text: str, font_name: str) -> float:
+    # Line breaking measures the same short pieces (characters, phrases) over and over.
     widths, default, _ = _metrics(font_name)
     get = widths.get
-    return sum(get(ord(c), default) for c in text) * size / 1000.0
+    return sum(get(ord(c), default) for c in text)
 
 
+@lru_cache(maxsize=1 << 14)
 def missing_glyphs(text: str, font_name: str) -> str:
     """Characters the font cannot draw (they would print as empty boxes), in order, once each."""
     _, _, covered = _metrics(font_name)
