@@ -75,7 +75,7 @@ class GapRow:
     councils_with_gap: tuple[str, ...]   # open needs there, none answered by a resource
     open_needs: int
     persons: int
-    resources: int                       # resources of the matching category, all councils
+    answering: int  # resources linked to these open needs, all councils: the rule of the gap
 
     @property
     def is_gap_somewhere(self) -> bool:
@@ -125,6 +125,13 @@ def coordinator_overview(store: Store) -> Overview:
                 .where(Need.status.in_(OPEN_STATUSES))
                 .group_by(Need.council_id, NeedCategory.name)):
             needs[cid][category] = NeedCount(records, persons, unanswered)
+        answering = dict(s.execute(
+            select(NeedCategory.name, func.count(func.distinct(need_resource.c.resource_id)))
+            .select_from(need_resource)
+            .join(Need, Need.id == need_resource.c.need_id)
+            .join(NeedCategory, NeedCategory.id == Need.category_id)
+            .where(Need.status.in_(OPEN_STATUSES))
+            .group_by(NeedCategory.name)).all())
     if any(UNCATEGORISED in r for r in resources.values()):
         resource_categories.append(UNCATEGORISED)
     rows = []
@@ -138,16 +145,12 @@ def coordinator_overview(store: Store) -> Overview:
             open_needs={c: needs[cid][c] for c in need_categories if c in needs[cid]},
             last_exported=stamp.get("exported"), last_imported=stamp.get("imported")))
     return Overview(tuple(rows), tuple(resource_categories), tuple(need_categories),
-                    _gaps(rows, need_categories, resources), _totals(rows))
+                    _gaps(rows, need_categories, answering), _totals(rows))
 
 
-def _gaps(rows: list[CouncilRow], categories: list[str], resources: dict[str, dict[str, int]]
+def _gaps(rows: list[CouncilRow], categories: list[str], answering: dict[str, int]
           ) -> tuple[GapRow, ...]:
     found = []
-    resource_totals: dict[str, int] = defaultdict(int)
-    for per_council in resources.values():
-        for category, count in per_council.items():
-            resource_totals[category] += count
     for category in categories:
         with_needs = [r for r in rows if category in r.open_needs]
         if not with_needs:
@@ -157,15 +160,8 @@ def _gaps(rows: list[CouncilRow], categories: list[str], resources: dict[str, di
             category=category, councils_with_needs=tuple(r.name for r in with_needs),
             councils_with_gap=tuple(r.name for r in with_needs if category in r.gaps),
             open_needs=sum(c.records for c in counts), persons=sum(c.persons for c in counts),
-            resources=_matching_resources(category, resource_totals)))
+            answering=answering.get(category, 0)))
     return tuple(sorted(found, key=lambda g: (not g.is_gap_somewhere, -len(g.councils_with_gap))))
-
-
-def _matching_resources(need_category: str, resource_totals: dict[str, int]) -> int:
-    """Resources whose category shares a word with the need's (買い物 -> 買い物支援): a hint for
-    the coordinator, not a rule; the gap itself is decided by the needs' own links."""
-    words = [w for w in need_category.replace("・", " ").split() if len(w) >= 2]
-    return sum(count for category, count in resource_totals.items() if any(w in category for w in words))
 
 
 def _totals(rows: list[CouncilRow]) -> CouncilRow:

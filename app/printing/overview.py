@@ -31,7 +31,7 @@ def make(job: Job) -> tuple[bytes, int]:
         raise PrintError("第2層の協議体がまだありません。各協議体のファイルを読み込んでから印刷してください。")
     title = "協議体の一覧"
     head = ["協議体", "メンバー", "サポーター", "担い手", "コア", "社会資源", "未解決のニーズ",
-            "資源のないニーズの分類", "最終の書き出し", "最終の読み込み"]
+            "対応する資源がないニーズ", "最終の書き出し", "最終の読み込み"]
     rows: list[list] = [head]
     for c in areas:
         rows.append([c.name, _n(c.members), _n(c.supporters), _n(c.providers), _n(c.core_members),
@@ -46,14 +46,15 @@ def make(job: Job) -> tuple[bytes, int]:
     story: list[Flowable] = [
         KText(title, S.DOC_TITLE),
         KText(f"第2層協議体 {len(areas)}か所　{wareki(job.today)}作成　"
-              "（メンバーは退会した人を除く。サポーター・担い手は活動中の人）", S.DOC_NOTE),
+              "（メンバーは退会した人を除く。サポーター・担い手は活動中の人。"
+              "「対応する資源」は、ニーズの記録に結びつけた社会資源）", S.DOC_NOTE),
         Spacer(1, 4),
         table(rows, widths, extra=numeric, zebra=True),
     ]
-    gap_rows: list[list] = [["ニーズの分類", "未解決のニーズ", "人数", "その分類の社会資源",
-                             "資源がまだない協議体"]]
+    gap_rows: list[list] = [["ニーズの分類", "未解決のニーズ", "人数", "対応している社会資源",
+                             "対応する資源がない協議体"]]
     for g in view.gaps:
-        gap_rows.append([g.category, _n(g.open_needs), _n(g.persons), _n(g.resources),
+        gap_rows.append([g.category, _n(g.open_needs), _n(g.persons), _n(g.answering),
                          "、".join(g.councils_with_gap) or "—"])
     if len(gap_rows) > 1:
         story += [Spacer(1, 8), KText("足りないもの（協議体をまたいで）", S.DOC_H),

@@ -36,7 +36,17 @@ def test_gap_view_across_councils(demo_store):
     by_category = {g.category: g for g in overview.gaps}
     assert by_category["通院"].councils_with_gap == ("八幡",)
     assert by_category["買い物"].councils_with_needs == ("八幡",) and by_category["買い物"].councils_with_gap == ()
-    assert by_category["買い物"].resources == 1  # 買い物支援: 移動販売
+    from app.services.needs import OPEN_STATUSES, list_needs
+
+    yawata = councils.find_council(demo_store, "八幡").id
+    linked = {r for n in list_needs(demo_store, yawata)
+              if n.category == "買い物" and n.status in OPEN_STATUSES for r in n.resource_ids}
+    assert by_category["買い物"].answering == len(linked) > 0
+    for gap in overview.gaps:  # the count and the list follow one rule
+        if gap.answering == 0:
+            assert gap.councils_with_gap == gap.councils_with_needs
+        if not gap.councils_with_gap:
+            assert gap.answering > 0
     assert overview.gaps[0].is_gap_somewhere  # gaps first
 
 

@@ -66,7 +66,7 @@ class ExchangePage(Page):
         self.overview_title = label("協議体の一覧（第1層）", "subheading")
         self.overview = QTableWidget(0, 8)
         self.overview.setHorizontalHeaderLabels(["協議体", "メンバー", "サポーター", "担い手", "コア",
-                                                 "社会資源", "未解決のニーズ", "資源のないニーズ"])
+                                                 "社会資源", "未解決のニーズ", "対応する資源がないニーズ"])
         self.overview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.overview.verticalHeader().hide()
         self.overview.horizontalHeader().setStretchLastSection(True)
