@@ -27,6 +27,7 @@ from app.printing.base import (
     warn,
 )
 from app.printing.flowables import FitText, JTable, KText
+from app.printing.fonts import text_width
 from app.services import meetings as meeting_service
 from app.services import resources as resource_service
 from app.services import trainings as training_service
@@ -309,10 +310,15 @@ def _contacts_block(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flow
             data.append([KText(contact.name + person, who_style, balanced=True), phone])
         else:  # narrow: the person goes after the number, the name keeps its line
             lines = [KText(contact.name, who_style, balanced=True)]
-            if contact.phone:
-                lines.append(KText(f"☎ {contact.phone}{person}", phone_style))
-            elif person:
-                lines.append(KText(person, who_style))
+            phone = f"☎ {contact.phone}{person}"
+            if contact.phone and text_width(phone, phone_style.fontName, phone_style.fontSize) \
+                    <= width - 16:
+                lines.append(KText(phone, phone_style))
+            else:  # a person's name is never broken in two: it takes a line of its own
+                if contact.phone:
+                    lines.append(KText(f"☎ {contact.phone}", phone_style))
+                if person:
+                    lines.append(KText(person, who_style, balanced=True))
             data.append([lines])
     if rest:
         data.append(_more(rest, who_style) + ([""] if wide else []))
@@ -363,14 +369,21 @@ def _launch(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flowable]:
 
 def _upcoming_events(job: Job) -> list[str]:
     events = []
+    unchecked = 0
     for r in job.resources():
         if not r.created_by_council or r.schedule is None or r.schedule.freq == "daily":
+            continue
+        if resource_service.is_stale(r, job.today):
+            unchecked += 1  # a date nobody has confirmed for a year may send people to no one
             continue
         dates = resource_service.upcoming_dates(r, job.today, 1)
         if dates:
             slot = str(r.schedule.slots[0]) if r.schedule.slots else ""
             where = f"（{r.venue}）" if r.venue else ""
             events.append((dates[0], f"{short_date(dates[0])} {slot}　{r.name}{where}"))
+    if unchecked:
+        warn(f"1年以上確認されていない社会資源{unchecked}件は、日にちを載せませんでした"
+             "（「社会資源」ページで「確認した」を押すと載ります）。")
     events.sort()
     return [text for _, text in events]
 

@@ -131,3 +131,33 @@ def test_each_flyer_is_one_sheet_with_its_stamp_grid(stress, template):
     assert result.pages == 1
     assert "回覧確認印" in flat(page_texts(result.path)[0])
     assert layout_faults(result.path) == []
+
+
+def test_meeting_flyer_gives_no_date_for_an_activity_unchecked_for_a_year(stress):
+    store, council_id, folder = stress
+    result = render(store, "flyer", council_id, folder / "flyer-events.pdf", template="meeting",
+                    today=TODAY)
+    text = flat(page_texts(result.path)[0])
+    council_made = [r for r in resources.list_resources(store, council_id)
+                    if r.created_by_council and r.schedule is not None]
+    stale = [r for r in council_made if resources.is_stale(r, TODAY)]
+    fresh = [r for r in council_made if not resources.is_stale(r, TODAY)]
+    assert stale and fresh
+    assert not any(flat(r.name) in text for r in stale)
+    assert any(flat(r.name) in text for r in fresh)
+    assert any(f"1年以上確認されていない社会資源{len(stale)}件" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("template", ("launch", "meeting", "recruit", "newsletter"))
+def test_a_contact_persons_name_is_never_broken(stress, template):
+    from app.services.stress import _CONTACTS
+
+    store, council_id, folder = stress
+    result = render(store, "flyer", council_id, folder / f"flyer-names-{template}.pdf",
+                    template=template, today=TODAY)
+    lines = [flat(line) for line in page_texts(result.path)[0].splitlines()]
+    shown = [person for *_, person, _phone in _CONTACTS
+             if any(flat(person)[:2] in line for line in lines)]
+    assert shown
+    for person in shown:
+        assert any(flat(person) in line for line in lines), person
