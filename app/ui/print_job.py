@@ -12,6 +12,7 @@ hold a colour map; images go out lossless, so small kanji get no JPEG smudges.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,6 +23,9 @@ from PySide6.QtPrintSupport import QPrinter
 from app.errors import UserError
 
 DPI_CAP = 300
+# pdfium may not be entered from two threads at once, even for different documents: the
+# printer's render thread and the preview on the window's thread take turns through this.
+PDFIUM_LOCK = threading.RLock()
 
 
 def page_image(page, scale: float, *, gray: bool = False) -> QImage:
@@ -86,12 +90,13 @@ def _rendered(document, indexes: list[int], scale: float, gray: bool
               ) -> Iterator[tuple[float, float, QImage]]:
     """(width pt, height pt, image) for each index, the next one rendered ahead on a thread."""
     def render(index: int) -> tuple[float, float, QImage]:
-        page = document[index]
-        try:
-            width, height = page.get_size()
-            return width, height, page_image(page, scale, gray=gray)
-        finally:
-            page.close()
+        with PDFIUM_LOCK:
+            page = document[index]
+            try:
+                width, height = page.get_size()
+                return width, height, page_image(page, scale, gray=gray)
+            finally:
+                page.close()
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="print-render") as pool:
         ahead = pool.submit(render, indexes[0])
@@ -117,7 +122,8 @@ def print_pdf(pdf_bytes: bytes, printer: QPrinter, *, dpi_cap: int = DPI_CAP,
     import pypdfium2 as pdfium
 
     try:
-        document = pdfium.PdfDocument(pdf_bytes)
+        with PDFIUM_LOCK:
+            document = pdfium.PdfDocument(pdf_bytes)
     except Exception as exc:  # pypdfium2 raises its own error types
         raise UserError("印刷するPDFを開けませんでした。もう一度プレビューを表示してください。") from exc
     try:
@@ -150,4 +156,5 @@ def print_pdf(pdf_bytes: bytes, printer: QPrinter, *, dpi_cap: int = DPI_CAP,
                 painter.end()
         return sent
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()

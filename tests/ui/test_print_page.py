@@ -11,11 +11,13 @@ def choose(page, kind: str) -> None:
     page.update_preview()
 
 
-def test_flyer_preview_custom_headline_and_save(window, tmp_path):
+def test_flyer_preview_custom_headline_and_save(window, tmp_path, qtbot):
     page = window.show_page("print")
     choose(page, "flyer")
-    assert len(page.images) == 1
-    assert page.images[0].width() <= page.preview.viewport().width()  # whole page in view
+    assert page.preview.page_count == 1
+    qtbot.waitUntil(lambda: 0 in page.preview.rendered_pages())
+    shown = page.preview.rendered_pages()[0]
+    assert 0 < shown.width() <= page.preview.viewport().width()  # whole page in view
     assert page.template.isVisible() and not page.survey.isVisible()
     page.template.setCurrentIndex(page.template.findData("recruit"))
     page.headline.setText("サポーターを募集しています")
@@ -29,7 +31,7 @@ def test_flyer_preview_custom_headline_and_save(window, tmp_path):
 def test_handbook_preview_has_every_page(window):
     page = window.show_page("print")
     choose(page, "handbook")
-    assert len(page.images) >= 8
+    assert page.preview.page_count >= 8
     assert "ページ" in page.info.text()
 
 
@@ -40,7 +42,7 @@ def test_print_to_a_printer(window, tmp_path):
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     pages = page.print_to(printer)
-    assert pages == len(page.images) >= 1
+    assert pages == page.preview.page_count >= 1
     assert len(PdfReader(tmp_path / "printed.pdf").pages) == pages
 
 
@@ -48,7 +50,7 @@ def test_nothing_to_print_is_explained(window):
     window.select_council("榛名")  # no members, no survey
     page = window.show_page("print")
     choose(page, "survey-results")
-    assert page.images == [] and "アンケート" in page.info.text()
+    assert page.preview.page_count == 0 and "アンケート" in page.info.text()
     assert not page.print_button.isEnabled()
 
 
@@ -61,13 +63,13 @@ def test_survey_form_return_date_place_and_cover_letter(window, qtbot):
     assert page.return_by.isVisible() and page.return_to.isVisible() and page.letter.isVisible()
     assert not page.letter_text.isVisible() and not page.template.isVisible()
     assert any("回収日" in page.warnings.item(i).text() for i in range(page.warnings.count()))
-    assert len(page.images) == 2
+    assert page.preview.page_count == 2
     page.return_by.setText("２０２７年１月３１日")
     type_japanese(page.return_to, "公民館の回収箱")
     page.letter.setChecked(True)
     assert page.letter_text.isVisible()
     page.update_preview()
-    assert len(page.images) == 3  # the letter is a page of its own
+    assert page.preview.page_count == 3  # the letter is a page of its own
     text = "".join(p.extract_text() for p in PdfReader(page.save_pdf(
         window.controller.store.path.parent / "form.pdf")).pages).replace("\n", "")
     assert "令和9年1月31日" in text and "公民館の回収箱" in text and "ご協力のお願い" in text
@@ -79,7 +81,7 @@ def test_impossible_return_date_is_named_and_nothing_is_previewed(window):
     choose(page, "survey-form")
     page.return_by.setText("2027-02-30")
     page.update_preview()
-    assert page.images == [] and "回収日" in page.info.text() and "30日はありません" in page.info.text()
+    assert page.preview.page_count == 0 and "回収日" in page.info.text() and "30日はありません" in page.info.text()
     assert not page.print_button.isEnabled()
 
 
@@ -100,7 +102,7 @@ def test_booklet_on_a_printer_without_two_sides_prints_fronts_then_backs(window,
 
     page = window.show_page("print")
     choose(page, "booklet")
-    sides = len(page.images)
+    sides = page.preview.page_count
     printer = page.new_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "fronts.pdf"))
@@ -136,3 +138,42 @@ def test_booklet_on_a_printer_without_two_sides_prints_fronts_then_backs(window,
         for printed, side in enumerate(pass_sides):
             image = small_gray(str(tmp_path / f"{name}.pdf"), printed)
             assert min(range(sides), key=lambda i, im=image: diff(im, sources[i])) == side
+
+
+def test_a_long_document_is_previewed_a_screenful_at_a_time(qtbot, tmp_path, stress_template):
+    """The stress council's 100-page roster: only the pages in view hold an image, scrolling
+    to the end shows the last page, and the early ones are released."""
+    import shutil
+
+    from app.services.stress import STRESS_COUNCIL
+    from app.store import Store
+    from app.ui.controller import Controller
+    from app.ui.main_window import MainWindow
+    from app.ui.pdf_preview import KEEP
+
+    path = tmp_path / "stress.sqlite3"
+    shutil.copyfile(stress_template, path)
+    with Store.open(path) as store:
+        win = MainWindow(Controller(store))
+        qtbot.addWidget(win)
+        win.resize(1024, 700)
+        win.show()
+        win.select_council(STRESS_COUNCIL)
+        page = win.show_page("print")
+        choose(page, "roster")
+        preview = page.preview
+        assert preview.page_count >= 100
+        qtbot.waitUntil(lambda: 0 in preview.rendered_pages())
+        assert len(preview.rendered_pages()) <= 4
+        bar = preview.verticalScrollBar()
+        qtbot.waitUntil(lambda: bar.maximum() > 100 * 300)  # every page laid out
+        for value in range(0, bar.maximum(), bar.maximum() // 10):  # reading down the roster
+            bar.setValue(value)
+            qtbot.wait(5)
+            assert len(preview.rendered_pages()) <= KEEP
+        bar.setValue(bar.maximum())
+        last = preview.page_count - 1
+        qtbot.waitUntil(lambda: last in preview.rendered_pages())
+        assert 0 not in preview.rendered_pages()
+        assert len(preview.rendered_pages()) <= KEEP
+        win.close()

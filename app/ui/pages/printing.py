@@ -9,46 +9,28 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.errors import UserError
 from app.printing import COLOUR_KINDS, FLYER_TEMPLATES, KIND_LABELS, KINDS, render, render_bytes
 from app.services import surveys
 from app.ui.pages.base import Page
-from app.ui.print_job import page_image
+from app.ui.pdf_preview import PdfPreview
 from app.ui.print_send import BOOKLET_HOW
 from app.ui.widgets import DateField, button, label, show_error
 
 MIN_PREVIEW_WIDTH = 300
-
-
-def pdf_pages_to_images(data: bytes, width: int) -> list[QImage]:
-    """Each page of a PDF as an image `width` pixels wide."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(data)
-    images = []
-    try:
-        for page in document:
-            images.append(page_image(page, width / page.get_width()))
-            page.close()
-    finally:
-        document.close()
-    return images
 
 
 class PrintPage(Page):
@@ -60,7 +42,6 @@ class PrintPage(Page):
     def __init__(self, controller) -> None:
         super().__init__(controller)
         self.pdf: bytes | None = None
-        self.images: list[QImage] = []
         self.kind = QComboBox()
         for kind in KINDS:
             self.kind.addItem(KIND_LABELS[kind], kind)
@@ -125,14 +106,7 @@ class PrintPage(Page):
         self.warnings.setWordWrap(True)
         controls.addWidget(self.warnings, 1)
 
-        self.preview_box = QVBoxLayout()
-        self.preview_box.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        holder = QWidget()
-        holder.setLayout(self.preview_box)
-        self.preview = QScrollArea()
-        self.preview.setWidget(holder)
-        self.preview.setWidgetResizable(True)
-        self.preview.setMinimumWidth(MIN_PREVIEW_WIDTH)
+        self.preview = PdfPreview(MIN_PREVIEW_WIDTH)
 
         split = QHBoxLayout()
         split.addLayout(controls, 1)
@@ -146,7 +120,8 @@ class PrintPage(Page):
                        self.text.textChanged, self.return_by.editingFinished,
                        self.return_to.textChanged, self.letter.toggled,
                        self.letter_text.textChanged):
-            signal.connect(self._debounce.start)
+            # start(int) would take the index or flag as an interval: restart at 400 ms.
+            signal.connect(lambda *_args: self._debounce.start())
         self.kind.currentIndexChanged.connect(self._show_rows)
         self.letter.toggled.connect(self._show_rows)
         self._show_rows()
@@ -199,42 +174,17 @@ class PrintPage(Page):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.pdf, result = render_bytes(self.store, kind, self.council_id, **self.options())
-            self.images = pdf_pages_to_images(self.pdf, self.preview_width())
         except UserError as exc:
-            self.pdf, self.images = None, []
+            self.pdf = None
             self.info.setText(str(exc))
-            self._show_images()
-            return
+        else:
+            self.info.setText(f"{KIND_LABELS[kind]}: {result.pages}ページ")
+            self.warnings.addItems(list(result.warnings) or ["気になる点はありません。"])
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.info.setText(f"{KIND_LABELS[kind]}: {result.pages}ページ")
-        self.warnings.addItems(list(result.warnings) or ["気になる点はありません。"])
-        self._show_images()
-
-    def preview_width(self) -> int:
-        """Pages as wide as the preview area (less its scroll bar), so nothing is cut off."""
-        room = self.preview.viewport().width() - self.preview.verticalScrollBar().sizeHint().width() - 20
-        return max(MIN_PREVIEW_WIDTH, room)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        if self.images and abs(self.images[0].width() - self.preview_width()) > 20:
-            self._debounce.start()
-
-    def _show_images(self) -> None:
-        while self.preview_box.count():
-            item = self.preview_box.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        for number, image in enumerate(self.images, start=1):
-            page = QLabel()
-            page.setPixmap(QPixmap.fromImage(image))
-            page.setStyleSheet("border: 1px solid #888888; background: white;")
-            page.setToolTip(f"{number}ページ目")
-            self.preview_box.addWidget(page)
-            self.preview_box.addWidget(label(f"{number} / {len(self.images)}ページ", "note"))
-        self.print_button.setEnabled(bool(self.images))
-        self.save_button.setEnabled(bool(self.images))
+        self.preview.set_pdf(self.pdf)
+        self.print_button.setEnabled(self.pdf is not None)
+        self.save_button.setEnabled(self.pdf is not None)
 
     # --- output -----------------------------------------------------------------------------
     def save_pdf(self, path: Path) -> Path:
@@ -275,12 +225,12 @@ class PrintPage(Page):
     def ask_and_print(self) -> None:
         from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
 
-        if not self.images:
+        if self.pdf is None:
             return
         printer = self.new_printer()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("印刷")
-        dialog.setMinMax(1, len(self.images))
+        dialog.setMinMax(1, self.preview.page_count)
         dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
         if dialog.exec():
             self.send(printer)
@@ -294,7 +244,7 @@ class PrintPage(Page):
             return 0
         try:
             if self.kind.currentData() == "booklet":
-                pages = send_booklet(self, self.pdf, printer, len(self.images))
+                pages = send_booklet(self, self.pdf, printer, self.preview.page_count)
             else:
                 pages = send(self, self.pdf, printer)
         except UserError as exc:
