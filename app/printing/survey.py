@@ -143,7 +143,7 @@ def _return_by(job: Job) -> dt.date | None:
     day = value if value is None or isinstance(value, dt.date) else to_date(value, "回収日")
     if day is None:
         warn("回収日（いつまでに出してもらうか）が入っていないため、「　月　日（　）まで」の空欄で"
-             "印刷しました。印刷の画面の「回収日」（コマンドでは --return-by 2027-01-31）で指定できます。")
+             "印刷しました。印刷の画面の「回収日」で指定できます。")
     elif day < job.today:
         warn(f"回収日（{wareki(day, weekday=True)}）が印刷する日より前になっています。")
     return day

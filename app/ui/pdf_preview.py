@@ -71,6 +71,7 @@ class PdfPreview(QScrollArea):
         while self._box.count():
             item = self._box.takeAt(0)
             if item.widget():
+                item.widget().hide()  # deleted later, by the event loop: gone from view now
                 item.widget().deleteLater()
         self._labels = []
         width = self.page_width()

@@ -63,7 +63,7 @@ def test_survey_form_without_a_return_date_prints_a_blank_and_says_so(rendered):
     text = _text(result)
     assert "回収日" in text and "月日（）まで" in text  # the blank, spaces folded by flat()
     assert "班長さん（または区長さん）にお渡しください" in text
-    assert any("回収日" in w and "--return-by" in w for w in result.warnings)
+    assert any("「回収日」で指定できます" in w for w in result.warnings)
     assert len(page_sizes(result.path)) == 2  # no cover letter unless asked for
 
 
