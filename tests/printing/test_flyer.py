@@ -31,7 +31,12 @@ PHONES = ("027-000-0111", "027-000-0222", "027-000-0100")
 @pytest.mark.parametrize("template", list(FLYER_TEMPLATES))
 def test_each_template_is_one_a4_sheet_with_vision_and_phones(rendered, template):
     result = rendered("flyer", template=template)
-    assert result.pages == 1 and not result.warnings
+    assert result.pages == 1
+    # The demo keeps one activity unchecked for 15 months on purpose: the meeting flyer,
+    # which lists the council's activities with their next date, must say it left it out.
+    stale = [w for w in result.warnings if w.startswith("1年以上確認されていない社会資源")]
+    assert len(stale) == (1 if template == "meeting" else 0)
+    assert len(result.warnings) == len(stale)
     assert page_sizes(result.path) == [A4]
     text = flat(page_texts(result.path)[0])
     assert f"「{VISION}」" in text
