@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -22,10 +23,11 @@ from sqlalchemy import func, select
 from app.errors import UserError, ValidationError
 from app.exchange.workbook import MAX_ROWS, FileRefused, open_workbook
 from app.models import TALLY_KINDS, Council, Neighbourhood, Resource, ResourceCategory, utcnow
-from app.services import base, members, tallies
+from app.services import backups, base, members, tallies
 from app.services.normalize import nfkc
 from app.services.resources import RESOURCE_FIELDS
 from app.services.schedule import try_parse
+from app.services.wareki import format_wareki
 from app.store import Store
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -87,6 +89,7 @@ class TableImportReport:
     added_neighbourhoods: tuple[str, ...]
     notes: tuple[str, ...]
     dry_run: bool
+    backup: Path | None = None                     # the verified copy taken before writing
 
 
 # --- reading the table -------------------------------------------------------------------------
@@ -127,7 +130,23 @@ def read_csv(path: Path) -> tuple[list[tuple[int, list]], str]:
     return rows, f"CSV（{encoding}{'、タブ区切り' if delimiter == chr(9) else ''}）"
 
 
-def read_table(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, list]], str]:
+def sheet_names(path: Path, password: str | None = None) -> list[str]:
+    """The visible sheets of a workbook, in order; [] for a CSV (one table, no sheets)."""
+    if not path.exists():
+        raise UserError(f"{path} が見つかりません。")
+    if path.suffix.lower() in (".csv", ".txt", ".tsv", ".xls"):
+        return []
+    try:
+        book = open_workbook(path, password)
+    except FileRefused as exc:
+        if "CSV" in str(exc):
+            return []
+        raise
+    return [name for name, info in book.sheets.items() if info.state == "visible"]
+
+
+def read_table(path: Path, sheet: str | None = None, password: str | None = None
+               ) -> tuple[list[tuple[int, list]], str]:
     """All non-empty rows of the file (a sheet of a workbook, or a CSV) with their numbers."""
     if not path.exists():
         raise UserError(f"{path} が見つかりません。")
@@ -137,7 +156,7 @@ def read_table(path: Path, sheet: str | None = None) -> tuple[list[tuple[int, li
     if suffix == ".xls":
         raise UserError(f"{path.name} は古い形式（.xls）です。Excelで「.xlsx」形式で保存し直してください。")
     try:
-        book = open_workbook(path)
+        book = open_workbook(path, password)
     except FileRefused as exc:
         if "CSV" in str(exc):
             return read_csv(path)
@@ -241,11 +260,15 @@ def parse_overrides(items: Iterable[str]) -> dict[str, str]:
 def import_table(store: Store, path: Path | str, council_id: str, kind: str, *,
                  overrides: Mapping[str, str] | None = None, sheet: str | None = None,
                  tally_kind: str | None = None, add_neighbourhoods: bool = False,
-                 dry_run: bool = False) -> TableImportReport:
+                 dry_run: bool = False, mapping: Sequence[str | None] | None = None,
+                 password: str | None = None) -> TableImportReport:
+    """`mapping` (one field or None per column of the header row, as the window's column
+    choices give it) replaces the guess and the overrides. A verified backup is taken after
+    every row passed its checks and before anything is written."""
     path = Path(path)
     if kind not in KINDS:
         raise UserError(f"種類は {', '.join(KINDS)} のどれかです（「{kind}」）。")
-    rows, source = read_table(path, sheet)
+    rows, source = read_table(path, sheet, password)
     if not rows:
         raise UserError(f"{path.name} に読める行がありません。")
     with store.session() as s:
@@ -259,7 +282,15 @@ def import_table(store: Store, path: Path | str, council_id: str, kind: str, *,
     columns = MEMBER_COLUMNS if kind == "members" else RESOURCE_COLUMNS
     header_index = find_header(rows, columns)
     header_number, headers = rows[header_index]
-    mapping = guess_mapping(headers, columns, overrides)
+    if mapping is None:
+        mapping = guess_mapping(headers, columns, overrides)
+    else:
+        mapping = [m if m in columns else None for m in mapping][:len(headers)]
+        mapping += [None] * (len(headers) - len(mapping))
+        chosen = [m for m in mapping if m]
+        if len(chosen) != len(set(chosen)):
+            twice = sorted({columns[m][0] for m in chosen if chosen.count(m) > 1})
+            raise UserError(f"「{'」「'.join(twice)}」を二つの列に選んでいます。一つの列だけにしてください。")
     if "name" not in mapping:
         raise UserError(f"{path.name}: {columns['name'][0]}の列が見つかりません。"
                         f"--map 列名={columns['name'][0]} で指定してください。")
@@ -280,6 +311,11 @@ class _Context:
     dry_run: bool
     new_neighbourhoods: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
+    backup: Path | None = None
+
+    def before_writing(self, store: Store) -> None:
+        """Every row passed; keep the data as it was (verified copy) before the first write."""
+        self.backup = backups.backup_now(store, "before-import").path
 
     def where(self, number: int, header: object = None) -> str:
         text = f"{self.path.name} {number}行目"
@@ -356,6 +392,7 @@ def _import_members(store: Store, ctx: _Context, header_number: int, headers, ma
                          "設定してください（今は「地域づくりを考える人」の区分だけ読み込みました）。")
     saved = 0
     if not ctx.dry_run and raws:
+        ctx.before_writing(store)
         _add_neighbourhoods(store, ctx, raws)
         saved = members.create_members(store, ctx.council_id, raws)
     return _report(ctx, "members", header_number, _mapping_report(headers, mapping, MEMBER_COLUMNS),
@@ -427,6 +464,7 @@ def _import_resources(store: Store, ctx: _Context, header_number: int, headers, 
                          "文字のまま保存しました。社会資源のページで直せます。")
     saved = 0
     if not ctx.dry_run and raws:
+        ctx.before_writing(store)
         _add_neighbourhoods(store, ctx, raws)
         saved = _create_resources(store, ctx.council_id, raws)
     return _report(ctx, "resources", header_number, _mapping_report(headers, mapping, RESOURCE_COLUMNS),
@@ -514,6 +552,7 @@ def _import_tally(store: Store, ctx: _Context, rows: list[tuple[int, list]], tal
         ctx.notes.append("世帯数の列は読みません（世帯数は町内会の設定にあります）。")
     saved = 0
     if not ctx.dry_run:
+        ctx.before_writing(store)
         _add_neighbourhoods(store, ctx, [], households=households)
         title = ctx.path.stem
         tallies.create_tally(store, ctx.council_id, kind=kind, columns=columns, rows=parsed_rows,
@@ -551,7 +590,8 @@ def _guess_tally_kind(labels: Sequence[str], groups: Mapping[int, str]) -> str:
 
 def _report(ctx: _Context, kind: str, header_number: int, mapping, rows: int, saved: int) -> TableImportReport:
     return TableImportReport(ctx.path, kind, ctx.council_name, ctx.source, header_number, mapping,
-                             rows, saved, tuple(ctx.new_neighbourhoods), tuple(ctx.notes), ctx.dry_run)
+                             rows, saved, tuple(ctx.new_neighbourhoods), tuple(ctx.notes), ctx.dry_run,
+                             ctx.backup)
 
 
 def format_table_report(report: TableImportReport) -> str:
@@ -566,6 +606,142 @@ def format_table_report(report: TableImportReport) -> str:
         lines.append(f"読み込みました: {what} {report.saved}件（{report.council}）")
     if report.added_neighbourhoods:
         lines.append(f"新しく登録した町内会: {'、'.join(report.added_neighbourhoods)}")
+    if report.backup:
+        lines.append(f"読み込む前のバックアップ: {report.backup}")
     lines += [f"注意: {note}" for note in report.notes]
     lines.append("列の読み方を変えるには --map 列名=項目（読まない列は --map 列名=無視）。")
     return "\n".join(lines)
+
+
+# --- a look before reading (the window's dialog) -----------------------------------------------
+
+KIND_LABELS = {"members": "名簿", "resources": "社会資源の一覧", "tally": "あんしんセンターの集計表"}
+COLUMNS_OF: dict[str, Mapping[str, tuple[str, tuple[str, ...]]]] = {
+    "members": MEMBER_COLUMNS, "resources": RESOURCE_COLUMNS, "tally": TALLY_COLUMNS}
+TALLY_ITEM = "項目（集計する列）"
+
+
+@dataclasses.dataclass(frozen=True)
+class TableLayout:
+    """Where the header row is and how each column would be read, without reading anything in."""
+    kind: str
+    header_index: int                              # in the rows list
+    header_row: int                                # row number in the file
+    headers: tuple[str, ...]                       # "" where the header cell is empty
+    mapping: tuple[str | None, ...]                # field per column (tally: TALLY_ITEM for counts)
+    samples: tuple[tuple[str, ...], ...]           # a few values of each column
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d}" if value.time() == dt.time() else f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def guess_kind(rows: Sequence[tuple[int, list]]) -> str:
+    """Which of members, resources or tally the headers look most like (members when unsure)."""
+    best, best_kind = -1, "members"
+    for kind in KINDS:
+        columns = COLUMNS_OF[kind]
+        try:
+            index = find_header(rows, columns)
+        except UserError:
+            continue
+        mapping = guess_mapping(rows[index][1], columns)
+        hits = sum(1 for m in mapping if m)
+        if kind == "tally":  # 町内会名 and counts: only a crosstab has numbers beside every name
+            numeric = sum(1 for _n, cells in rows[index + 1:index + 6] for c in cells[1:]
+                          if isinstance(c, int | float) or (isinstance(c, str) and c.strip().isdigit()))
+            hits = hits + 2 if "label" in mapping and numeric >= 4 * max(1, len(rows[index + 1:index + 6])) \
+                else hits - 1
+        if hits > best:
+            best, best_kind = hits, kind
+    return best_kind
+
+
+def table_layout(rows: Sequence[tuple[int, list]], kind: str, samples: int = 3) -> TableLayout:
+    columns = COLUMNS_OF[kind]
+    index = find_header(rows, columns)
+    number, cells = rows[index]
+    width = max([len(cells)] + [len(c) for _n, c in rows[index + 1:index + 50]])
+    headers = tuple(_text(cells[i]) if i < len(cells) else "" for i in range(width))
+    mapping: list[str | None] = list(guess_mapping(list(cells) + [None] * (width - len(cells)), columns))
+    if kind == "tally" and "label" in mapping:
+        label_at = mapping.index("label")
+        mapping = [m if m else (TALLY_ITEM if i > label_at and headers[i] else None)
+                   for i, m in enumerate(mapping)]
+    found = []
+    for i in range(width):
+        values = [_text(c[i]) for _n, c in rows[index + 1:] if i < len(c) and _text(c[i])]
+        found.append(tuple(values[:samples]))
+    return TableLayout(kind, index, number, headers, tuple(mapping), tuple(found))
+
+
+def field_labels(kind: str) -> list[tuple[str, str]]:
+    """(field, label) in the order the columns are declared: the choices for one column."""
+    return [(field, label) for field, (label, _w) in COLUMNS_OF[kind].items()]
+
+
+def _shown(kind: str, field: str, value: object, header: str) -> str:
+    """A cell as it would be saved (dates as 和暦, yes/no, 全角 made 半角); ⚠ and the reason if not."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    try:
+        if field == "kinds":
+            thinker, provider = _kinds(value, header)
+            return "、".join(t for t, on in (("地域づくりを考える人", thinker), ("サービスの担い手", provider)) if on)
+        if field in ("neighbourhood", "label", "category"):
+            return nfkc(str(value)).strip()
+        if field in ("start", "end"):
+            parsed = base.time(value, header)
+        elif field in ("households", "target_persons"):
+            parsed = base.integer(value, header)
+        else:
+            fields = members.MEMBER_FIELDS if kind == "members" else RESOURCE_FIELDS
+            spec = next((f for f in fields if f.name == field), None)
+            if spec is None:
+                return _text(value)
+            parsed = spec.parse(value, header)
+    except ValidationError as exc:
+        return f"⚠ {exc.reason}"
+    if isinstance(parsed, bool):
+        return "はい" if parsed else "いいえ"
+    if isinstance(parsed, dt.date):
+        return format_wareki(parsed)
+    if isinstance(parsed, dt.time):
+        return f"{parsed:%H:%M}"
+    if isinstance(parsed, list | tuple):
+        return "、".join(str(p) for p in parsed)
+    return _text(parsed)
+
+
+def preview_rows(rows: Sequence[tuple[int, list]], layout: TableLayout,
+                 mapping: Sequence[str | None] | None = None, limit: int = 10
+                 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The first data rows as they would be saved: (column labels, [(row number, cells)])."""
+    mapping = list(layout.mapping if mapping is None else mapping)
+    columns = COLUMNS_OF[layout.kind]
+    used = [(i, f) for i, f in enumerate(mapping) if f]
+    if layout.kind != "tally":
+        order = list(columns)
+        used.sort(key=lambda pair: order.index(pair[1]) if pair[1] in order else len(order))
+    labels = [columns[f][0] if f in columns else layout.headers[i] for i, f in used]
+    shown = []
+    for number, cells in rows[layout.header_index + 1:]:
+        if len(shown) >= limit:
+            break
+        values = [cells[i] if i < len(cells) else None for i, _f in used]
+        if not any(_text(v) for v in values):
+            continue
+        shown.append((number, [_text(v) if f == TALLY_ITEM else
+                               _shown(layout.kind, f, v, layout.headers[i] or columns.get(f, (f,))[0])
+                               for (i, f), v in zip(used, values, strict=True)]))
+    return labels, shown
