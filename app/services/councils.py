@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, exists, func, select
+from sqlalchemy.orm import Session, selectinload
 
-from app.errors import NotFoundError, ValidationError
-from app.models import CONTACT_KINDS, Council, CouncilContact, Member, VisionRevision
-from app.services import base, council_names
+from app.errors import NotFoundError, StoreError, UserError, ValidationError
+from app.models import CONTACT_KINDS, Base, Council, CouncilContact, Member, VisionRevision
+from app.services import backups, base, council_names
 from app.services.base import Field
 from app.services.normalize import nfkc
 from app.store import Store
+
+DELETE_BACKUP_REASON = "before-delete-council"
+# The backup list shows this label; the code is part of the backup's file name.
+backups.REASONS.setdefault(DELETE_BACKUP_REASON, "協議体を削除する前（自動）")
 
 COUNCIL_FIELDS = (
     Field("tier", "層", lambda v, label: _tier(v, label), default=2),
@@ -217,6 +222,109 @@ def delete_council(store: Store, council_id: str) -> None:
     with store.session() as s:
         council = _load(s, council_id)
         s.delete(council)
+
+
+@dataclasses.dataclass(frozen=True)
+class AddCouncilsReport:
+    created: list[CouncilDTO]
+    skipped: list[str]   # one Japanese line per name left out, with the reason
+
+
+# What separates names pasted from a column in Excel, a row of cells, or a sentence in Word.
+_SEPARATORS = re.compile(r"[\t、，,]")
+
+
+def split_names(text: str) -> list[tuple[int, str]]:
+    """(line number, name) for every name in a pasted text, in order, blanks left out."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for part in _SEPARATORS.split(line):
+            name = nfkc(part)
+            if name:
+                found.append((number, name))
+    return found
+
+
+def add_councils_from_text(store: Store, parent_id: str | None, text: str) -> AddCouncilsReport:
+    """Tier-2 councils from a pasted list of names, all in one transaction.
+
+    A name already registered (or repeated in the list) is left out with a reason; a name that
+    cannot be a council's name refuses the whole paste, naming its line, so nothing half-done
+    is left to tidy up."""
+    names = split_names(text)
+    if not names:
+        raise UserError("協議体の名前が見つかりません。1行に1つずつ名前を書いてください。")
+    prepared: list[tuple[int, str, dict]] = []
+    for number, name in names:
+        try:
+            values = base.validate(COUNCIL_FIELDS, {"name": name, "tier": 2, "parent_id": parent_id})
+        except ValidationError as exc:
+            raise ValidationError(f"{number}行目「{name}」", exc.reason) from None
+        prepared.append((number, name, values))
+    created: list[CouncilDTO] = []
+    skipped: list[str] = []
+    with store.session() as s:
+        if parent_id is not None:
+            parent = s.get(Council, parent_id)
+            if parent is None or parent.tier != 1:
+                raise ValidationError("第1層協議体", "上の協議体には第1層の協議体を選んでください")
+        registered = {nfkc(n) for (n,) in s.execute(select(Council.name))}
+        seen: set[str] = set()
+        for number, name, values in prepared:
+            key = nfkc(name)
+            if key in seen:
+                skipped.append(f"{number}行目「{name}」: 同じ名前が上の行にあるので、1つだけ登録しました")
+                continue
+            seen.add(key)
+            if key in registered:
+                skipped.append(f"{number}行目「{name}」: もう登録されているので、そのままにしました")
+                continue
+            council = Council(**values)
+            council.contacts = []
+            council.visions = []
+            s.add(council)
+            created.append(council)
+        s.flush()
+        return AddCouncilsReport([_dto(c) for c in created], skipped)
+
+
+def _council_tables() -> list:
+    """(table, column) of everything recorded for a council (what deleting it takes along)."""
+    council = Base.metadata.tables["council"]
+    return [(other, fk.parent) for other in Base.metadata.sorted_tables
+            for fk in other.foreign_keys
+            if fk.column.table is council and fk.ondelete == "CASCADE"]
+
+
+def is_empty_council(store_or_session: Store | Session, council_id: str) -> bool:
+    """Nothing recorded yet: no members, 町内会, needs, tallies, surveys, resources, meetings,
+    trainings, contacts or vision. An empty council may be replaced by a file's council."""
+    def check(s: Session) -> bool:
+        if s.get(Council, council_id) is None:
+            raise NotFoundError(f"協議体（ID {council_id}）が見つかりません。")
+        return not any(s.execute(select(exists().where(column == council_id))).scalar()
+                       for _table, column in _council_tables())
+
+    if isinstance(store_or_session, Session):
+        return check(store_or_session)
+    with store_or_session.session() as s:
+        return check(s)
+
+
+def remove_council(store: Store, council_id: str) -> backups.BackupInfo:
+    """A verified backup first, then the council and everything recorded for it are deleted.
+
+    Returns the backup, so the caller can say where the data still is. When the backup cannot
+    be made, nothing is deleted."""
+    council = get_council(store, council_id)
+    try:
+        backup = backups.backup_now(store, DELETE_BACKUP_REASON)
+    except (StoreError, OSError) as exc:
+        raise UserError(f"協議体「{council.name}」を削除する前のバックアップを作れなかったので、削除していません"
+                        f"（{exc}）。バックアップの保存先の空き容量を確かめてください。") from None
+    with store.session() as s:
+        s.execute(delete(Council).where(Council.id == council_id))
+    return backup
 
 
 def set_contacts(store: Store, council_id: str, contacts: Sequence[Mapping[str, object]]) -> CouncilDTO:
