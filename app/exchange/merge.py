@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError, ValidationError
 from app.exchange import sheets as S
-from app.exchange.workbook import FileRefused, Workbook, open_workbook
+from app.exchange.workbook import OTHER_LIST_HINT, FileRefused, Workbook, open_workbook
 from app.models import AppMeta, Base, utcnow
 from app.services import backups
 from app.services.normalize import kana_key, nfkc
@@ -172,7 +172,7 @@ def _read_meta(book: Workbook, problems: Problems) -> dict:
     name = book.name
     if S.META_SHEET not in book.sheets:
         problems.add(f"{name} はささえあいノートの書き出しファイルではありません（隠しシート「{S.META_SHEET}」が"
-                     "ありません）。ほかで作った一覧なら import-table で読み込めます。")
+                     "ありません）。" + OTHER_LIST_HINT)
         return {}
     meta: dict = {"council": []}
     for _number, cells in book.rows(S.META_SHEET, max_rows=10_000):

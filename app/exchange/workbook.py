@@ -50,6 +50,11 @@ class FileRefused(UserError):
     """The file cannot be read safely or is not what it claims to be. The message names it."""
 
 
+# Where a list made elsewhere goes: the window's button first, the command for batch work.
+OTHER_LIST_HINT = ("ほかで作った名簿や一覧なら、「ファイル」ページの「ほかで作った一覧を読み込む」で読み込めます"
+                   "（コマンドでは import-table）。")
+
+
 # --- what kind of file is this -----------------------------------------------------------------
 
 def _sniff(head: bytes) -> str:
@@ -97,7 +102,7 @@ def read_package(path: Path, password: str | None = None) -> bytes:
         raise FileRefused(f"{name} は空のファイルです。")
     if kind == "csv":
         raise FileRefused(f"{name} はExcelのファイル（.xlsx）ではなく、CSVなどの文字のファイルです。"
-                          "ほかで作った一覧なら import-table で読み込めます。")
+                          + OTHER_LIST_HINT)
     if kind == "text":
         raise FileRefused(f"{name} はExcelのファイル（.xlsx）ではなく、文字だけのファイルです。")
     raise FileRefused(f"{name} はExcelのファイル（.xlsx）ではありません（壊れているか、別の種類のファイルです）。")

@@ -69,7 +69,8 @@ def test_not_a_zip(target, tmp_path):
 def test_csv_renamed_to_xlsx(target, tmp_path):
     path = tmp_path / "名簿.xlsx"
     path.write_bytes("氏名,ふりがな,電話\n山田 太郎,やまだ たろう,027-000-0000\n".encode("cp932"))
-    refused(target, path, "CSV")
+    message = refused(target, path, "CSV")
+    assert "「ファイル」ページの「ほかで作った一覧を読み込む」で読み込めます（コマンドでは import-table）。" in message
 
 
 def test_empty_file(target, tmp_path):
@@ -83,7 +84,9 @@ def test_a_workbook_that_is_not_ours(target, tmp_path):
     wb = openpyxl.Workbook()
     wb.active.append(["氏名", "電話"])
     wb.save(path)
-    refused(target, path, "import-table")
+    message = refused(target, path, "import-table")
+    assert ("ほかで作った名簿や一覧なら、「ファイル」ページの「ほかで作った一覧を読み込む」で読み込めます"
+            "（コマンドでは import-table）。データベースは変えていません。") in message
 
 
 def test_zip_without_a_workbook(target, tmp_path):
