@@ -38,7 +38,8 @@ from app.errors import UserError, ValidationError
 from app.exchange import sheets as S
 from app.exchange.workbook import OTHER_LIST_HINT, FileRefused, Workbook, open_workbook
 from app.models import AppMeta, Base, utcnow
-from app.services import backups
+from app.services import backups, preferences
+from app.services.councils import is_empty_council
 from app.services.normalize import kana_key, nfkc
 from app.services.schedule import try_parse
 from app.store import Store
@@ -133,6 +134,8 @@ class ParsedFile:
     councils: list[tuple[str, str]]   # (id, name) as the meta sheet lists them
     rows: dict[str, list[Row]]        # by sheet table
     notes: list[str]
+    # empty local council id -> the file's council id that replaces it (same name)
+    adopted: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Problems:
@@ -642,14 +645,27 @@ def _councils_named(r: Resolver, files: Sequence[ParsedFile]) -> set[str]:
 
 
 def _check_unique_councils(r: Resolver, files: Sequence[ParsedFile], problems: Problems) -> None:
+    """One council per name. An empty council of the same name in the database (made on a new
+    PC before its own file was read) is replaced by the file's council: it is adopted."""
     by_name: dict[str, str] = {}
     for cid, (name, _tier) in r.db_councils.items():
         if cid not in r.file_councils:
             by_name[nfkc(name)] = cid
+    adopted: set[str] = set()
     for f in files:
         for row in f.rows.get("council", ()):
             key = nfkc(row.values["name"])
             other = by_name.get(key)
+            if (other is not None and other != row.id and other in r.db_councils
+                    and other not in r.file_councils and other not in adopted
+                    and is_empty_council(r.s, other)):
+                adopted.add(other)
+                f.adopted[other] = row.id
+                name = r.db_councils[other][0]
+                f.notes.append(f"この協議体「{name}」は空だったので、ファイルの{row.values['name']}のデータを"
+                               "そのまま使いました。")
+                by_name[key] = row.id
+                continue
             if other is not None and other != row.id:
                 where = "データベース" if other in r.db_councils and other not in r.file_councils else "別のファイル"
                 problems.add(f"{_where(f.name, '協議体', row.number, '名前')}: 協議体「{row.values['name']}」は"
@@ -888,6 +904,73 @@ class Merger:
             self.s.flush()
 
 
+def _make_room(session: Session, adopted: dict[str, str]) -> dict[str, list[str]]:
+    """Delete the empty councils being adopted (their names are taken by the file's councils);
+    returns the councils that were under each one, to put them under its successor."""
+    council = T["council"]
+    children: dict[str, list[str]] = {}
+    for old in adopted:
+        children[old] = list(session.scalars(select(council.c.id).where(council.c.parent_id == old)))
+        session.execute(delete(council).where(council.c.id == old))
+        for what in ("exported", "imported", "written"):
+            session.execute(delete(AppMeta).where(AppMeta.key == f"{what}:{old}"))
+    return children
+
+
+def _adopt(session: Session, adopted: dict[str, str], children: dict[str, list[str]]) -> None:
+    """The adopted council's place: councils under it and the preference naming it follow."""
+    council = T["council"]
+    for old, new in adopted.items():
+        for chunk in _chunks(children.get(old, [])):
+            session.execute(update(council).where(council.c.id.in_(chunk), council.c.parent_id.is_(None))
+                            .values(parent_id=new))
+        session.execute(update(AppMeta).where(AppMeta.key.like(preferences.PREFIX + "%"),
+                                              AppMeta.value == old).values(value=new))
+
+
+def _put_meta(session: Session, key: str, value: str) -> None:
+    meta = session.get(AppMeta, key)
+    if meta is None:
+        session.add(AppMeta(key=key, value=value))
+    else:
+        meta.value = value
+
+
+def _note_written(session: Session, f: ParsedFile) -> None:
+    """When each council of the file wrote it (the file's own time, not the time of reading);
+    an older file read again keeps the newer date already known."""
+    if f.exported_at is None:
+        return
+    written = f.exported_at.isoformat(timespec="seconds")
+    council_ids = {row.id for row in f.rows.get("council", ())} | {cid for cid, _n in f.councils}
+    for cid in council_ids:
+        key = f"written:{cid}"
+        meta = session.get(AppMeta, key)
+        if meta is None:
+            session.add(AppMeta(key=key, value=written))
+        elif _later(written, meta.value):
+            meta.value = written
+
+
+def _later(candidate: str, known: str) -> bool:
+    try:
+        return dt.datetime.fromisoformat(candidate) > dt.datetime.fromisoformat(known)
+    except ValueError:
+        return True
+
+
+def written_dates(store: Store) -> dict[str, dt.datetime]:
+    """council id -> when the council last wrote a file that was read here (UTC, newest kept)."""
+    found: dict[str, dt.datetime] = {}
+    with store.session() as s:
+        for key, value in s.execute(select(AppMeta.key, AppMeta.value).where(AppMeta.key.like("written:%"))):
+            try:
+                found[key.partition(":")[2]] = dt.datetime.fromisoformat(value)
+            except ValueError:
+                continue
+    return found
+
+
 def _field_header(sheet: S.Sheet, key: str, headers: dict[str, str]) -> str:
     special = {"council_id": "協議体", "neighbourhood_id": "町内会", "category_id": "分類",
                "parent_id": "第1層協議体", "need_category_id": "ニーズの分類",
@@ -940,8 +1023,11 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
         # A larger page cache for this transaction: inserting tens of thousands of rows with
         # random UUID keys touches index pages all over the file.
         session.connection().exec_driver_sql("PRAGMA cache_size=-65536")
+        adopted = {old: new for f in parsed for old, new in f.adopted.items()}
+        children = _make_room(session, adopted)
         merger = Merger(session, now, tell)
         merger.merge(parsed)
+        _adopt(session, adopted, children)
         if dry_run:
             session.rollback()
         else:
@@ -949,11 +1035,9 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
             council_ids = {row.id for f in parsed for row in f.rows.get("council", ())}
             council_ids |= {cid for f in parsed for cid, _n in f.councils}
             for cid in council_ids:
-                meta = session.get(AppMeta, f"imported:{cid}")
-                if meta is None:
-                    session.add(AppMeta(key=f"imported:{cid}", value=stamp))
-                else:
-                    meta.value = stamp
+                _put_meta(session, f"imported:{cid}", stamp)
+            for f in parsed:
+                _note_written(session, f)
             session.commit()
     except IntegrityError as exc:
         session.rollback()

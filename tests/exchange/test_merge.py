@@ -178,7 +178,9 @@ def test_a_row_in_two_files_is_merged_once(demo_store, tmp_path, empty):
 
 
 def test_same_council_name_with_another_id_is_refused(demo_store, tmp_path, empty):
-    councils.create_council(empty, {"name": "八幡", "tier": 2})
+    # Not empty (it has its vision), so it is not adopted: tests/exchange/test_adopt.py
+    mine = councils.create_council(empty, {"name": "八幡", "tier": 2})
+    councils.revise_vision(empty, mine.id, {"phrase": "支え合うまち"})
     export_councils(demo_store, tmp_path / "y.xlsx", [councils.find_council(demo_store, "八幡").id])
     state = settled(empty)
     with pytest.raises(ImportFailed, match="協議体「八幡」は.*別のID"):
