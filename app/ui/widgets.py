@@ -1,5 +1,9 @@
 """Reusable pieces: 和暦 date field, form dialog with messages beside fields, DTO table model,
-confirmations and error dialogs in plain Japanese."""
+confirmations and error dialogs in plain Japanese.
+
+Every dialog that edits something is an `EditDialog`: Enter (which also confirms the Japanese
+input method's conversion) moves to the next field and never saves; Ctrl+Enter or 保存する
+saves; Esc, やめる and the close box ask before throwing typed input away."""
 
 from __future__ import annotations
 
@@ -9,8 +13,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -22,8 +29,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QTableView,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -111,6 +120,71 @@ def input_value(widget: QWidget) -> Any:
     return widget.text()
 
 
+def make_input(field: FormField, value: Any) -> QWidget:
+    """The input for a field's kind, holding `value`: the one place every form builds its inputs."""
+    if field.kind == "date":
+        widget: QWidget = DateField(field.label)
+    elif field.kind == "bool":
+        widget = QCheckBox()
+    elif field.kind == "choice":
+        widget = QComboBox()
+        widget.addItems(list(field.choices))
+    elif field.kind == "multi":
+        widget = CheckGroup(field.choices, ())
+    elif field.kind == "long":
+        widget = QPlainTextEdit()
+        widget.setTabChangesFocus(True)  # Tab moves on, as everywhere else; Enter is a new line
+        widget.setMinimumHeight(80)
+    else:
+        widget = QLineEdit()
+    set_input(widget, value)
+    return widget
+
+
+def set_input(widget: QWidget, value: Any) -> None:
+    if isinstance(widget, DateField):
+        widget.set_date(value)
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QComboBox):
+        if value is not None and widget.findText(str(value)) >= 0:
+            widget.setCurrentText(str(value))
+    elif isinstance(widget, CheckGroup):
+        for name, box in widget.boxes.items():
+            box.setChecked(name in (value or ()))
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText("" if value is None else str(value))
+    else:
+        widget.setText("" if value is None else str(value))
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    """The red frame on an input a message is about (an editor made of parts marks its line)."""
+    target = getattr(widget, "line", widget)
+    target.setProperty("invalid", invalid)
+    target.style().polish(target)
+
+
+def show_field_error(exc: UserError, inputs: dict[str, QWidget], errors: dict[str, QLabel],
+                     by_label: dict[str, str], general: QLabel, *, focus: bool = True) -> None:
+    """A ValidationError naming a field's label goes under that field and marks it; anything
+    else goes to the general line."""
+    for name, error in errors.items():
+        error.hide()
+        mark_invalid(inputs[name], False)
+    general.hide()
+    name = by_label.get(getattr(exc, "field", ""))
+    if name is not None:
+        errors[name].setText(exc.reason)
+        errors[name].show()
+        mark_invalid(inputs[name], True)
+        if focus:
+            inputs[name].setFocus()
+    else:
+        general.setText(str(exc))
+        general.show()
+
+
 class FormPanel(QWidget):
     """Labelled inputs with a message line under each: a ValidationError naming a field's label
     is shown under that field and marks it; other errors go to the line at the bottom."""
@@ -123,7 +197,7 @@ class FormPanel(QWidget):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for field in fields:
-            widget = self._make(field, (values or {}).get(field.name))
+            widget = make_input(field, (values or {}).get(field.name))
             widget.setToolTip(field.tip or field.label)
             error = label("", "error", wrap=True)
             error.hide()
@@ -141,46 +215,10 @@ class FormPanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
 
-    @staticmethod
-    def _make(field: FormField, value: Any) -> QWidget:
-        if field.kind == "date":
-            widget = DateField(field.label)
-        elif field.kind == "bool":
-            widget = QCheckBox()
-        elif field.kind == "choice":
-            widget = QComboBox()
-            widget.addItems(list(field.choices))
-        elif field.kind == "multi":
-            widget = CheckGroup(field.choices, ())
-        elif field.kind == "long":
-            widget = QPlainTextEdit()
-            widget.setMinimumHeight(80)
-        else:
-            widget = QLineEdit()
-        FormPanel._set(widget, value)
-        return widget
-
-    @staticmethod
-    def _set(widget: QWidget, value: Any) -> None:
-        if isinstance(widget, DateField):
-            widget.set_date(value)
-        elif isinstance(widget, QCheckBox):
-            widget.setChecked(bool(value))
-        elif isinstance(widget, QComboBox):
-            if value is not None and widget.findText(str(value)) >= 0:
-                widget.setCurrentText(str(value))
-        elif isinstance(widget, CheckGroup):
-            for name, box in widget.boxes.items():
-                box.setChecked(name in (value or ()))
-        elif isinstance(widget, QPlainTextEdit):
-            widget.setPlainText("" if value is None else str(value))
-        else:
-            widget.setText("" if value is None else str(value))
-
     def set_values(self, values: dict[str, Any]) -> None:
         for name, value in values.items():
             if name in self.inputs:
-                self._set(self.inputs[name], value)
+                set_input(self.inputs[name], value)
         self.clear_errors()
 
     def values(self) -> dict[str, Any]:
@@ -189,37 +227,163 @@ class FormPanel(QWidget):
     def clear_errors(self) -> None:
         for name, error in self.errors.items():
             error.hide()
-            self.inputs[name].setProperty("invalid", False)
-            self.inputs[name].style().polish(self.inputs[name])
+            mark_invalid(self.inputs[name], False)
         self.general_error.hide()
 
-    def show_error(self, exc: UserError) -> None:
-        self.clear_errors()
-        name = self._by_label.get(getattr(exc, "field", ""))
-        if name is not None:
-            self.errors[name].setText(exc.reason)
-            self.errors[name].show()
-            self.inputs[name].setProperty("invalid", True)
-            self.inputs[name].style().polish(self.inputs[name])
-            self.inputs[name].setFocus()
-        else:
-            self.general_error.setText(str(exc))
-            self.general_error.show()
+    def show_error(self, exc: UserError, *, focus: bool = True) -> None:
+        show_field_error(exc, self.inputs, self.errors, self._by_label, self.general_error,
+                         focus=focus)
+
+
+DISCARD_QUESTION = "入力した内容を保存せずに閉じますか？"
+
+
+def confirm_discard(parent: QWidget) -> bool:
+    """Asked before typed input is thrown away; the safe answer (閉じない) is the default."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("閉じる前の確認")
+    box.setText(DISCARD_QUESTION)
+    discard = box.addButton("保存せずに閉じる", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("閉じない", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+def input_state(root: QWidget) -> list[Any]:
+    """What every input under `root` shows, in order: compared with the state at opening to
+    know whether anything was changed (dates as typed, so a wrong date counts too)."""
+    state: list[Any] = []
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QLineEdit):
+            state.append(widget.text())
+        elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
+            state.append(widget.toPlainText())
+        elif isinstance(widget, QComboBox):
+            state.append(widget.currentText())
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            state.append(widget.isChecked())
+        elif isinstance(widget, QAbstractSpinBox):
+            state.append(widget.text())
+    return state
 
 
 def save_cancel_buttons(dialog: QDialog, on_save: Callable[[], Any]) -> QDialogButtonBox:
-    """保存する (default, Enter) and やめる (Esc): the same two words in every dialog."""
+    """保存する and やめる: the same two words in every dialog. Neither is a default button: Enter
+    confirms the input method and moves on, it never saves (Ctrl+Enter does, see EditDialog)."""
     buttons = QDialogButtonBox()
     save = buttons.addButton("保存する", QDialogButtonBox.ButtonRole.AcceptRole)
     save.setProperty("role", "primary")
-    save.setDefault(True)
-    buttons.addButton("やめる", QDialogButtonBox.ButtonRole.RejectRole)
+    save.setToolTip("入力した内容を保存します（Ctrl+Enter でも保存できます）")
+    cancel = buttons.addButton("やめる", QDialogButtonBox.ButtonRole.RejectRole)
+    cancel.setToolTip("保存せずに閉じます")
+    for b in (save, cancel):
+        b.setAutoDefault(False)
+        b.setDefault(False)
     buttons.accepted.connect(on_save)
-    buttons.rejected.connect(dialog.reject)
+    buttons.rejected.connect(getattr(dialog, "request_close", dialog.reject))
+    if isinstance(dialog, EditDialog):
+        dialog.save_button, dialog.cancel_button = save, cancel
     return buttons
 
 
-class FormDialog(QDialog):
+class EditDialog(QDialog):
+    """A dialog that edits something: the keys behave the same in every form.
+
+    - Enter (Return or the keypad's) in a one-line input moves to the next input; the input
+      method's conversion is confirmed with Enter too, so Enter must never save or close.
+    - In a multi-line input Enter is a new line (the input keeps the key).
+    - Ctrl+Enter anywhere, or 保存する, saves (`save()`).
+    - Esc, やめる and the close box close at once when nothing was changed since the dialog
+      opened, and otherwise ask first (閉じない is the default).
+    `reject()` itself stays a plain close for the program's own use.
+    """
+
+    save_button: QPushButton | None = None
+    cancel_button: QPushButton | None = None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._opening_state: list[Any] | None = None
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self._save_by_key)
+
+    # --- what subclasses give ---------------------------------------------------------------
+    def save(self) -> None:
+        """Save and close, or show what is wrong and stay open."""
+        self._save()
+
+    def _save(self) -> None:
+        raise NotImplementedError
+
+    # --- changes ------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802
+        if self._opening_state is None:
+            self.mark_unchanged()
+        for b in self.findChildren(QPushButton):
+            b.setAutoDefault(False)  # a focused button must not take Enter either
+            b.setDefault(False)
+        super().showEvent(event)
+
+    def mark_unchanged(self) -> None:
+        self._opening_state = input_state(self)
+
+    def has_changes(self) -> bool:
+        return self._opening_state is not None and input_state(self) != self._opening_state
+
+    def request_close(self) -> bool:
+        """Esc, やめる, the close box: True when the dialog closed."""
+        if self.cancel_button is not None and not self.cancel_button.isEnabled():
+            return False  # covered by the lock
+        if self.has_changes() and not confirm_discard(self):
+            return False
+        self.reject()
+        return True
+
+    # --- keys ---------------------------------------------------------------------------------
+    def _save_by_key(self) -> None:
+        if self.save_button is not None:
+            self.save_button.click()  # does nothing while the button is disabled (lock)
+        else:
+            self.save()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self._save_by_key()
+            else:
+                self.move_to_next_input()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape:
+            event.accept()
+            self.request_close()
+            return
+        super().keyPressEvent(event)
+
+    def move_to_next_input(self) -> None:
+        self.focusNextChild()
+        focused = self.focusWidget()
+        parent = focused.parentWidget() if focused is not None else None
+        while parent is not None and parent is not self:
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(focused)
+            parent = parent.parentWidget()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        # The close box (accept() and reject() hide the dialog without a close event).
+        if self.isVisible() and self.has_changes() and not confirm_discard(self):
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+class FormDialog(EditDialog):
     """A FormPanel with 保存する / やめる: saving may raise ValidationError, and then the message
     appears under the field it names and the dialog stays open with everything as typed."""
 

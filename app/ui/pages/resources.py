@@ -27,7 +27,6 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QScrollArea,
     QStyledItemDelegate,
     QTabWidget,
@@ -58,14 +56,17 @@ from app.ui.widgets import (
     DTO_ROLE,
     SORT_ROLE,
     Column,
-    DateField,
     DtoTableModel,
+    EditDialog,
+    FormField,
     button,
     confirm_delete,
     input_value,
     label,
+    make_input,
     record_table,
     save_cancel_buttons,
+    show_field_error,
     wareki,
 )
 
@@ -442,18 +443,10 @@ class ScheduleEditor(QWidget):
 # --- the add/edit dialog ---------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Field:
-    name: str
-    label: str   # equals the service's Field label, so a ValidationError lands here
-    kind: str = "text"  # text | long | choice | bool | date
-    choices: Sequence[str] = ()
-    tip: str = ""
-
-
-class ResourceDialog(QDialog):
-    """Like FormDialog (messages under the field the ValidationError names, the dialog stays
-    open with everything as typed), laid out in two columns with the schedule editor."""
+class ResourceDialog(EditDialog):
+    """Like FormDialog (the same inputs, keys, messages under the field the ValidationError names,
+    the dialog stays open with everything as typed), laid out in two columns with the schedule
+    editor."""
 
     def __init__(self, title: str, categories: Sequence[str], neighbourhood_names: Sequence[str],
                  values: dict[str, Any], on_save: Callable[[dict[str, Any]], Any],
@@ -466,21 +459,21 @@ class ResourceDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         self._by_label: dict[str, str] = {}
         left_fields = [
-            Field("name", "名称", tip="例: ミチの会"),
-            Field("category", "分類", "choice", [NONE, *categories]),
-            Field("content", "内容", "long", tip="例: いきいきサロン"),
-            Field("operator_type", "運営主体", "choice", OPERATOR_TYPES),
-            Field("representative", "団体・代表者"),
-            Field("phone", "電話", tip="例: 027-123-4567"),
-            Field("venue", "会場", tip="例: 上町崎公民館"),
-            Field("neighbourhood", "町内会", "choice", [NONE, *neighbourhood_names]),
-            Field("target", "対象", tip="例: おおむね65歳以上の方"),
-            Field("fee", "費用", tip="例: 1回100円"),
-            Field("created_by_council", "協議体で創出", "bool",
+            FormField("name", "名称", tip="例: ミチの会"),
+            FormField("category", "分類", "choice", [NONE, *categories]),
+            FormField("content", "内容", "long", tip="例: いきいきサロン"),
+            FormField("operator_type", "運営主体", "choice", OPERATOR_TYPES),
+            FormField("representative", "団体・代表者"),
+            FormField("phone", "電話", tip="例: 027-123-4567"),
+            FormField("venue", "会場", tip="例: 上町崎公民館"),
+            FormField("neighbourhood", "町内会", "choice", [NONE, *neighbourhood_names]),
+            FormField("target", "対象", tip="例: おおむね65歳以上の方"),
+            FormField("fee", "費用", tip="例: 1回100円"),
+            FormField("created_by_council", "協議体で創出", "bool",
                   tip="協議体の話し合いから生まれた資源（資源開発）なら印をつけます"),
-            Field("last_verified_on", "最終確認日", "date",
+            FormField("last_verified_on", "最終確認日", "date",
                   tip="今も書いてあるとおりに開いていると確かめた日"),
-            Field("note", "備考", "long"),
+            FormField("note", "備考", "long"),
         ]
         # Two forms so that, stacked on a narrow screen, the schedule comes right after 内容.
         top, rest = QFormLayout(), QFormLayout()
@@ -564,25 +557,11 @@ class ResourceDialog(QDialog):
         grid.activate()
 
     @staticmethod
-    def _make(field: Field, value: Any) -> QWidget:
-        if field.kind == "date":
-            widget = DateField(field.label)
-            widget.set_date(value)
-        elif field.kind == "bool":
-            widget = QCheckBox()
-            widget.setChecked(bool(value))
-        elif field.kind == "choice":
-            widget = QComboBox()
-            widget.addItems(list(field.choices))
-            if value in field.choices:
-                widget.setCurrentText(value)
-        elif field.kind == "long":
-            widget = QPlainTextEdit(str(value or ""))
-            widget.setTabChangesFocus(True)
+    def _make(field: FormField, value: Any) -> QWidget:
+        widget = make_input(field, value)
+        if field.kind == "long":  # short notes here: two to four lines, the dialog has two columns
             widget.setMinimumHeight(widget.fontMetrics().lineSpacing() * 2 + 12)
             widget.setMaximumHeight(widget.fontMetrics().lineSpacing() * 4 + 12)
-        else:
-            widget = QLineEdit("" if value is None else str(value))
         return widget
 
     def _add(self, name: str, text: str, row_label: QLabel, widget: QWidget, form: QFormLayout) -> None:
@@ -603,25 +582,7 @@ class ResourceDialog(QDialog):
         return {name: input_value(widget) for name, widget in self.inputs.items()}
 
     def show_error(self, exc: UserError) -> None:
-        for name, error in self.errors.items():
-            error.hide()
-            self._mark(self.inputs[name], False)
-        self.general_error.hide()
-        name = self._by_label.get(getattr(exc, "field", ""))
-        if name is not None:
-            self.errors[name].setText(exc.reason)
-            self.errors[name].show()
-            self._mark(self.inputs[name], True)
-            self.inputs[name].setFocus()
-        else:
-            self.general_error.setText(str(exc))
-            self.general_error.show()
-
-    @staticmethod
-    def _mark(widget: QWidget, invalid: bool) -> None:
-        target = widget.line if isinstance(widget, ScheduleEditor) else widget
-        target.setProperty("invalid", invalid)
-        target.style().polish(target)
+        show_field_error(exc, self.inputs, self.errors, self._by_label, self.general_error)
 
     def _save(self) -> None:
         try:

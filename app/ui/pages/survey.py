@@ -12,7 +12,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -34,6 +33,7 @@ from app.services.surveys import ChoiceResult, QuestionResult, SurveyResult
 from app.ui.pages.base import Page
 from app.ui.widgets import (
     DateField,
+    EditDialog,
     FormDialog,
     FormField,
     button,
@@ -466,6 +466,7 @@ class QuestionBox(QFrame):
         self.choices = QPlainTextEdit()
         self.choices.setPlaceholderText("一行にひとつずつ（例: 一人暮らし）")
         self.choices.setToolTip("選択肢を一行にひとつずつ書きます。数は作ったあとで表に入れます")
+        self.choices.setTabChangesFocus(True)  # Enter is a new choice; Tab moves on
         self.choices.setMinimumHeight(110)
         self.error = label("", "error", wrap=True)
         self.error.hide()
@@ -484,7 +485,7 @@ class QuestionBox(QFrame):
                 "choices": [line for line in lines if line]}
 
 
-class SurveyCreateDialog(QDialog):
+class SurveyCreateDialog(EditDialog):
     """Title, 実施日, 配布数, 回収数, and the questions with their choices. A refused value is
     shown at its field (or at its question) and the dialog keeps everything as typed."""
 
