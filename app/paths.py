@@ -20,3 +20,8 @@ def bundle_root() -> Path:
     """Where migrations/ and resources/ live: the source tree, or PyInstaller's unpack folder."""
     frozen = getattr(sys, "_MEIPASS", None)
     return Path(frozen) if frozen else Path(__file__).resolve().parent.parent
+
+
+def practice_db_path(db_path: Path) -> Path:
+    """The practice database beside the real one: the demo data lives there, never in the real file."""
+    return db_path.with_name(f"{db_path.stem}-practice{db_path.suffix or '.sqlite3'}")

@@ -46,19 +46,24 @@ class Controller(QObject):
     council_changed = Signal(str)
     message = Signal(str)         # for the status bar
     failed = Signal(str)          # an error the user must see (undo/redo that could not run)
+    go_to = Signal(str)           # a page asks the window to show another page (its key)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.undo_stack = QUndoStack(self)
         self.council_id: str | None = None
+        self.practice = False  # the practice database (demo data), never the real one
 
     # --- council and preferences ---------------------------------------------------------
-    def set_council(self, council_id: str | None) -> None:
+    def set_council(self, council_id: str | None, *, keep_undo: bool = False) -> None:
+        """`keep_undo`: the switch follows a step on councils themselves (added, deleted), which
+        stays undoable; otherwise undo steps belong to the council they were made in."""
         if council_id == self.council_id:
             return
         self.council_id = council_id
-        self.undo_stack.clear()  # undo steps belong to the council they were made in
+        if not keep_undo:
+            self.undo_stack.clear()
         if council_id:
             preferences.put(self.store, "last_council", council_id)
         self.council_changed.emit(council_id or "")

@@ -214,10 +214,28 @@ def log_path() -> Path | None:
 _translators: list = []
 
 
+# Texts Qt's own Japanese catalogue leaves in English (seen in the file dialog on Linux).
+MISSING_JAPANESE = {
+    ("QFileDialog", "&Look in:"): "場所(&L):",
+    ("QFileDialog", "Look in:"): "場所:",
+    ("QFileDialog", "Files of &type:"): "ファイルの種類(&T):",
+}
+
+
 def install_qt_japanese(app) -> bool:
-    """Load qtbase_ja.qm (shipped with PySide6, added to the bundle by the spec)."""
+    """Load qtbase_ja.qm (shipped with PySide6, added to the bundle by the spec) and our few
+    missing texts; once per application."""
     from PySide6.QtCore import QLibraryInfo, QTranslator
 
+    class _Missing(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
+            return MISSING_JAPANESE.get((context, source))
+
+        def isEmpty(self) -> bool:  # noqa: N802
+            return False
+
+    if _translators:
+        return True
     folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
                str(bundle_root() / "PySide6" / "Qt" / "translations"),
                str(bundle_root() / "translations")]
@@ -226,5 +244,8 @@ def install_qt_japanese(app) -> bool:
         if translator.load("qtbase_ja", folder):
             app.installTranslator(translator)
             _translators.append(translator)
+            missing = _Missing(app)
+            app.installTranslator(missing)  # asked first: the last installed wins
+            _translators.append(missing)
             return True
     return False

@@ -9,13 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QListWidget,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -36,12 +38,16 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.controller: Controller | None = None
         self.pages: dict[str, Page] = {}
+        self._real_store = None  # held open while the practice database is shown
+        self._shown_row = 0
         self.setWindowTitle("ささえあいノート")
         self.resize(1280, 800)
 
         self.council_box = QComboBox()
         self.council_box.setToolTip("記録を見る協議体を選びます")
-        self.council_box.setMinimumWidth(260)
+        self.council_box.setMinimumWidth(180)
+        self.council_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.council_box.setMinimumContentsLength(8)
         self.council_box.currentIndexChanged.connect(self._council_picked)
         self.large_text = button("文字を大きく", self._toggle_large_text,
                                  tip="画面の文字をひと回り大きくします（もう一度押すと元の大きさ）")
@@ -50,17 +56,32 @@ class MainWindow(QMainWindow):
         self.redo_button = _StepButton("やり直す", "Ctrl+Y", "取り消した変更をもう一度行います")
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
+        self.council_button = button("協議体の管理", tip="協議体を追加する・名前を変える・削除する、"
+                                                          "練習用の見本を開く")
+        self.council_menu = QMenu(self.council_button)
+        self.council_button.setMenu(self.council_menu)
         top = QHBoxLayout()
         top.addWidget(label("協議体:", "subheading"))
         top.addWidget(self.council_box, 1)
+        top.addWidget(self.council_button)
         top.addStretch(1)
         for widget in (self.undo_button, self.redo_button, self.large_text):
             top.addWidget(widget)
+        # Shown while the practice database is open: nobody should mistake the demo for real data.
+        self.banner = QFrame()
+        self.banner.setProperty("role", "banner")
+        banner_row = QHBoxLayout(self.banner)
+        banner_row.addWidget(label("練習用です（見本のデータ）。ここで入力したことは本番のデータには入りません。",
+                                   "banner", wrap=True), 1)
+        self.back_button = button("本番のデータに戻る", self.back_to_real, role="primary",
+                                  tip="練習をやめて、自分たちの協議体のデータに戻ります")
+        banner_row.addWidget(self.back_button)
+        self.banner.hide()
 
         self.page_list = QListWidget()
         self.page_list.setObjectName("pages")
         self.stack = QStackedWidget()
-        self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.page_list.currentRowChanged.connect(self._page_picked)
         self.loading = label("データを開いています…", "heading")
         self.stack.addWidget(self.loading)
         middle = QHBoxLayout()
@@ -68,6 +89,7 @@ class MainWindow(QMainWindow):
         middle.addWidget(self.stack, 1)
         self.main_area = QWidget()
         outer = QVBoxLayout(self.main_area)
+        outer.addWidget(self.banner)
         outer.addLayout(top)
         outer.addLayout(middle, 1)
         self.root = QStackedWidget()
@@ -121,10 +143,12 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QAction, QKeySequence
         from PySide6.QtWidgets import QFrame, QScrollArea
 
+        from app.ui import crash
         from app.ui.pages import page_classes
         from app.ui.welcome import WelcomePage
         from app.ui.widgets import show_error
 
+        crash.install_qt_japanese(QApplication.instance())  # Qt's own dialogs in Japanese
         self.controller = controller
         controller.setParent(self)  # its signals die with the window's buttons
         stack = controller.undo_stack
@@ -141,8 +165,10 @@ class MainWindow(QMainWindow):
         stack.undoTextChanged.connect(self.undo_button.show_step)
         stack.redoTextChanged.connect(self.redo_button.show_step)
 
-        self.stack.removeWidget(self.loading)
-        self.loading.deleteLater()
+        if self.loading is not None:
+            self.stack.removeWidget(self.loading)
+            self.loading.deleteLater()
+            self.loading = None
         for cls in page_classes():
             page = cls(controller)
             self.pages[page.key] = page
@@ -159,19 +185,107 @@ class MainWindow(QMainWindow):
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         controller.failed.connect(lambda text: show_error(self, text))
         controller.changed.connect(self._maybe_reload_councils)
+        controller.go_to.connect(self.show_page)
+        self.setWindowTitle("ささえあいノート — 練習用（見本のデータ）" if controller.practice
+                            else "ささえあいノート")
+        self.banner.setVisible(controller.practice)
+        from app.ui.councils_menu import fill_council_menu
+
+        self.council_menu.aboutToShow.connect(lambda: fill_council_menu(self))
         if controller.preference("large_text") == "1":
             self.large_text.setChecked(True)
             self._apply_text_scale()
         self.reload_councils()
         self.page_list.setCurrentRow(0)
+        self.stack.setCurrentIndex(0)
+        self._shown_row = 0
+
+    def _detach(self) -> Controller:
+        """Take the pages and the undo wiring off the current controller (before another
+        database is attached); returns the old controller for the caller to dispose of."""
+        old = self.controller
+        self.removeAction(self.undo_action)
+        self.removeAction(self.redo_action)
+        for b in (self.undo_button, self.redo_button):
+            b.clicked.disconnect()
+            b.setEnabled(False)
+        self.council_menu.aboutToShow.disconnect()
+        self.page_list.blockSignals(True)
+        self.page_list.clear()
+        self.page_list.blockSignals(False)
+        while self.stack.count():
+            holder = self.stack.widget(0)
+            self.stack.removeWidget(holder)
+            holder.deleteLater()
+        self.pages = {}
+        self.root.removeWidget(self.welcome)
+        self.welcome.deleteLater()
+        self.controller = None
+        return old
+
+    def _switch_to(self, controller: Controller) -> None:
+        old = self._detach()
+        guard = getattr(old, "privacy_guard", None)
+        self.attach(controller)
+        if guard is not None:
+            from app.ui.lock import reveal_state
+
+            guard.controller, controller.privacy_guard = controller, guard
+            guard.reveal = reveal_state(controller)
+            guard.apply_settings()
+            if guard.enabled and not controller.practice:
+                guard.lock("start")  # back from practice: the real data asks for the passcode again
+        old.setParent(None)
+        old.deleteLater()
+
+    # --- the practice database --------------------------------------------------------------
+    def open_practice(self) -> None:
+        """The demo councils in their own file beside the real one, clearly marked."""
+        if self.controller is None or self.controller.practice or not self._may_leave():
+            return
+        from app.paths import practice_db_path
+        from app.services import councils, demo
+        from app.store import Store
+        from app.ui.controller import Controller
+
+        real = self.controller.store
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            store = Store.open(practice_db_path(real.path))
+            if not councils.list_councils(store):
+                demo.load_demo(store)
+        except UserError as exc:
+            from app.ui.widgets import show_error
+
+            show_error(self, str(exc))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._real_store = real
+        practice = Controller(store)
+        practice.practice = True
+        self._switch_to(practice)
+        self.statusBar().showMessage("練習用の見本を開きました。自由に試してください。", 8000)
+
+    def back_to_real(self) -> None:
+        if self._real_store is None or not self._may_leave():
+            return
+        from app.ui.controller import Controller
+
+        practice_store = self.controller.store
+        real, self._real_store = self._real_store, None
+        self._switch_to(Controller(real))
+        practice_store.close()
+        self.statusBar().showMessage("本番のデータに戻りました。", 8000)
 
     # --- councils ---------------------------------------------------------------------------
-    def reload_councils(self, select_id: str | None = None) -> None:
+    def reload_councils(self, select_id: str | None = None, *, keep_undo: bool = False) -> None:
         from app.services import councils
 
         listed = councils.list_councils(self.controller.store)
         if not listed:
             self.root.setCurrentWidget(self.welcome)
+            self.controller.set_council(None, keep_undo=keep_undo)
             return
         self.root.setCurrentWidget(self.main_area)
         wanted = select_id or self.controller.council_id or self.controller.preference("last_council")
@@ -183,7 +297,7 @@ class MainWindow(QMainWindow):
         index = max(0, self.council_box.findData(wanted))
         self.council_box.setCurrentIndex(index)
         self.council_box.blockSignals(False)
-        self.controller.set_council(self.council_box.currentData())
+        self.controller.set_council(self.council_box.currentData(), keep_undo=keep_undo)
 
     def select_council(self, name: str) -> None:
         from app.services import councils
@@ -194,25 +308,52 @@ class MainWindow(QMainWindow):
     def _council_picked(self, _index: int) -> None:
         if self.controller is None:
             return
-        self.controller.set_council(self.council_box.currentData())
+        wanted = self.council_box.currentData()
+        if wanted != self.controller.council_id and not self._may_leave():
+            self.council_box.blockSignals(True)
+            self.council_box.setCurrentIndex(self.council_box.findData(self.controller.council_id))
+            self.council_box.blockSignals(False)
+            return
+        self.controller.set_council(wanted)
         self.statusBar().showMessage(f"{self.council_box.currentText()} を開きました", 5000)
 
     def _maybe_reload_councils(self, areas: frozenset[str]) -> None:
         if "council" in areas:
+            # A council added, renamed, deleted or brought back by undo: the step stays undoable.
+            self.reload_councils(keep_undo=True)
+
+    def _after_welcome(self, choice: str) -> None:
+        """`choice`: "created" or "file" (the real data has a council now), or "practice"."""
+        if choice == "practice":
+            self.open_practice()
+        else:
             self.reload_councils()
-
-    def _after_welcome(self, load_demo: bool) -> None:
-        if load_demo:
-            from app.services import demo
-
-            demo.load_demo(self.controller.store)
-        self.reload_councils()
 
     # --- pages ------------------------------------------------------------------------------
     def show_page(self, key: str) -> Page:
         page = self.pages[key]
         self.page_list.setCurrentRow(list(self.pages).index(key))
         return page
+
+    def current_page(self) -> Page | None:
+        pages = list(self.pages.values())
+        return pages[self._shown_row] if 0 <= self._shown_row < len(pages) else None
+
+    def _may_leave(self) -> bool:
+        """A page with typed but unsaved input may ask first (Page.can_leave)."""
+        page = self.current_page()
+        return page is None or page.can_leave()
+
+    def _page_picked(self, row: int) -> None:
+        if row == self._shown_row or row < 0:
+            return
+        if not self._may_leave():
+            self.page_list.blockSignals(True)
+            self.page_list.setCurrentRow(self._shown_row)
+            self.page_list.blockSignals(False)
+            return
+        self._shown_row = row
+        self.stack.setCurrentIndex(row)
 
     # --- text size --------------------------------------------------------------------------
     def _toggle_large_text(self) -> None:
@@ -228,13 +369,18 @@ class MainWindow(QMainWindow):
         self.page_list.setFixedWidth(round(190 * scale))
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.controller is not None and not self._may_leave():
+            event.ignore()
+            return
         if self.controller is not None:
             try:
                 if getattr(self, "backup_on_close", False):
                     from app.services import backups
 
-                    backups.backup_on_close(self.controller.store)
+                    backups.backup_on_close(self._real_store or self.controller.store)
                 self.controller.store.close()
+                if self._real_store is not None:
+                    self._real_store.close()
             except Exception as exc:  # noqa: BLE001 - closing must never block the exit
                 from app.ui.widgets import show_error
 

@@ -1,45 +1,98 @@
-"""First start: no council yet. Offer to make one or to look around with the demo data."""
+"""First start: no council yet. Three ways in: make our council, start from a file we received
+(the coordinator's, or our own export from another PC), or practise on the demo data, which
+lives in its own practice database and never mixes with the real one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
-from app.services import councils
+from app.errors import UserError
 from app.ui.controller import Controller
-from app.ui.widgets import FormDialog, FormField, button, label
+from app.ui.widgets import FormDialog, button, label, show_error
 
 
 class WelcomePage(QWidget):
-    def __init__(self, controller: Controller, done: Callable[[bool], None]) -> None:
+    def __init__(self, controller: Controller, done: Callable[[str], None]) -> None:
         super().__init__()
         self.controller, self._done = controller, done
         layout = QVBoxLayout(self)
         layout.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(label("ささえあいノートへようこそ", "heading"))
         layout.addWidget(label("協議体のメンバー、ニーズ、社会資源、会議の記録をこのパソコンに保存し、"
-                               "回覧チラシなどを印刷できます。\nはじめに、どちらかを選んでください。",
+                               "回覧チラシなどを印刷できます。\nはじめに、どれかを選んでください。",
                                wrap=True))
-        self.create_button = button("協議体を作る", self.create_council, role="primary",
-                                    tip="自分たちの協議体の名前を入れて始めます")
-        self.demo_button = button("見本のデータで試す", lambda: self._done(True),
+        self.create_button = button("自分たちの協議体を作る", self.create_council, role="primary",
+                                    tip="協議体の名前を入れて、何もないところから始めます")
+        self.file_button = button("受け取ったファイルから始める", self.ask_for_file,
+                                  tip="第1層のコーディネーターから受け取ったファイルや、"
+                                      "前のパソコンで書き出したファイル（.xlsx）を読み込んで始めます")
+        self.demo_button = button("見本のデータで練習する", lambda: self._done("practice"),
                                   tip="高崎市の26協議体（八幡など）の見本で、使い方を試せます")
-        for widget in (self.create_button, self.demo_button):
-            widget.setMinimumWidth(360)
+        notes = {self.create_button: "",
+                 self.file_button: "協議体のファイル（.xlsx）をUSBメモリなどで受け取ったとき",
+                 self.demo_button: "練習用のデータは本番のデータとは別に保存され、混ざりません"}
+        for widget, note in notes.items():
+            widget.setMinimumWidth(min(420, widget.sizeHint().width() * 2))
             layout.addWidget(widget)
+            if note:
+                layout.addWidget(label(note, "note", wrap=True))
+        if controller.practice:  # an empty practice file: the demo itself was deleted
+            self.demo_button.hide()
 
-    def create_council(self) -> None:
-        fields = [FormField("name", "協議体の名前", tip="例: 八幡"),
-                  FormField("tier", "層", "choice", ("第2層（日常生活圏域）", "第1層（市全域）")),
-                  FormField("area_name", "地区名")]
+    def create_council(self) -> FormDialog:
+        from app.services import councils
+        from app.ui.councils_menu import council_fields, council_values
+
+        store = self.controller.store
 
         def save(values: dict) -> object:
-            values["tier"] = 1 if values["tier"].startswith("第1層") else 2
-            return councils.create_council(self.controller.store, values)
+            return councils.create_council(store, council_values(store, values))
 
-        dialog = FormDialog("協議体を作る", fields, {}, save, self)
-        if dialog.exec():
-            self.controller.set_council(dialog.result_value.id)
-            self._done(False)
+        dialog = FormDialog("協議体を作る", council_fields(store), {}, save, self)
+        if getattr(self, "open_dialogs_modeless", False):
+            dialog.accepted.connect(lambda: self._created(dialog.result_value.id))
+            dialog.show()
+        elif dialog.exec():
+            self._created(dialog.result_value.id)
+        return dialog
+
+    def _created(self, council_id: str) -> None:
+        self.controller.set_council(council_id)
+        self._done("created")
+
+    def ask_for_file(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "受け取ったファイルを選ぶ", str(Path.home()),
+                                                "Excelのファイル (*.xlsx)")
+        if paths:
+            self.start_from_files([Path(p) for p in paths])
+
+    def start_from_files(self, paths: list[Path]) -> str | None:
+        """Read the files in (checked completely first, backed up, one transaction); returns the
+        report shown, or None when nothing was read (the message says why)."""
+        from app.exchange.merge import ImportFailed, import_files
+        from app.exchange.report import format_import
+
+        try:
+            report = import_files(self.controller.store, paths)
+        except ImportFailed as exc:
+            show_error(self, "ファイルを読み込めませんでした。データは変えていません。\n\n"
+                       + "\n".join(exc.problems[:10]))
+            return None
+        except UserError as exc:
+            show_error(self, str(exc))
+            return None
+        text = format_import(report)
+        if not getattr(self, "open_dialogs_modeless", False):
+            box = QMessageBox(self)
+            box.setWindowTitle("読み込みました")
+            box.setText("ファイルを読み込みました。")
+            box.setDetailedText(text)
+            box.setInformativeText(text[:600])
+            box.addButton("始める", QMessageBox.ButtonRole.AcceptRole)
+            box.exec()
+        self._done("file")
+        return text

@@ -66,3 +66,8 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Read the council's data through the services and fill the widgets."""
+
+    def can_leave(self) -> bool:
+        """Asked before the window shows another page or council or closes: a page holding
+        typed input that is not saved yet asks the user (and may say no)."""
+        return True

@@ -1,12 +1,24 @@
-"""ホーム: the vision, the next meeting, the numbers, and what needs attention."""
+"""ホーム: first steps for a new council, the vision, the next meeting, the numbers, what needs
+attention, and for the tier-1 council every area council side by side."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QListWidget, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QListWidget, QVBoxLayout
 
-from app.services import attention, councils, meetings, members, needs, resources
+from app.services import attention, councils, meetings, members, needs, neighbourhoods, resources
+from app.ui.overview_table import OverviewTable
 from app.ui.pages.base import Page
-from app.ui.widgets import label, wareki
+from app.ui.widgets import button, label, wareki
+
+FLYER_PRINTED = "flyer_printed:"  # preference key prefix + council id, set by the 印刷 page
+
+# (what to do, the button's words, the page it opens) for a council's first day.
+FIRST_STEPS = (
+    ("町内会を登録する（名前と世帯数）", "協議体の設定へ", "settings"),
+    ("メンバーを登録する（または名簿を読み込む）", "メンバーへ", "members"),
+    ("次の会議の日を入れる", "会議・活動へ", "meetings"),
+    ("最初の回覧チラシを印刷する", "印刷へ", "printing"),
+)
 
 
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -44,12 +56,41 @@ class HomePage(Page):
         self.notices.setToolTip("確認や見直しが必要なことの一覧です")
         self.notices.setMinimumHeight(self.fontMetrics().height() * 8)
         notice_box.addWidget(self.notices)
-        grid.addWidget(vision_card, 0, 0, 1, 2)
-        grid.addWidget(meeting_card, 1, 0)
-        grid.addWidget(counts_card, 1, 1)
-        grid.addWidget(notice_card, 2, 0, 1, 2)
-        grid.setRowStretch(2, 1)
+        self.steps_card, steps_box = card("はじめにすること")
+        self.step_labels: list = []
+        self.step_buttons: list = []
+        for text, words, key in FIRST_STEPS:
+            row = QHBoxLayout()
+            mark = label(text, wrap=True)
+            go = button(words, lambda _=False, k=key: self.controller.go_to.emit(k),
+                        tip=f"「{text}」のページを開きます")
+            row.addWidget(mark, 1)
+            row.addWidget(go)
+            steps_box.addLayout(row)
+            self.step_labels.append(mark)
+            self.step_buttons.append(go)
+        self.overview_card, overview_box = card("第2層の協議体")
+        self.overview_note = label("", "note", wrap=True)
+        self.overview = OverviewTable()
+        self.overview.setMinimumHeight(self.fontMetrics().height() * 12)
+        self.add_councils = button("下の協議体を一覧から追加", self._add_councils,
+                                   tip="第2層の協議体の名前を貼り付けて、まとめて追加します")
+        overview_box.addWidget(self.overview_note)
+        overview_box.addWidget(self.overview, 1)
+        overview_box.addWidget(self.add_councils)
+        grid.addWidget(self.steps_card, 0, 0, 1, 2)
+        grid.addWidget(vision_card, 1, 0, 1, 2)
+        grid.addWidget(meeting_card, 2, 0)
+        grid.addWidget(counts_card, 2, 1)
+        grid.addWidget(self.overview_card, 3, 0, 1, 2)
+        grid.addWidget(notice_card, 4, 0, 1, 2)
+        grid.setRowStretch(4, 1)
         self.body.addLayout(grid, 1)
+
+    def _add_councils(self) -> None:
+        from app.ui.councils_menu import add_council_list
+
+        add_council_list(self.window())
 
     def refresh(self) -> None:
         store, council_id = self.store, self.council_id
@@ -83,3 +124,27 @@ class HomePage(Page):
         self.notices.clear()
         found = attention.notices(store, council_id)
         self.notices.addItems([n.message for n in found] or ["今、気をつけることはありません。"])
+        self._first_steps(council.tier, bool(people) or bool(members.list_members(store, council_id)),
+                          upcoming is not None)
+        self.overview_card.setVisible(council.tier == 1)
+        if council.tier == 1:
+            self._fill_overview()
+
+    def _first_steps(self, tier: int, has_members: bool, has_meeting: bool) -> None:
+        """An area council's first day: shown until each step has been done once."""
+        done = (bool(neighbourhoods.list_neighbourhoods(self.store, self.council_id)), has_members,
+                has_meeting, self.controller.preference(FLYER_PRINTED + self.council_id) == "1")
+        for (text, _words, _key), mark, is_done in zip(FIRST_STEPS, self.step_labels, done, strict=True):
+            mark.setText(f"✓ {text}（済み）" if is_done else f"□ {text}")
+        self.steps_card.setVisible(tier == 2 and not all(done))
+
+    def _fill_overview(self) -> None:
+        from app.exchange.overview import coordinator_overview
+
+        view = coordinator_overview(self.store)
+        self.overview.fill(view)
+        area = [c for c in view.councils if c.tier == 2]
+        self.overview_note.setText(
+            f"{len(area)}の協議体。受け取ったファイルは「ファイル」ページの「ファイルを読み込む」で"
+            "まとめます。メンバーは活動中の人の数です。" if area else
+            "まだ第2層の協議体がありません。下のボタンで、名前を貼り付けてまとめて追加できます。")

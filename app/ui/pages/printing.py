@@ -190,7 +190,16 @@ class PrintPage(Page):
     def save_pdf(self, path: Path) -> Path:
         result = render(self.store, self.kind.currentData(), self.council_id, path, **self.options())
         self.controller.message.emit(f"PDFを保存しました: {result.path}")
+        self._note_done()
         return result.path
+
+    def _note_done(self) -> None:
+        """ホーム's first steps tick off 「最初の回覧チラシ」 once a flyer has left the program."""
+        from app.ui.pages.home import FLYER_PRINTED
+
+        if self.kind.currentData() == "flyer":
+            self.controller.set_preference(FLYER_PRINTED + self.council_id, "1")
+            self.controller.changed.emit(frozenset({"council"}))
 
     def ask_and_save(self) -> None:
         kind = self.kind.currentData()
@@ -252,4 +261,5 @@ class PrintPage(Page):
             return 0
         if pages:
             self.controller.message.emit(f"{pages}ページを印刷に送りました")
+            self._note_done()
         return pages

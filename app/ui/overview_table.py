@@ -1,0 +1,58 @@
+"""The tier-1 picture as a table: one row per area council, a totals row, and the date each
+council wrote the file the coordinator last read (not when it was read)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
+
+from app.services.wareki import format_wareki
+
+HEADERS = ("協議体", "メンバー", "サポーター", "社会資源", "未解決のニーズ",
+           "対応する資源がないニーズ", "ファイルの日付")
+
+
+def written_day(row) -> dt.date | None:
+    """When the council wrote the file last read here (None before any file arrived)."""
+    written = getattr(row, "written_on", None) or getattr(row, "last_imported", None)
+    return written.date() if isinstance(written, dt.datetime) else written
+
+
+def file_date(row) -> str:
+    day = written_day(row)
+    return format_wareki(day) if day else "まだ受け取っていません"
+
+
+class OverviewTable(QTableWidget):
+    def __init__(self) -> None:
+        super().__init__(0, len(HEADERS))
+        self.setHorizontalHeaderLabels(list(HEADERS))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        self.setToolTip("受け取ったファイルを読み込むと、その協議体の数がここに出ます。"
+                        "メンバーは活動中の人の数です")
+
+    def fill(self, overview) -> None:
+        rows = [c for c in overview.councils if c.tier == 2]
+        self.setRowCount(len(rows) + 1)
+        for r, c in enumerate([*rows, overview.totals]):
+            total = r == len(rows)
+            values = [c.name if not total else "合計", c.active, c.supporters, c.resource_total,
+                      c.open_need_total, "、".join(c.gaps) if not total else "",
+                      file_date(c) if not total else
+                      f"{sum(written_day(x) is not None for x in rows)} / {len(rows)} 協議体"]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(f"{value:,}" if isinstance(value, int) else value)
+                if isinstance(value, int):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if total:
+                    font = QFont(item.font())
+                    font.setBold(True)
+                    item.setFont(font)
+                self.setItem(r, col, item)
+        self.resizeColumnsToContents()
