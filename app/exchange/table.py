@@ -745,3 +745,23 @@ def preview_rows(rows: Sequence[tuple[int, list]], layout: TableLayout,
                                _shown(layout.kind, f, v, layout.headers[i] or columns.get(f, (f,))[0])
                                for (i, f), v in zip(used, values, strict=True)]))
     return labels, shown
+
+
+def cell_problems(rows: Sequence[tuple[int, list]], layout: TableLayout,
+                  mapping: Sequence[str | None] | None = None, limit: int = 30) -> list[str]:
+    """Every cell that could not be read as its field, as 「12行目「登録日」: reason」, so the
+    window can list them all at once (the import itself stops at the first)."""
+    mapping = list(layout.mapping if mapping is None else mapping)
+    columns = COLUMNS_OF[layout.kind]
+    found = []
+    for number, cells in rows[layout.header_index + 1:]:
+        for i, field in enumerate(mapping):
+            if not field or field == TALLY_ITEM or i >= len(cells):
+                continue
+            header = layout.headers[i] or columns[field][0]
+            text = _shown(layout.kind, field, cells[i], header)
+            if text.startswith("⚠ "):
+                found.append(f"{number}行目「{header}」: {text[2:]}")
+                if len(found) >= limit:
+                    return found
+    return found

@@ -49,3 +49,24 @@ def test_a_bad_file_is_refused_and_explained(window, tmp_path):
         page.import_from([bad])
     assert "読み込めませんでした" in page.report.toPlainText()
     assert "bad.xlsx" in page.report.toPlainText()
+
+
+def test_report_shows_warnings_first_and_in_view(window, qtbot, tmp_path):
+    window.large_text.setChecked(True)
+    window._apply_text_scale()
+    window.resize(1024, 700)
+    page = window.show_page("exchange")
+    text = "\n".join(["読み込みました: a.xlsx", "協議体: 八幡"] + [f"シート{i}  {i}" for i in range(30)]
+                     + ["注意: 町内会「若田」の世帯数が違います", "読み込む前のバックアップ: x.sqlite3"])
+    shown = page.show_report(text)
+    assert shown.splitlines()[0] == "注意: 町内会「若田」の世帯数が違います"
+    assert "1件" in page.warnings.text() and page.warnings.isVisibleTo(page)
+    qtbot.wait(20)
+    assert page.report.verticalScrollBar().value() == 0
+    assert page.report.textCursor().position() == 0
+    first = page.report.cursorRect()
+    assert page.report.viewport().rect().contains(first.center())
+    assert page.report.viewport().height() > page.report.fontMetrics().height() * 3
+
+    page.show_report("書き出しました: b.xlsx")
+    assert not page.warnings.isVisibleTo(page)

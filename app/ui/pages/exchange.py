@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -23,6 +24,8 @@ from app.errors import UserError
 from app.services import councils
 from app.ui.pages.base import Page
 from app.ui.widgets import button, label, show_error
+
+WARNING_HEADS = ("注意", "競合", "警告")
 
 
 class ExchangePage(Page):
@@ -57,6 +60,21 @@ class ExchangePage(Page):
         row.addWidget(self.import_button)
         row.addStretch(1)
         self.body.addLayout(row)
+
+        self.body.addWidget(label("ほかで作った一覧", "subheading"))
+        self.body.addWidget(label("Excelなどで作った名簿・社会資源の一覧・あんしんセンターの集計表を、"
+                                  "この協議体に読み込みます。", "note", wrap=True))
+        table_row = QHBoxLayout()
+        self.table_button = button("ほかで作った一覧を読み込む", self.open_table_import,
+                                   tip="列の読み方と最初の行を確かめてから読み込みます。"
+                                       "読み込む前に自動でバックアップします")
+        table_row.addWidget(self.table_button)
+        table_row.addStretch(1)
+        self.body.addLayout(table_row)
+
+        self.warnings = label("", "error", wrap=True)
+        self.warnings.hide()
+        self.body.addWidget(self.warnings)
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setPlaceholderText("書き出し・読み込みの結果がここに出ます")
@@ -114,7 +132,7 @@ class ExchangePage(Page):
             report = export_councils(self.store, path, ids, anonymize=self.anonymize.isChecked(),
                                      password=self.password.text() or None, progress=tell)
         text = format_export(report)
-        self.report.setPlainText(text)
+        self.show_report(text)
         self.controller.message.emit(f"書き出しました: {report.path}")
         return text
 
@@ -135,11 +153,11 @@ class ExchangePage(Page):
                 report = import_files(self.store, paths, password=self.password.text() or None,
                                       progress=tell)
         except ImportFailed as exc:
-            self.report.setPlainText("読み込めませんでした。データベースは変えていません。\n\n"
-                                     + "\n".join(exc.problems))
+            self.show_report("読み込めませんでした。データベースは変えていません。\n\n"
+                             + "\n".join(exc.problems))
             raise
         text = format_import(report)
-        self.report.setPlainText(text)
+        self.show_report(text)
         # Other councils may have arrived and any row may have changed: older undo steps would
         # refer to rows as they were before, so they are dropped.
         self.controller.undo_stack.clear()
@@ -153,6 +171,27 @@ class ExchangePage(Page):
                                                 "Excel (*.xlsx)")
         if paths:
             self._guard(lambda: self.import_from([Path(p) for p in paths]))
+
+    def show_report(self, text: str) -> str:
+        """The report with its warnings (注意, 競合) on top and counted above the box, so they
+        are read before the tables of counts; returns the text as shown."""
+        lines = text.splitlines()
+        warnings = [line for line in lines if line.startswith(WARNING_HEADS)]
+        shown = "\n".join(warnings + ([""] if warnings else []) +
+                          [line for line in lines if not line.startswith(WARNING_HEADS)])
+        self.report.setPlainText(shown)
+        self.report.moveCursor(QTextCursor.MoveOperation.Start)
+        self.report.ensureCursorVisible()
+        self.warnings.setText(f"注意することが{len(warnings)}件あります（結果のいちばん上）。" if warnings else "")
+        self.warnings.setVisible(bool(warnings))
+        return shown
+
+    # --- lists made elsewhere ---------------------------------------------------------------------
+    def open_table_import(self):
+        """The dialog reports what it read and refreshes the pages itself."""
+        from app.ui.table_import import TableImportDialog
+
+        return self.open_dialog(TableImportDialog(self.controller, self))
 
     def _guard(self, action) -> None:
         try:
