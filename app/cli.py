@@ -66,6 +66,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("councils", help="協議体の一覧")
     p.set_defaults(run=cmd_councils)
 
+    p = sub.add_parser("council", help="協議体を登録・名前の変更・削除する")
+    council_sub = p.add_subparsers(dest="council_command", metavar="ACTION", parser_class=_Parser,
+                                   required=True)
+    q = council_sub.add_parser("add", help="協議体を1つ登録する")
+    q.add_argument("name", metavar="NAME", help="協議体の名前（例: 八幡）")
+    q.add_argument("--tier", type=int, choices=(1, 2), default=2,
+                   help="1（第1層: 市全域）か 2（第2層: 日常生活圏域、既定）")
+    q.add_argument("--parent", metavar="NAME", help="上の第1層協議体の名前")
+    q.add_argument("--area-name", metavar="TEXT", default="", help="地区名")
+    q.set_defaults(run=cmd_council_add)
+    q = council_sub.add_parser("add-list", help="名前の一覧（1行に1つ。タブや「、」区切りも可）から第2層の協議体を登録する")
+    q.add_argument("--parent", metavar="NAME", required=True, help="上の第1層協議体の名前")
+    q.add_argument("file", metavar="FILE", help="名前を書いた文字のファイル（- で標準入力）")
+    q.set_defaults(run=cmd_council_add_list)
+    q = council_sub.add_parser("rename", help="協議体の名前を変える")
+    q.add_argument("name", metavar="NAME", help="今の名前")
+    q.add_argument("new_name", metavar="NEW", help="新しい名前")
+    q.set_defaults(run=cmd_council_rename)
+    q = council_sub.add_parser("delete", help="協議体とその記録をすべて削除する（先にバックアップを作ります）")
+    q.add_argument("name", metavar="NAME", help="削除する協議体の名前")
+    q.add_argument("--yes", action="store_true", help="確かめずに削除する")
+    q.set_defaults(run=cmd_council_delete)
+
     p = sub.add_parser("show-tally", help="集計表（町内会×項目）を合計つきで表示")
     p.add_argument("--council", required=True, help="協議体の名前（例: 八幡）")
     p.set_defaults(run=cmd_show_tally)
@@ -303,6 +326,78 @@ def cmd_councils(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_council_add(args: argparse.Namespace) -> int:
+    from app.services import councils
+
+    with _store(args) as store:
+        parent = councils.find_council(store, args.parent) if args.parent else None
+        if parent is not None and args.tier == 1:
+            raise UserError("第1層の協議体には --parent をつけられません。")
+        created = councils.create_council(store, {"name": args.name, "tier": args.tier,
+                                                  "parent_id": parent.id if parent else None,
+                                                  "area_name": args.area_name})
+    under = f"、{parent.name}の下" if parent else ""
+    print(f"協議体「{created.name}」を登録しました（第{created.tier}層{under}）。")
+    return 0
+
+
+def _read_names(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp932"):  # Notepad and Excel on Windows may write either
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(f"{path} の文字が読めません。UTF-8 か Shift_JIS の文字のファイルにしてください。")
+
+
+def cmd_council_add_list(args: argparse.Namespace) -> int:
+    from app.services import councils
+
+    text = _read_names(args.file)
+    with _store(args) as store:
+        parent = councils.find_council(store, args.parent)
+        report = councils.add_councils_from_text(store, parent.id, text)
+    names = "、".join(c.name for c in report.created)
+    print(f"{parent.name}の下に{len(report.created)}協議体を登録しました" + (f": {names}" if names else "。"))
+    for line in report.skipped:
+        print(f"登録しなかった名前: {line}")
+    return 0
+
+
+def cmd_council_rename(args: argparse.Namespace) -> int:
+    from app.services import councils
+
+    with _store(args) as store:
+        council = councils.find_council(store, args.name)
+        renamed = councils.update_council(store, council.id, {"name": args.new_name})
+    print(f"協議体「{council.name}」の名前を「{renamed.name}」に変えました。")
+    return 0
+
+
+def cmd_council_delete(args: argparse.Namespace) -> int:
+    from app.services import councils
+
+    with _store(args) as store:
+        council = councils.find_council(store, args.name)
+        if not args.yes:
+            question = (f"協議体「{council.name}」とその記録（{councils.describe_records(store, council.id)}）を"
+                        "すべて削除します。よろしいですか？ [y/N] ")
+            if not sys.stdin.isatty():
+                raise UserError(f"協議体「{council.name}」を削除するには --yes をつけてください"
+                                "（確かめる入力ができないので、削除していません）。")
+            answer = input(question).strip().lower()
+            if answer not in ("y", "yes", "はい"):
+                print("削除しませんでした。")
+                return 0
+        backup = councils.remove_council(store, council.id)
+    print(f"協議体「{council.name}」を削除しました。削除する前のバックアップ: {backup.path}")
+    return 0
+
+
 def cmd_show_tally(args: argparse.Namespace) -> int:
     from app.services import councils, tallies
 
@@ -341,12 +436,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.exchange.merge import import_files
-    from app.exchange.report import format_import
+    from app.exchange.merge import format_report, import_files
 
     with _store(args) as store:
         report = import_files(store, args.files, password=args.password, dry_run=args.dry_run)
-    print(format_import(report))
+    print(format_report(report))
     return 0
 
 

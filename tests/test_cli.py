@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import shutil
 import sqlite3
@@ -207,3 +208,75 @@ def test_backups_restore_and_reset_passcode(tmp_path, demo_template, capsys):
     assert main(["--db", str(db), "backups"]) == 0
     assert "戻す前の状態（自動）" in capsys.readouterr().out
     assert main(["--db", str(db), "restore", str(tmp_path / "nothing.sqlite3")]) == 1
+
+
+# --- council add / add-list / rename / delete ------------------------------------------------------
+
+@pytest.fixture
+def own_demo(tmp_path, demo_template):
+    return shutil.copyfile(demo_template, tmp_path / "demo.sqlite3")
+
+
+def council_names(db) -> list[str]:
+    with sqlite3.connect(db) as con:
+        return [name for (name,) in con.execute("SELECT name FROM council")]
+
+
+def test_council_add_and_rename(own_demo, capsys):
+    city = next(n for n in council_names(own_demo) if n.startswith("高崎市"))
+    assert main(["--db", str(own_demo), "council", "add", "新町西", "--parent", city, "--area-name", "新町"]) == 0
+    assert capsys.readouterr().out == f"協議体「新町西」を登録しました（第2層、{city}の下）。\n"
+    assert main(["--db", str(own_demo), "council", "rename", "新町西", "新町西部"]) == 0
+    assert capsys.readouterr().out == "協議体「新町西」の名前を「新町西部」に変えました。\n"
+    assert "新町西部" in council_names(own_demo) and "新町西" not in council_names(own_demo)
+    assert main(["--db", str(own_demo), "council", "add", "八幡"]) == 1
+    assert "エラー: 協議体の名前: 「八幡」はもう登録されています" in capsys.readouterr().err
+    assert main(["--db", str(own_demo), "council", "add", "市", "--tier", "1", "--parent", city]) == 1
+    with pytest.raises(SystemExit) as usage:
+        main(["--db", str(own_demo), "council", "add", "x", "--tier", "3"])
+    assert usage.value.code == 2
+
+
+def test_council_add_list_from_a_file_and_stdin(own_demo, tmp_path, capsys, monkeypatch):
+    city = next(n for n in council_names(own_demo) if n.startswith("高崎市"))
+    names = tmp_path / "names.txt"
+    names.write_bytes("東部\r\n西部\t八幡\r\n".encode("cp932"))
+    assert main(["--db", str(own_demo), "council", "add-list", "--parent", city, str(names)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{city}の下に2協議体を登録しました: 東部、西部",
+                   "登録しなかった名前: 2行目「八幡」: もう登録されているので、そのままにしました"]
+    monkeypatch.setattr("sys.stdin", io.StringIO("南部、北部\n"))
+    assert main(["--db", str(own_demo), "council", "add-list", "--parent", city, "-"]) == 0
+    assert {"東部", "西部", "南部", "北部"} <= set(council_names(own_demo))
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_council_delete_asks_then_deletes_with_a_backup(own_demo, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
+    assert main(["--db", str(own_demo), "council", "delete", "八幡"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("協議体「八幡」とその記録（メンバー22人、町内会")
+    assert "すべて削除します。よろしいですか？ [y/N] 削除しませんでした。" in out
+    assert "八幡" in council_names(own_demo)
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    assert main(["--db", str(own_demo), "council", "delete", "八幡"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1].split("[y/N] ")[-1]
+    assert last.startswith("協議体「八幡」を削除しました。削除する前のバックアップ: ")
+    backup = last.split(": ", 1)[1]
+    assert backup.endswith("-before-delete-council.sqlite3") and "八幡" in council_names(backup)
+    assert "八幡" not in council_names(own_demo)
+
+
+def test_council_delete_without_a_terminal_needs_yes(own_demo):
+    refused = subprocess.run([sys.executable, "-m", "app", "--db", str(own_demo), "council", "delete", "八幡"],
+                             input="y\n", capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("エラー: 協議体「八幡」を削除するには --yes をつけてください")
+    assert "八幡" in council_names(own_demo)
+    done = run("--db", str(own_demo), "council", "delete", "八幡", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "削除する前のバックアップ" in done.stdout and "八幡" not in council_names(own_demo)

@@ -311,6 +311,26 @@ def is_empty_council(store_or_session: Store | Session, council_id: str) -> bool
         return check(s)
 
 
+# What deleting a council takes along, as the confirmation names it.
+_RECORD_LABELS = (("member", "メンバー", "人"), ("neighbourhood", "町内会", "件"), ("need", "ニーズ", "件"),
+                  ("resource", "社会資源", "件"), ("meeting", "会議", "回"), ("training", "研修", "回"),
+                  ("tally", "集計表", "枚"), ("survey", "アンケート", "件"))
+
+
+def describe_records(store: Store, council_id: str) -> str:
+    """「メンバー22人、町内会5件、…」: everything recorded for the council (all of it goes with a
+    delete, so 退会 members count too); 「記録なし」 when there is nothing."""
+    parts = []
+    with store.session() as s:
+        for table_name, label, unit in _RECORD_LABELS:
+            table = Base.metadata.tables[table_name]
+            count = s.execute(select(func.count()).select_from(table)
+                              .where(table.c.council_id == council_id)).scalar()
+            if count:
+                parts.append(f"{label}{count:,}{unit}")
+    return "、".join(parts) or "記録なし"
+
+
 def remove_council(store: Store, council_id: str) -> backups.BackupInfo:
     """A verified backup first, then the council and everything recorded for it are deleted.
 

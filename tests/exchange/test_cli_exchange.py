@@ -61,3 +61,16 @@ def test_usage_errors_exit_2(capsys):
         main(["export", "-o", "x.xlsx"])
     assert exc.value.code == 2
     assert "エラー" in capsys.readouterr().err
+
+
+def test_import_report_puts_warnings_before_counts(demo_db, empty_db, tmp_path, capsys):
+    out = tmp_path / "八幡.xlsx"
+    assert main(["--db", str(demo_db), "export", "--council", "八幡", "-o", str(out)]) == 0
+    assert main(["--db", str(empty_db), "council", "add", "八幡"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(empty_db), "import", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    warning = lines.index("注意: この協議体「八幡」は空だったので、ファイルの八幡のデータをそのまま使いました。")
+    table = next(i for i, x in enumerate(lines) if x.startswith("シート"))
+    backup = next(i for i, x in enumerate(lines) if x.startswith("読み込む前のバックアップ"))
+    assert lines[0].startswith("読み込みました") and warning < table < backup
