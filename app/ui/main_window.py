@@ -165,6 +165,8 @@ class MainWindow(QMainWindow):
         stack.undoTextChanged.connect(self.undo_button.show_step)
         stack.redoTextChanged.connect(self.redo_button.show_step)
 
+        # Before the pages connect: a deleted council is replaced before any page reads it.
+        controller.changed.connect(self._maybe_reload_councils)
         if self.loading is not None:
             self.stack.removeWidget(self.loading)
             self.loading.deleteLater()
@@ -184,7 +186,6 @@ class MainWindow(QMainWindow):
 
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         controller.failed.connect(lambda text: show_error(self, text))
-        controller.changed.connect(self._maybe_reload_councils)
         controller.go_to.connect(self.show_page)
         self.setWindowTitle("ささえあいノート — 練習用（見本のデータ）" if controller.practice
                             else "ささえあいノート")
