@@ -90,17 +90,18 @@ class TableImportDialog(QDialog):
             self.kind_box.addItem(table.KIND_LABELS[kind], kind)
         self.kind_box.setToolTip("読み込む一覧の種類です。見出しから推測しますが、違うときは選び直してください")
         self.kind_note = label("", "note")
-        kind_row = QHBoxLayout()
-        kind_row.addWidget(self.kind_box)
-        kind_row.addWidget(self.kind_note, 1)
-        top.addWidget(label("何の一覧か"), 1, 0)
-        top.addLayout(kind_row, 1, 1, 1, 2)
-
         self.sheet_label = label("シート")
         self.sheet_box = QComboBox()
         self.sheet_box.setToolTip("Excelのファイルにシートがいくつもあるときは、読み込むシートを選びます")
-        top.addWidget(self.sheet_label, 2, 0)
-        top.addWidget(self.sheet_box, 2, 1, 1, 2)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.kind_box)
+        kind_row.addWidget(self.kind_note)
+        kind_row.addSpacing(12)
+        kind_row.addWidget(self.sheet_label)
+        kind_row.addWidget(self.sheet_box)
+        kind_row.addStretch(1)
+        top.addWidget(label("何の一覧か"), 1, 0)
+        top.addLayout(kind_row, 1, 1, 1, 2)
         self.password_label = label("パスワード")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -116,6 +117,7 @@ class TableImportDialog(QDialog):
         self.mapping_table.setHorizontalHeaderLabels(["ファイルの列", "入っている値（例）", "読み込む項目"])
         self.mapping_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mapping_table.verticalHeader().hide()
+        self.mapping_table.setWordWrap(False)
         header = self.mapping_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -132,7 +134,10 @@ class TableImportDialog(QDialog):
         mapping_box = QWidget()
         mapping_layout = QVBoxLayout(mapping_box)
         mapping_layout.setContentsMargins(0, 0, 0, 0)
-        mapping_layout.addWidget(label("列の読み方（違うときは右の項目を選び直してください）", "subheading"))
+        mapping_title = QHBoxLayout()
+        mapping_title.addWidget(label("列の読み方", "subheading"))
+        mapping_title.addWidget(label("違うときは「読み込む項目」を選び直してください", "note", wrap=True), 1)
+        mapping_layout.addLayout(mapping_title)
         mapping_layout.addWidget(self.mapping_table)
         preview_box = QWidget()
         preview_layout = QVBoxLayout(preview_box)
@@ -145,9 +150,11 @@ class TableImportDialog(QDialog):
         result_layout.addWidget(self.status)
         result_layout.addWidget(self.problems)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        for widget in (mapping_box, preview_box, result_box):
+        for stretch, widget in ((3, mapping_box), (3, preview_box), (2, result_box)):
             self.splitter.addWidget(widget)
             self.splitter.setCollapsible(self.splitter.indexOf(widget), False)
+            self.splitter.setStretchFactor(self.splitter.indexOf(widget), stretch)
+        self.problems.setMinimumHeight(self.fontMetrics().height() * 3)
 
         self.import_button = button("読み込む", self.import_now, role="primary",
                                     tip="この協議体に読み込みます。読み込む前に自動でバックアップします")
@@ -158,6 +165,7 @@ class TableImportDialog(QDialog):
         buttons.addWidget(self.close_button)
 
         outer = QVBoxLayout(self)
+        outer.setSpacing(6)
         outer.addLayout(top)
         outer.addWidget(self.splitter, 1)
         outer.addLayout(buttons)
@@ -242,7 +250,8 @@ class TableImportDialog(QDialog):
         """Find the header row for the chosen kind and guess each column's field again."""
         if not self.rows:
             return
-        self.kind_note.setText("（見出しから推測しました。違うときは選び直してください）" if guessed else "")
+        self.kind_note.setText("（見出しから推測）" if guessed else "")
+        self.kind_note.setToolTip("見出しから推測しました。違うときは選び直してください" if guessed else "")
         try:
             self.layout_ = table.table_layout(self.rows, self.kind)
         except UserError as exc:
@@ -301,12 +310,13 @@ class TableImportDialog(QDialog):
         problems = [self._where(p) for p in found]
         if problems:
             self.status.setProperty("role", "error")
-            self.status.setText("このままでは読み込めません。次の問題をファイルで直すか、列の読み方を"
-                                "変えてください（データベースは変えていません）。")
+            self.status.setText("読み込めません。下の問題をファイルで直すか、列の読み方を変えてください。")
+            self.status.setToolTip("まだ何も読み込んでいません。データベースは変わっていません")
             self.problems.setPlainText("\n".join(problems))
             self._set_importable(False)
         else:
             self.status.setProperty("role", "note")
+            self.status.setToolTip("")
             what = _what(self.kind)
             self.status.setText(f"問題は見つかりませんでした。{what} {report.rows:,}件を"
                                 f"「{report.council}」に読み込めます（まだ読み込んでいません）。")
@@ -387,6 +397,7 @@ class TableImportDialog(QDialog):
             self._show_password(True)
         self.status.setProperty("role", "error")
         self.status.setText("このファイルは読み込めません（データベースは変えていません）。")
+        self.status.setToolTip("")
         self._restyle(self.status)
         self.problems.setPlainText(message)
         self._set_importable(False)

@@ -36,7 +36,8 @@ class ExchangePage(Page):
     def __init__(self, controller) -> None:
         super().__init__(controller)
         self.heading.setText("ファイルのやりとり")
-        self.body.addWidget(label("生活支援コーディネーター（第1層）とのファイルの受け渡し", "subheading"))
+        self.body.addWidget(label("生活支援コーディネーター（第1層）とのファイルの受け渡し", "subheading",
+                                  wrap=True))
         self.explain = label("", "note", wrap=True)
         self.body.addWidget(self.explain)
         self.anonymize = QCheckBox("名前・住所・備考を伏せる（匿名にする）")
@@ -46,10 +47,9 @@ class ExchangePage(Page):
         self.password.setPlaceholderText("パスワード（空欄ならかけません）")
         self.password.setToolTip("ファイルにパスワードをかけると、開くときにExcelがたずねます。"
                                  "読み込むときも同じパスワードを入れてください")
-        options = QHBoxLayout()
-        options.addWidget(self.anonymize)
-        options.addWidget(self.password, 1)
-        self.body.addLayout(options)
+        # One per line: side by side they do not fit 1024 px with large text.
+        self.body.addWidget(self.anonymize)
+        self.body.addWidget(self.password)
         row = QHBoxLayout()
         self.export_button = button("ファイルに書き出す", self.ask_and_export, role="primary",
                                     tip="この協議体の記録を .xlsx のファイルに保存します")
@@ -61,15 +61,14 @@ class ExchangePage(Page):
         row.addStretch(1)
         self.body.addLayout(row)
 
-        self.body.addWidget(label("ほかで作った一覧", "subheading"))
-        self.body.addWidget(label("Excelなどで作った名簿・社会資源の一覧・あんしんセンターの集計表を、"
-                                  "この協議体に読み込みます。", "note", wrap=True))
         table_row = QHBoxLayout()
         self.table_button = button("ほかで作った一覧を読み込む", self.open_table_import,
                                    tip="列の読み方と最初の行を確かめてから読み込みます。"
                                        "読み込む前に自動でバックアップします")
-        table_row.addWidget(self.table_button)
-        table_row.addStretch(1)
+        self.table_explain = label("Excelなどで作った名簿・社会資源の一覧・あんしんセンターの集計表を、"
+                                   "この協議体に読み込みます。", "note", wrap=True)
+        table_row.addWidget(self.table_button, 0, Qt.AlignmentFlag.AlignTop)
+        table_row.addWidget(self.table_explain, 1)
         self.body.addLayout(table_row)
 
         self.warnings = label("", "error", wrap=True)
