@@ -2,6 +2,8 @@
 
 One row per council: members, supporters and core members, resources by category, open needs
 by category (records and persons), and when the council's data last left or arrived in a file.
+メンバー is members.count_active (活動中), the one count every screen and print shows; a council's
+file date is when the council wrote it (written_on), not when it was read here.
 The gap view lists, per need category, the councils with open needs that no resource answers
 (the same rule as services.needs.gaps, for every council at once).
 
@@ -13,10 +15,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy import and_, case, exists, func, select
 
 from app.exchange.export_file import last_exchange
+from app.exchange.merge import written_dates
 from app.models import (
     Council,
     Member,
@@ -26,6 +30,7 @@ from app.models import (
     ResourceCategory,
     need_resource,
 )
+from app.services.members import active_clause
 from app.services.needs import OPEN_STATUSES
 from app.store import Store
 
@@ -44,15 +49,16 @@ class CouncilRow:
     id: str
     name: str
     tier: int
-    members: int          # not 退会
-    active: int           # 活動中
+    members: int          # メンバー: 活動中 (members.count_active)
+    active: int           # 活動中 (the same number; kept for older callers)
     supporters: int       # 活動中 and 地域づくりを考える人 or サービスの担い手
     providers: int        # 活動中 サービスの担い手
     core_members: int     # not 退会
     resources: dict[str, int]          # category -> count
     open_needs: dict[str, NeedCount]   # category -> counts
     last_exported: dt.datetime | None  # UTC
-    last_imported: dt.datetime | None  # UTC
+    last_imported: dt.datetime | None  # UTC, when a file was last read here
+    written_on: dt.datetime | None = None  # UTC, when the council wrote the newest file read here
 
     @property
     def resource_total(self) -> int:
@@ -93,14 +99,15 @@ class Overview:
 
 def coordinator_overview(store: Store) -> Overview:
     stamps = last_exchange(store)
+    written = written_dates(store)
     with store.session() as s:
         councils = s.execute(select(Council.id, Council.name, Council.tier)
                              .order_by(Council.tier, Council.created_at, Council.name)).all()
-        active = Member.status == "活動中"
+        active = active_clause()
         member_counts = {
             cid: (members, act, sup, prov, core) for cid, members, act, sup, prov, core in s.execute(
                 select(Member.council_id,
-                       func.sum(case((Member.status != "退会", 1), else_=0)),
+                       func.sum(case((active, 1), else_=0)),
                        func.sum(case((active, 1), else_=0)),
                        func.sum(case((and_(active, Member.is_thinker | Member.is_provider), 1), else_=0)),
                        func.sum(case((and_(active, Member.is_provider), 1), else_=0)),
@@ -143,7 +150,8 @@ def coordinator_overview(store: Store) -> Overview:
             supporters=int(m[2] or 0), providers=int(m[3] or 0), core_members=int(m[4] or 0),
             resources={c: resources[cid][c] for c in resource_categories if c in resources[cid]},
             open_needs={c: needs[cid][c] for c in need_categories if c in needs[cid]},
-            last_exported=stamp.get("exported"), last_imported=stamp.get("imported")))
+            last_exported=stamp.get("exported"), last_imported=stamp.get("imported"),
+            written_on=written.get(cid)))
     return Overview(tuple(rows), tuple(resource_categories), tuple(need_categories),
                     _gaps(rows, need_categories, answering), _totals(rows))
 
@@ -165,7 +173,13 @@ def _gaps(rows: list[CouncilRow], categories: list[str], answering: dict[str, in
 
 
 def _totals(rows: list[CouncilRow]) -> CouncilRow:
-    area = [r for r in rows if r.tier == 2]
+    return overview_totals([r for r in rows if r.tier == 2], name="第2層 合計")
+
+
+def overview_totals(rows: Iterable[CouncilRow], name: str = "合計") -> CouncilRow:
+    """The rows added up (members, supporters, providers, core members, resources and open needs
+    by category), so the window and the print show the same totals for the same rows."""
+    area = list(rows)
     resources: dict[str, int] = defaultdict(int)
     needs: dict[str, list[NeedCount]] = defaultdict(list)
     for row in area:
@@ -174,7 +188,7 @@ def _totals(rows: list[CouncilRow]) -> CouncilRow:
         for category, count in row.open_needs.items():
             needs[category].append(count)
     return CouncilRow(
-        id="", name="第2層 合計", tier=2, members=sum(r.members for r in area),
+        id="", name=name, tier=2, members=sum(r.members for r in area),
         active=sum(r.active for r in area), supporters=sum(r.supporters for r in area),
         providers=sum(r.providers for r in area), core_members=sum(r.core_members for r in area),
         resources=dict(resources),

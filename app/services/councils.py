@@ -11,8 +11,8 @@ from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import NotFoundError, StoreError, UserError, ValidationError
-from app.models import CONTACT_KINDS, Base, Council, CouncilContact, Member, VisionRevision
-from app.services import backups, base, council_names
+from app.models import CONTACT_KINDS, Base, Council, CouncilContact, VisionRevision
+from app.services import backups, base, council_names, members
 from app.services.base import Field
 from app.services.normalize import nfkc
 from app.store import Store
@@ -115,7 +115,7 @@ class CouncilSummary:
     tier: int
     name: str
     vision: str
-    member_count: int
+    member_count: int    # 活動中 members (members.count_active)
 
 
 def aging_rate(aged_65_plus: int | None, population: int | None) -> float | None:
@@ -152,7 +152,7 @@ def _load(session, council_id: str) -> Council:
 def list_councils(store: Store) -> list[CouncilSummary]:
     """Tier 1 first, then tier-2 councils in the order they were registered."""
     with store.session() as s:
-        counts = dict(s.execute(select(Member.council_id, func.count()).group_by(Member.council_id)).all())
+        counts = members.active_counts(s)  # メンバー: 活動中 only, as every screen counts them
         councils = s.scalars(select(Council).options(selectinload(Council.visions))
                              .order_by(Council.tier, Council.created_at, Council.name)).all()
         return [CouncilSummary(c.id, c.tier, c.name, c.visions[-1].phrase if c.visions else "",

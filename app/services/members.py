@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import exists, insert, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.orm import Session, selectinload
 
 from app.errors import ValidationError
 from app.models import (
@@ -265,6 +265,40 @@ def members_due_for_confirmation(store: Store, council_id: str,
     today = today or base.today()
     return [m for m in list_members(store, council_id, supporters_only=True)
             if due_for_confirmation(m, today)]
+
+
+# --- how many members a council has: one definition for every screen and print --------------
+
+ACTIVE_STATUS = "活動中"
+
+
+def active_clause():
+    """メンバー as every count shows it: the members whose status is 活動中 (休止 and 退会 not)."""
+    return Member.status == ACTIVE_STATUS
+
+
+def active_counts(store_or_session: Store | Session) -> dict[str, int]:
+    """council id -> count_active, for all councils in one query (councils without any left out)."""
+    def query(s: Session) -> dict[str, int]:
+        return dict(s.execute(select(Member.council_id, func.count()).where(active_clause())
+                              .group_by(Member.council_id)).all())
+
+    if isinstance(store_or_session, Session):
+        return query(store_or_session)
+    with store_or_session.session() as s:
+        return query(s)
+
+
+def count_active(store_or_session: Store | Session, council_id: str) -> int:
+    """The council's メンバー: members whose status is 活動中."""
+    def query(s: Session) -> int:
+        return s.execute(select(func.count()).select_from(Member)
+                         .where(Member.council_id == council_id, active_clause())).scalar() or 0
+
+    if isinstance(store_or_session, Session):
+        return query(store_or_session)
+    with store_or_session.session() as s:
+        return query(s)
 
 
 def role_names(store: Store) -> list[str]:

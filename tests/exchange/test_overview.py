@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from app.exchange.export_file import export_councils
 from app.exchange.merge import import_files
-from app.exchange.overview import coordinator_overview
-from app.services import councils, needs
+from app.exchange.overview import coordinator_overview, overview_totals
+from app.services import councils, members, needs
 from app.services.demo import YAWATA_MEMBERS, YAWATA_RESOURCES
 
 
@@ -15,8 +17,11 @@ def test_one_row_per_council_with_the_demo_figures(demo_store):
     yawata = next(r for r in overview.councils if r.name == "八幡")
     staying = [m for m in YAWATA_MEMBERS if m[9] != "退会"]
     active = [m for m in YAWATA_MEMBERS if m[9] == "活動中"]
-    assert yawata.members == len(staying) == 21
-    assert yawata.active == len(active)
+    # メンバー: one definition (活動中) on every screen and print
+    assert yawata.members == yawata.active == len(active) == 20
+    assert yawata.members == members.count_active(demo_store, yawata.id)
+    listed = next(c for c in councils.list_councils(demo_store) if c.name == "八幡")
+    assert listed.member_count == yawata.members
     assert yawata.supporters == sum(1 for m in active if m[3] or m[4])
     assert yawata.providers == sum(1 for m in active if m[4])
     assert yawata.core_members == sum(1 for m in staying if m[5])
@@ -28,7 +33,7 @@ def test_one_row_per_council_with_the_demo_figures(demo_store):
     assert set(yawata.gaps) == {g.category for g in needs.gaps(demo_store, yawata.id)} == {"通院", "移動手段"}
     toyooka = next(r for r in overview.councils if r.name == "豊岡")
     assert toyooka.members == 0 and toyooka.resources == {} and toyooka.open_needs == {}
-    assert overview.totals.members == 21 and overview.totals.resource_total == 14
+    assert overview.totals.members == 20 and overview.totals.resource_total == 14
 
 
 def test_gap_view_across_councils(demo_store):
@@ -57,4 +62,32 @@ def test_last_export_and_import_dates(demo_store, tmp_path, store):
     assert exported.last_exported is not None and exported.last_imported is None
     import_files(store, [tmp_path / "y.xlsx"])
     received = next(r for r in coordinator_overview(store).councils if r.name == "八幡")
-    assert received.last_imported is not None and received.members == 21
+    assert received.last_imported is not None and received.members == 20
+
+
+def test_file_date_is_when_the_council_wrote_it(demo_store, tmp_path, store):
+    yawata = councils.find_council(demo_store, "八幡")
+    written = dt.datetime(2026, 9, 30, 8, 15)
+    export_councils(demo_store, tmp_path / "new.xlsx", [yawata.id], now=written)
+    export_councils(demo_store, tmp_path / "old.xlsx", [yawata.id], now=dt.datetime(2026, 3, 1, 8, 0))
+    import_files(store, [tmp_path / "new.xlsx"], now=dt.datetime(2026, 12, 1, 10, 0))
+    row = next(r for r in coordinator_overview(store).councils if r.name == "八幡")
+    assert row.written_on == written and row.last_imported == dt.datetime(2026, 12, 1, 10, 0)
+    import_files(store, [tmp_path / "old.xlsx"], now=dt.datetime(2026, 12, 2, 10, 0))
+    row = next(r for r in coordinator_overview(store).councils if r.name == "八幡")
+    assert row.written_on == written and row.last_imported == dt.datetime(2026, 12, 2, 10, 0)
+    unread = next(r for r in coordinator_overview(demo_store).councils if r.name == "八幡")
+    assert unread.written_on is None  # nothing was read into the demo database
+
+
+def test_overview_totals_add_up_the_rows_shown(demo_store):
+    rows = [r for r in coordinator_overview(demo_store).councils if r.tier == 2]
+    total = overview_totals(rows)
+    assert total.name == "合計"
+    assert total.members == sum(members.count_active(demo_store, r.id) for r in rows) == 20
+    assert total.supporters == sum(r.supporters for r in rows)
+    assert total.resource_total == sum(r.resource_total for r in rows) == 14
+    assert total.open_need_total == sum(r.open_need_total for r in rows) > 0
+    assert overview_totals(rows[:0]).members == 0
+    assert overview_totals(rows) == coordinator_overview(demo_store).totals.__class__(
+        **{**coordinator_overview(demo_store).totals.__dict__, "name": "合計"})
