@@ -658,10 +658,9 @@ def guess_kind(rows: Sequence[tuple[int, list]]) -> str:
         mapping = guess_mapping(rows[index][1], columns)
         hits = sum(1 for m in mapping if m)
         if kind == "tally":  # 町内会名 and counts: only a crosstab has numbers beside every name
-            numeric = sum(1 for _n, cells in rows[index + 1:index + 6] for c in cells[1:]
-                          if isinstance(c, int | float) or (isinstance(c, str) and c.strip().isdigit()))
-            hits = hits + 2 if "label" in mapping and numeric >= 4 * max(1, len(rows[index + 1:index + 6])) \
-                else hits - 1
+            cells = [c for _n, row in rows[index + 1:index + 6] for c in row[1:] if _text(c)]
+            numeric = sum(1 for c in cells if isinstance(c, int | float) or _text(c).isdigit())
+            hits = hits + 2 if "label" in mapping and cells and numeric >= 0.8 * len(cells) else hits - 1
         if hits > best:
             best, best_kind = hits, kind
     return best_kind

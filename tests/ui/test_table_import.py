@@ -210,3 +210,41 @@ def test_changing_the_kind_guesses_the_columns_again(window, qtbot, tmp_path, ki
     combo = dialog.combos[1]
     assert [combo.itemText(i) for i in range(3)] == ["読み込まない", "名称", "分類"]
     assert combo.currentText() == "名称"
+
+
+def test_a_password_is_asked_in_the_dialog(window, qtbot, tmp_path):
+    from app.exchange.export_file import encrypt
+
+    plain = _member_book(tmp_path / "plain.xlsx", [[1, "上原 春子", "ウエハラ ハルコ", "", "", "", ""]])
+    locked = tmp_path / "鍵つき.xlsx"
+    locked.write_bytes(encrypt(plain.read_bytes(), "あいことば"))
+    dialog = _dialog(window, qtbot)
+    assert not dialog.password.isVisibleTo(dialog)
+    dialog.open_file(locked)
+    assert "パスワード" in dialog.problems.toPlainText() and "--password" not in dialog.problems.toPlainText()
+    assert dialog.password.isVisibleTo(dialog) and not dialog.import_button.isEnabled()
+    dialog.password.setText("あいことば")
+    dialog.password.editingFinished.emit()
+    assert dialog.mapping_table.rowCount() == 7 and dialog.import_button.isEnabled()
+    assert dialog.import_now().saved == 1
+
+
+def test_an_anshin_center_crosstab_is_recognised(window, qtbot, tmp_path):
+    from app.services import tallies
+
+    store = window.controller.store
+    yawata = _yawata(window)
+    path = tmp_path / "ニーズ集計.csv"
+    path.write_text("町内会名,見守り,買い物,通院,対象人数\n金井淵,4,2,1,6\n若田,1,,2,3\n合計,5,2,3,9\n",
+                    encoding="cp932")
+    before = len(tallies.list_tallies(store, yawata.id))
+    dialog = _dialog(window, qtbot)
+    dialog.open_file(path)
+    assert dialog.kind_box.currentText() == "あんしんセンターの集計表"
+    mapped = _mapped(dialog)
+    assert mapped["町内会名"] == "町内会名" and mapped["見守り"] == "項目（集計する列）"
+    assert mapped["対象人数"] == "対象人数" and not dialog.combos[0].isEnabled()
+    assert "集計表の種類" in dialog.problems.toPlainText()       # the import's note, before reading
+    assert "--tally-kind" not in dialog.problems.toPlainText()
+    assert dialog.import_now().saved == 2
+    assert len(tallies.list_tallies(store, yawata.id)) == before + 1
