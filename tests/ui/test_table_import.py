@@ -248,3 +248,28 @@ def test_an_anshin_center_crosstab_is_recognised(window, qtbot, tmp_path):
     assert "--tally-kind" not in dialog.problems.toPlainText()
     assert dialog.import_now().saved == 2
     assert len(tallies.list_tallies(store, yawata.id)) == before + 1
+    report = dialog.problems.toPlainText().splitlines()
+    assert report[0].startswith("注意: 集計表の種類") and report[1].startswith("読み込みました")
+
+
+def test_an_unknown_neighbourhood_can_be_added_from_the_dialog(window, qtbot, tmp_path):
+    from app.services import neighbourhoods
+
+    store = window.controller.store
+    yawata = _yawata(window)
+    path = _member_book(tmp_path / "協力員.xlsx", [[1, "上原 春子", "ウエハラ ハルコ", "", "", "", ""],
+                                                  [2, "森 秋子", "モリ アキコ", "", "", "", ""]])
+    book = openpyxl.load_workbook(path)
+    book["名簿"]["D2"] = "町内会"
+    book["名簿"]["D4"] = "新町"
+    book.save(path)
+    dialog = _dialog(window, qtbot)
+    dialog.open_file(path)
+    text = dialog.problems.toPlainText()
+    assert "4行目「町内会」: 町内会「新町」" in text and "--add-neighbourhoods" not in text
+    assert "「一覧にない町内会を新しく登録する」にチェック" in text
+    assert not dialog.import_button.isEnabled()
+    dialog.add_neighbourhoods.setChecked(True)
+    assert dialog.import_button.isEnabled()
+    assert dialog.import_now().added_neighbourhoods == ("新町",)
+    assert "新町" in {n.name for n in neighbourhoods.list_neighbourhoods(store, yawata.id)}
