@@ -238,7 +238,7 @@ def try_parse(text: str) -> Schedule | None:
 def _parse(text: str) -> Schedule:
     if not isinstance(text, str):
         raise ScheduleError("文字列ではありません")
-    s = unicodedata.normalize("NFKC", text).strip()
+    s = _spoken(unicodedata.normalize("NFKC", text).strip())
     if not s:
         raise ScheduleError("空です")
     m = _TIME_START.search(s)
@@ -271,6 +271,44 @@ def _parse(text: str) -> Schedule:
             "monthly_nth", weekdays=_parse_weekdays(day[nm.end() :]), nths=tuple(nths), slots=slots
         )
     raise ScheduleError(_HINT)
+
+
+# Times as people write them: 午前10時, 午後1時半, 3時15分, 正午; 10時から12時まで.
+_SPOKEN_TIME = re.compile(r"(午前|午後)?\s*(\d{1,2})(?:時(?:\s*(\d{1,2})\s*分|(半))?|:(\d{2}))")
+_FROM_TO = re.compile(r"(\d:\d{2})\s*から\s*(?=\d)")
+_UNTIL = re.compile(r"(\d:\d{2})\s*まで")
+
+
+def _spoken(s: str) -> str:
+    """Rewrite spoken forms into the written ones `_parse` reads (毎月第2水曜日 午後1時半から3時まで
+    -> 毎月第2水曜日 13:30〜15:00). A time after a 午後 one in the same text, without 午前/午後 of its
+    own, is afternoon too (午後1時〜3時). A start with no end (10時から) is left as it is: a time
+    slot needs both ends, so such a schedule stays text."""
+    s = s.replace("正午", "午後12時")
+    afternoon = False
+
+    def clock(m: re.Match[str]) -> str:
+        nonlocal afternoon
+        meridiem, hour = m[1], int(m[2])
+        if m[5] is not None:          # 10:30 as written: only 午後 changes it
+            if meridiem is None and not afternoon:
+                return m[0]
+            minute = int(m[5])
+        else:
+            minute = 30 if m[4] else int(m[3] or 0)
+        if meridiem == "午後":
+            afternoon = True
+            hour += 12 if hour < 12 else 0
+        elif meridiem == "午前":
+            afternoon = False
+        elif afternoon and hour < 12:
+            hour += 12
+        return f"{hour}:{minute:02d}"
+
+    if "時" in s or "午前" in s or "午後" in s:
+        s = _SPOKEN_TIME.sub(clock, s)
+    s = _FROM_TO.sub(r"\1〜", s)
+    return _UNTIL.sub(r"\1", s).strip()
 
 
 def _parse_weekdays(spec: str) -> tuple[int, ...]:
