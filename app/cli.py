@@ -436,11 +436,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.exchange.merge import format_report, import_files
+    from app.exchange.merge import import_files
+    from app.exchange.report import format_import
 
     with _store(args) as store:
         report = import_files(store, args.files, password=args.password, dry_run=args.dry_run)
-    print(format_report(report))
+    print(format_import(report))
     return 0
 
 

@@ -43,7 +43,6 @@ from app.services.councils import is_empty_council
 from app.services.normalize import kana_key, nfkc
 from app.services.schedule import try_parse
 from app.store import Store
-from app.text_table import text_table
 
 T = Base.metadata.tables
 MAX_PROBLEMS = 50
@@ -109,32 +108,6 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return any(c.added or c.updated or c.conflicts for c in self.sheets.values())
-
-
-def format_report(report: ImportReport) -> str:
-    """The import report as text: what was read, then the warnings (注意), then the counts, the
-    conflicts and the backup, so what needs a look is read first."""
-    head = "確認しました（--dry-run: データベースは変えていません）" if report.dry_run else "読み込みました"
-    lines = [f"{head}: {'、'.join(report.files)}"]
-    if report.councils:
-        lines.append(f"協議体: {'、'.join(report.councils)}")
-    lines += [f"注意: {note}" for note in report.notes]
-    rows = [["シート", "追加", "更新", "変更なし", "こちらが新しい", "競合"]]
-    for title, c in report.sheets.items():
-        if c.total:
-            rows.append([title, f"{c.added:,}", f"{c.updated:,}", f"{c.unchanged:,}", f"{c.kept:,}",
-                         f"{c.conflicts:,}"])
-    if len(rows) > 1:
-        lines.append(text_table(rows))
-    for conflict in report.conflicts[:50]:
-        lines.append(f"競合: {conflict.file} のシート「{conflict.sheet}」{conflict.row}行目"
-                     f"（{conflict.label}）: {'・'.join(conflict.fields)} が両方で変わっています。"
-                     "こちらの内容を残し、ファイルの内容は競合の記録として保存しました。")
-    if len(report.conflicts) > 50:
-        lines.append(f"競合はほかに{len(report.conflicts) - 50}件あります。")
-    if report.backup:
-        lines.append(f"読み込む前のバックアップ: {report.backup}")
-    return "\n".join(lines)
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -23,10 +23,13 @@ def format_export(report: ExportReport) -> str:
 
 
 def format_import(report: ImportReport) -> str:
+    """What was read, then the warnings (注意), then the counts, the conflicts and the backup,
+    so what needs a look is read first."""
     head = "確認しました（--dry-run: データベースは変えていません）" if report.dry_run else "読み込みました"
     lines = [f"{head}: {'、'.join(report.files)}"]
     if report.councils:
         lines.append(f"協議体: {'、'.join(report.councils)}")
+    lines += [f"注意: {note}" for note in report.notes]
     rows = [["シート", "追加", "更新", "変更なし", "こちらが新しい", "競合"]]
     for title, c in report.sheets.items():
         if c.total:
@@ -40,7 +43,6 @@ def format_import(report: ImportReport) -> str:
                      "こちらの内容を残し、ファイルの内容は競合の記録として保存しました。")
     if len(report.conflicts) > 50:
         lines.append(f"競合はほかに{len(report.conflicts) - 50}件あります。")
-    lines += [f"注意: {note}" for note in report.notes]
     if report.backup:
         lines.append(f"読み込む前のバックアップ: {report.backup}")
     return "\n".join(lines)

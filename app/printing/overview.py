@@ -46,7 +46,7 @@ def make(job: Job) -> tuple[bytes, int]:
     story: list[Flowable] = [
         KText(title, S.DOC_TITLE),
         KText(f"第2層協議体 {len(areas)}か所　{wareki(job.today)}作成　"
-              "（メンバーは退会した人を除く。サポーター・担い手は活動中の人。"
+              "（メンバー・サポーター・担い手は活動中の人。"
               "「対応する資源」は、ニーズの記録に結びつけた社会資源）", S.DOC_NOTE),
         Spacer(1, 4),
         table(rows, widths, extra=numeric, zebra=True),

@@ -45,6 +45,7 @@ REASONS = {
     "before-import": "ファイルを読み込む前（自動）",
     "before-migration": "新しい版に更新する前（自動）",
     "before-restore": "戻す前の状態（自動）",
+    "before-delete-council": "協議体を削除する前（自動）",
 }
 
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.sqlite3$")

@@ -17,9 +17,7 @@ from app.services.base import Field
 from app.services.normalize import nfkc
 from app.store import Store
 
-DELETE_BACKUP_REASON = "before-delete-council"
-# The backup list shows this label; the code is part of the backup's file name.
-backups.REASONS.setdefault(DELETE_BACKUP_REASON, "協議体を削除する前（自動）")
+DELETE_BACKUP_REASON = "before-delete-council"  # labelled in backups.REASONS
 
 COUNCIL_FIELDS = (
     Field("tier", "層", lambda v, label: _tier(v, label), default=2),

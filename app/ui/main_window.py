@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{self.council_box.currentText()} を開きました", 5000)
 
     def _maybe_reload_councils(self, areas: frozenset[str]) -> None:
-        if "council" in areas:
+        if not areas or "council" in areas:  # no areas named: everything may have changed
             # A council added, renamed, deleted or brought back by undo: the step stays undoable.
             self.reload_councils(keep_undo=True)
 

@@ -53,12 +53,16 @@ class WelcomePage(QWidget):
             return councils.create_council(store, council_values(store, values))
 
         dialog = FormDialog("協議体を作る", council_fields(store), {}, save, self)
-        if getattr(self, "open_dialogs_modeless", False):
+        if self._modeless():
             dialog.accepted.connect(lambda: self._created(dialog.result_value.id))
             dialog.show()
         elif dialog.exec():
             self._created(dialog.result_value.id)
         return dialog
+
+    def _modeless(self) -> bool:
+        """Tests set open_dialogs_modeless on the window (or this page) and drive dialogs."""
+        return any(getattr(w, "open_dialogs_modeless", False) for w in (self, self.window()))
 
     def _created(self, council_id: str) -> None:
         self.controller.set_council(council_id)
@@ -86,7 +90,7 @@ class WelcomePage(QWidget):
             show_error(self, str(exc))
             return None
         text = format_import(report)
-        if not getattr(self, "open_dialogs_modeless", False):
+        if not self._modeless():
             box = QMessageBox(self)
             box.setWindowTitle("読み込みました")
             box.setText("ファイルを読み込みました。")

@@ -14,7 +14,7 @@ from app.ui.main_window import MainWindow
 
 def test_export_then_import_into_an_empty_database(window, qtbot, tmp_path, template_db):
     page = window.show_page("exchange")
-    assert not page.overview.isVisibleTo(page)  # tier 2: no overview
+    assert not page.overview_hint.isVisibleTo(page)  # tier 2: no overview
     out = tmp_path / "yawata.xlsx"
     text = page.export_to(out)
     assert "書き出しました" in text
@@ -36,8 +36,10 @@ def test_export_then_import_into_an_empty_database(window, qtbot, tmp_path, temp
     assert len(members.list_members(other.controller.store, yawata.id)) == 22
     other.select_council("高崎市")
     receiving.reload()
-    assert receiving.overview.isVisibleTo(receiving)
-    names = [receiving.overview.item(r, 0).text() for r in range(receiving.overview.rowCount())]
+    assert receiving.overview_hint.isVisibleTo(receiving)
+    home = other.show_page("home")  # the coordinator's overview is on ホーム
+    home.reload()
+    names = [home.overview.item(r, 0).text() for r in range(home.overview.rowCount())]
     assert "八幡" in names
 
 

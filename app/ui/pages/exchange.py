@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QFileDialog,
@@ -16,8 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QProgressDialog,
-    QTableWidget,
-    QTableWidgetItem,
 )
 
 from app.errors import UserError
@@ -80,16 +77,10 @@ class ExchangePage(Page):
         self.report.setMinimumHeight(self.fontMetrics().height() * 7)
         self.body.addWidget(self.report, 1)
 
-        self.overview_title = label("協議体の一覧（第1層）", "subheading")
-        self.overview = QTableWidget(0, 8)
-        self.overview.setHorizontalHeaderLabels(["協議体", "メンバー", "サポーター", "担い手", "コア",
-                                                 "社会資源", "未解決のニーズ", "対応する資源がないニーズ"])
-        self.overview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.overview.verticalHeader().hide()
-        self.overview.horizontalHeader().setStretchLastSection(True)
-        self.overview.setMinimumHeight(self.fontMetrics().height() * 12)
-        self.body.addWidget(self.overview_title)
-        self.body.addWidget(self.overview, 2)
+        # The tier-1 picture of every council lives on ホーム; this page only points to it.
+        self.overview_hint = label("読み込んだ協議体の数と、ファイルの日付は「ホーム」の一覧に出ます。", "note",
+                                   wrap=True)
+        self.body.addWidget(self.overview_hint)
 
     # --- data -------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -100,26 +91,7 @@ class ExchangePage(Page):
         self.explain.setText(f"{whose}の記録をExcelのファイルに書き出します。USBメモリなどで渡せます。"
                              "連絡先の共有に同意していない人の電話・住所は書き出しません。"
                              "受け取ったファイルは「ファイルを読み込む」でまとめられます。")
-        for widget in (self.overview_title, self.overview):
-            widget.setVisible(self.is_city)
-        if self.is_city:
-            self._fill_overview()
-
-    def _fill_overview(self) -> None:
-        from app.exchange.overview import coordinator_overview
-
-        view = coordinator_overview(self.store)
-        rows = [c for c in view.councils if c.tier == 2]
-        self.overview.setRowCount(len(rows))
-        for r, c in enumerate(rows):
-            values = [c.name, c.members, c.supporters, c.providers, c.core_members,
-                      c.resource_total, c.open_need_total, "、".join(c.gaps)]
-            for col, value in enumerate(values):
-                item = QTableWidgetItem(f"{value:,}" if isinstance(value, int) else value)
-                if isinstance(value, int):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.overview.setItem(r, col, item)
-        self.overview.resizeColumnsToContents()
+        self.overview_hint.setVisible(self.is_city)
 
     # --- export -----------------------------------------------------------------------------
     def export_to(self, path: Path) -> str:
