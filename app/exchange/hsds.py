@@ -74,7 +74,8 @@ def schedules(resource: ResourceDTO) -> list[dict]:
     for index, slot in enumerate(slots):
         found.append({"id": _id(resource.id, "schedule", index), "service_id": resource.id, **base,
                       "opens_at": _hhmm(slot.start) if slot else None,
-                      "closes_at": _hhmm(slot.end) if slot else None,
+                      # An open end (「10:00〜」) has no closing time.
+                      "closes_at": _hhmm(slot.end) if slot and slot.end is not None else None,
                       "description": described, "notes": notes})
     return found
 

@@ -556,6 +556,8 @@ def first_slot(schedule_text: str) -> tuple[dt.time | None, dt.time | None]:
     if parsed is None or not parsed.slots:
         return None, None
     slot = parsed.slots[0]
+    if slot.end is None:  # an open end (「10:00〜」): the 終了 cell stays empty
+        return slot.start, None
     end = slot.end if slot.end != END_OF_DAY else dt.time(23, 59)
     return slot.start, end
 

@@ -449,10 +449,12 @@ def _import_resources(store: Store, ctx: _Context, header_number: int, headers, 
                     raw[field] = fields[field].parse(value, str(header))
             except ValidationError as exc:
                 raise UserError(f"{ctx.where(number, header)}: {exc.reason}") from None
-        if times.get("start") and times.get("end"):
+        if times.get("start"):
             text = str(raw.get("schedule_text") or "")
             if text and not re.search(r"\d+:\d+", text):
-                raw["schedule_text"] = f"{text} {times['start']:%H:%M}〜{times['end']:%H:%M}"
+                # A start without an end column is an open end: 「毎週(月) 9:30〜」.
+                end = f"{times['end']:%H:%M}" if times.get("end") else ""
+                raw["schedule_text"] = f"{text} {times['start']:%H:%M}〜{end}"
         try:
             base.validate(RESOURCE_FIELDS, raw)
         except ValidationError as exc:

@@ -166,7 +166,8 @@ def propose_next_regular(store: Store, council_id: str,
         free = [d for d in next_dates(rule, today + dt.timedelta(days=1), 36) if d not in taken]
         if free:
             slot = rule.slots[0] if rule.slots else None
-            end = slot.end if slot and slot.end != END_OF_DAY else None
+            # An open end (第2(水) 10:00〜) or 24:00 leaves the end for the user to fill in.
+            end = slot.end if slot and slot.end not in (None, END_OF_DAY) else None
             return MeetingProposal(
                 held_on=free[0], start_time=slot.start if slot else None, end_time=end,
                 kind=REGULAR, title=regular_title(council.name, free[0]),

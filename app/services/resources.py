@@ -271,8 +271,9 @@ def compose_schedule(freq: str, *, weekdays: Iterable[int] = (), nths: Iterable[
                      monthdays: str = "", slots: Iterable[tuple[str, str]] = ()) -> ScheduleReading:
     """The canonical schedule from the editor's controls (frequency, 曜日, 第n, 日付, 時間).
 
-    Times arrive as typed ("10:00", "１０：００"); a half-filled slot or a missing choice is a
-    ValidationError on 日程 that says what to pick, so the editor never writes a wrong text.
+    Times arrive as typed ("10:00", "１０：００"); a start without an end is an open end
+    (「10:00〜」). An end without a start or a missing choice is a ValidationError on 日程 that
+    says what to pick, so the editor never writes a wrong text.
     """
     if freq not in FREQS:
         raise ValidationError("日程", f"頻度「{freq}」が分かりません")
@@ -288,9 +289,9 @@ def compose_schedule(freq: str, *, weekdays: Iterable[int] = (), nths: Iterable[
         start, end = nfkc(start), nfkc(end)
         if not start and not end:
             continue
-        if not start or not end:
-            raise ValidationError("日程", f"{number}つ目の時間：開始と終了の両方を入れてください")
-        pieces.append(f"{start}〜{end}")
+        if not start:
+            raise ValidationError("日程", f"{number}つ目の時間：開始を入れてください")
+        pieces.append(f"{start}〜{end}")  # no end: an open end, 「10:00〜」
     time_slots: tuple = ()
     if pieces:
         try:

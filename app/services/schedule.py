@@ -41,7 +41,8 @@ END_OF_DAY = dt.time.max
 _SEP = r"[、,・]"  # list separators (after NFKC, so ､ ， ･ are already folded in)
 _RANGE = "〜~\\-–—−‐ー"  # range separators; NFKC turns ～ into ~
 _SLOT_SEP = re.compile(r"\s*(?:又は|または|は|/|、|,)\s*|\s+")
-_SLOT = re.compile(rf"(\d{{1,2}}):(\d{{2}})[{_RANGE}](\d{{1,2}}):(\d{{2}})")
+# 10:00〜12:00, or a start with an open end: 10:00〜 (10時から, 午前10時から are rewritten to it).
+_SLOT = re.compile(rf"(\d{{1,2}}):(\d{{2}})[{_RANGE}](?:(\d{{1,2}}):(\d{{2}}))?")
 _TIME_START = re.compile(r"\d+\s*:")
 _NTH_LIST = re.compile(rf"((?:第\s*\d+|最終)(?:\s*{_SEP}\s*(?:第\s*\d+|最終|\d+))*)\s*週?")
 _HINT = "「毎週(火)」「隔週(水)」「第2(木)」「最終(金)」「毎月15日」「毎日」のように書いてください"
@@ -68,22 +69,29 @@ def _fmt_time(t: dt.time, *, pad: bool = False) -> str:
 @dataclass(frozen=True)
 class TimeSlot:
     start: dt.time
-    end: dt.time  # END_OF_DAY (time.max) means 24:00
+    end: dt.time | None = None  # None: open end (「10:00〜」); END_OF_DAY (time.max) means 24:00
 
     def __post_init__(self) -> None:
-        for t in (self.start, self.end):
+        for t in (self.start, self.end) if self.end is not None else (self.start,):
             if not isinstance(t, dt.time) or t.tzinfo is not None:
                 raise ScheduleError(f"時刻 {t!r} が正しくありません")
         # Minute resolution only, so that text <-> data round-trips exactly.
         if self.start == END_OF_DAY or self.start.second or self.start.microsecond:
             raise ScheduleError(f"開始時刻 {_fmt_time(self.start)} は使えません")
+        if self.end is None:
+            return
         if self.end != END_OF_DAY and (self.end.second or self.end.microsecond):
             raise ScheduleError(f"終了時刻 {_fmt_time(self.end)} は使えません")
         if self.end <= self.start:
             raise ScheduleError(f"時間帯 {self}：終了時刻が開始時刻より後になっていません")
 
     def __str__(self) -> str:
-        return f"{_fmt_time(self.start)}〜{_fmt_time(self.end)}"
+        end = "" if self.end is None else _fmt_time(self.end)
+        return f"{_fmt_time(self.start)}〜{end}"
+
+    def sort_key(self) -> tuple[dt.time, bool, dt.time]:
+        """Start first; at the same start an open end comes before a closed one."""
+        return self.start, self.end is not None, self.end or dt.time.min
 
 
 def _int_tuple(values: Iterable[Any], name: str, ok: Iterable[int]) -> tuple[int, ...]:
@@ -122,7 +130,7 @@ class Schedule:
             raise ScheduleError(f"時間帯 {self.slots!r} が一覧になっていません") from None
         if not all(isinstance(s, TimeSlot) for s in slot_list):
             raise ScheduleError(f"時間帯 {self.slots!r} が正しくありません")
-        slots = tuple(sorted(set(slot_list), key=lambda s: (s.start, s.end)))
+        slots = tuple(sorted(set(slot_list), key=TimeSlot.sort_key))
 
         needs_wd = self.freq in ("weekly", "biweekly", "monthly_nth")
         if needs_wd != bool(wds):
@@ -153,7 +161,8 @@ class Schedule:
             "nths": list(self.nths),
             "monthdays": list(self.monthdays),
             "slots": [
-                {"start": _fmt_time(s.start, pad=True), "end": _fmt_time(s.end, pad=True)}
+                {"start": _fmt_time(s.start, pad=True),
+                 "end": None if s.end is None else _fmt_time(s.end, pad=True)}
                 for s in self.slots
             ],
             "anchor": self.anchor.isoformat() if self.anchor else None,
@@ -185,7 +194,8 @@ class Schedule:
                 nths=d.get("nths") or (),
                 monthdays=d.get("monthdays") or (),
                 slots=tuple(
-                    _make_slot(_hm(s.get("start"), end=False), _hm(s.get("end"), end=True))
+                    _make_slot(_hm(s.get("start"), end=False),
+                               None if s.get("end") is None else _hm(s.get("end"), end=True))
                     for s in slots
                 ),
                 anchor=anchor,
@@ -211,7 +221,10 @@ def _check_hm(h: int, m: int, *, end: bool) -> tuple[int, int]:
     return h, m
 
 
-def _make_slot(start: tuple[int, int], end: tuple[int, int]) -> TimeSlot:
+def _make_slot(start: tuple[int, int], end: tuple[int, int] | None) -> TimeSlot:
+    """A slot from (hour, minute) pairs; `end` None is an open end, (24, 0) is END_OF_DAY."""
+    if end is None:
+        return TimeSlot(dt.time(*start))
     e = END_OF_DAY if end == (24, 0) else dt.time(*end)
     return TimeSlot(dt.time(*start), e)
 
@@ -277,13 +290,14 @@ def _parse(text: str) -> Schedule:
 _SPOKEN_TIME = re.compile(r"(午前|午後)?\s*(\d{1,2})(?:時(?:\s*(\d{1,2})\s*分|(半))?|:(\d{2}))")
 _FROM_TO = re.compile(r"(\d:\d{2})\s*から\s*(?=\d)")
 _UNTIL = re.compile(r"(\d:\d{2})\s*まで")
+_OPEN_END = re.compile(r"(\d:\d{2})\s*から")
 
 
 def _spoken(s: str) -> str:
     """Rewrite spoken forms into the written ones `_parse` reads (毎月第2水曜日 午後1時半から3時まで
     -> 毎月第2水曜日 13:30〜15:00). A time after a 午後 one in the same text, without 午前/午後 of its
-    own, is afternoon too (午後1時〜3時). A start with no end (10時から) is left as it is: a time
-    slot needs both ends, so such a schedule stays text."""
+    own, is afternoon too (午後1時〜3時). A start with no end (午前10時から, 10:00から) becomes a
+    start-only slot, 10:00〜."""
     s = s.replace("正午", "午後12時")
     afternoon = False
 
@@ -308,7 +322,8 @@ def _spoken(s: str) -> str:
     if "時" in s or "午前" in s or "午後" in s:
         s = _SPOKEN_TIME.sub(clock, s)
     s = _FROM_TO.sub(r"\1〜", s)
-    return _UNTIL.sub(r"\1", s).strip()
+    s = _UNTIL.sub(r"\1", s)
+    return _OPEN_END.sub(r"\1〜", s).strip()
 
 
 def _parse_weekdays(spec: str) -> tuple[int, ...]:
@@ -364,9 +379,10 @@ def _parse_slots(times: str) -> tuple[TimeSlot, ...]:
     for piece in _SLOT_SEP.split(times):
         m = _SLOT.fullmatch(piece)
         if not m:
-            raise ScheduleError(f"時間帯「{piece}」が読み取れません（例：10:00〜12:00）")
+            raise ScheduleError(
+                f"時間帯「{piece}」が読み取れません（例：10:00〜12:00、終わりがなければ 10:00〜）")
         start = _check_hm(int(m[1]), int(m[2]), end=False)
-        end = _check_hm(int(m[3]), int(m[4]), end=True)
+        end = None if m[3] is None else _check_hm(int(m[3]), int(m[4]), end=True)
         slots.append(_make_slot(start, end))
     return tuple(slots)
 

@@ -30,6 +30,10 @@ def test_read_schedule_gives_the_printed_form_or_the_reason():
     ("monthly_nth", {"weekdays": [4], "nths": [-1, 2]}, "第2・最終(金)"),
     ("monthly_day", {"monthdays": "１、15日", "weekdays": [1]}, "毎月1日・15日"),
     ("daily", {"weekdays": [0], "slots": [("", ""), ("9:00", "24:00")]}, "毎日 9:00〜24:00"),
+    # A start without an end is an open end.
+    ("weekly", {"weekdays": [1], "slots": [("１０：００", "")]}, "毎週(火) 10:00〜"),
+    ("weekly", {"weekdays": [1], "slots": [("13:00", "15:00"), ("10:00", "")]},
+     "毎週(火) 10:00〜又は13:00〜15:00"),
 ])
 def test_compose_schedule_writes_the_canonical_text(freq, kw, expected):
     built = resources.compose_schedule(freq, **kw)
@@ -43,7 +47,7 @@ def test_compose_schedule_writes_the_canonical_text(freq, kw, expected):
     ("monthly_day", {"monthdays": ""}, "何日か"),
     ("monthly_day", {"monthdays": "32"}, "32日はありません"),
     ("monthly_day", {"monthdays": "十五"}, "「十五」"),
-    ("weekly", {"weekdays": [1], "slots": [("10:00", "")]}, "開始と終了の両方"),
+    ("weekly", {"weekdays": [1], "slots": [("", "12:00")]}, "開始を入れて"),
     ("weekly", {"weekdays": [1], "slots": [("12:00", "10:00")]}, "終了時刻が開始時刻より後"),
     ("weekly", {"weekdays": [1], "slots": [("10:7x", "12:00")]}, "読み取れません"),
     ("yearly", {}, "頻度"),

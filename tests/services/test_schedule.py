@@ -146,7 +146,7 @@ BAD = [
     "毎月",
     "毎週(火) 13:00〜12:00",
     "毎週(火) 12:00〜12:00",
-    "毎週(火) 13:00〜",
+    "毎週(火) 〜13:00",
     "毎週(火) 10:60〜11:00",
     "毎週(火) 24:00〜24:30",
     "毎週(火) 23:00〜25:00",
@@ -344,8 +344,8 @@ def _t(minutes: int) -> time:
 
 slots_st = st.lists(
     st.integers(0, 1439)
-    .flatmap(lambda a: st.tuples(st.just(a), st.integers(a + 1, 1440)))
-    .map(lambda p: TimeSlot(_t(p[0]), _t(p[1]))),
+    .flatmap(lambda a: st.tuples(st.just(a), st.none() | st.integers(a + 1, 1440)))
+    .map(lambda p: TimeSlot(_t(p[0]), None if p[1] is None else _t(p[1]))),  # None: 「10:00〜」
     max_size=3,
 ).map(tuple)
 weekdays_st = st.lists(st.integers(0, 6), min_size=1, max_size=7).map(tuple)

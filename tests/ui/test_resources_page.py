@@ -126,6 +126,19 @@ def test_build_a_schedule_with_the_controls_save_and_undo(window, qtbot, demo_st
     assert stored(demo_store, "ミチの会").schedule_text == "第2(木) 12:00~13:00"
 
 
+def test_a_start_without_an_end_fills_the_controls_and_stays_open(window):
+    page = open_page(window)
+    editor = page.add().schedule
+    type_japanese(editor.line, "毎週月曜　午前９時半から")
+    assert editor.freq.currentData() == "weekly" and editor.weekday_boxes[0].isChecked()
+    start, end = editor.slot_boxes[0]
+    assert (start.currentText(), end.currentText()) == ("9:30", "")
+    assert editor.printed.text() == "印刷される日程: 毎週(月) 9:30〜"
+    editor.weekday_boxes[3].setChecked(True)  # rebuilt from the controls: the end stays open
+    assert editor.hint.text() == ""
+    assert editor.text() == "毎週(月、木) 9:30〜"
+
+
 def test_typing_fills_the_controls_unreadable_text_is_kept_bad_input_marked(window, demo_store):
     page = open_page(window)
     dialog = page.add()

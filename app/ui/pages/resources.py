@@ -374,7 +374,8 @@ class ScheduleEditor(QWidget):
             for n, box in self.nth_boxes.items():
                 box.setChecked(n in s.nths)
             self.monthdays.setText("・".join(str(d) for d in s.monthdays))
-            pairs = [str(slot).split("〜") for slot in s.slots]
+            # 「10:00〜12:00」 -> ("10:00", "12:00"); an open end 「10:00〜」 -> ("10:00", "").
+            pairs = [str(slot).partition("〜")[::2] for slot in s.slots]
             for (start, end), pair in zip(self.slot_boxes, [*pairs, ["", ""], ["", ""]], strict=False):
                 start.setEditText(pair[0])
                 end.setEditText(pair[1])
@@ -390,7 +391,7 @@ class ScheduleEditor(QWidget):
         freq = self.freq.currentData()
         self._show_rows(freq)
         slots = [(s.currentText(), e.currentText()) for s, e in self.slot_boxes]
-        slots += [tuple(extra.split("〜")) for extra in self._extra_slots]
+        slots += [extra.partition("〜")[::2] for extra in self._extra_slots]
         try:
             built = resources.compose_schedule(
                 freq, weekdays=[i for i, b in enumerate(self.weekday_boxes) if b.isChecked()],
