@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStyledItemDelegate,
     QTableView,
     QTextEdit,
     QVBoxLayout,
@@ -426,6 +427,33 @@ class FormDialog(EditDialog):
             self.show_error(exc)
             return
         self.accept()
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A table column holding one of a closed list: the cell is a drop-down of the allowed
+    values (opened as a persistent editor it is always visible), never free text."""
+
+    def __init__(self, choices: Sequence[str], parent: QObject | None = None,
+                 placeholder: str = "選んでください") -> None:
+        super().__init__(parent)
+        self.choices, self.placeholder = list(choices), placeholder
+
+    def createEditor(self, parent: QWidget, _option, _index) -> QWidget:  # noqa: N802
+        combo = QComboBox(parent)
+        combo.addItems(self.choices)
+        combo.setPlaceholderText(self.placeholder)
+        combo.setCurrentIndex(-1)
+        combo.currentIndexChanged.connect(lambda _i, c=combo: self.commitData.emit(c))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
+        editor.blockSignals(True)  # showing the value is not an edit
+        editor.setCurrentIndex(editor.findText(index.data() or ""))
+        editor.blockSignals(False)
+
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: N802
+        if editor.currentIndex() >= 0 and editor.currentText() != (index.data() or ""):
+            model.setData(index, editor.currentText())
 
 
 @dataclasses.dataclass(frozen=True)

@@ -138,3 +138,97 @@ def test_resource_dialog_keys_are_the_same(window, qtbot, demo_store):
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert not dialog.isVisible()
     assert "ミチの会" in [r.name for r in page.model.rows]
+
+
+# --- 協議体の設定: saved on leaving a field, no 「設定を保存」 ------------------------------
+
+
+def test_settings_field_saves_when_left_with_one_undo_step(window, qtbot, demo_store):
+    page = window.show_page("settings")
+    yawata = councils.find_council(demo_store, "八幡")
+    assert not [b for b in page.findChildren(QAbstractButton) if b.text() == "設定を保存"]
+    place = page.form.inputs["meeting_place"]
+    place.clear()
+    type_japanese(place, "八幡コミュニティセンター")
+    steps = window.controller.undo_stack.count()
+    qtbot.keyClick(place, Qt.Key.Key_Return)  # Enter: saved, and on to the next field
+    assert page.focusWidget() is page.form.inputs["meeting_schedule"]
+    assert councils.get_council(demo_store, yawata.id).meeting_place == "八幡コミュニティセンター"
+    assert window.statusBar().currentMessage() == "保存しました"
+    assert window.controller.undo_stack.count() == steps + 1
+
+    population = page.form.inputs["population"]
+    population.setFocus()
+    population.selectAll()
+    qtbot.keyClicks(population, "12000")
+    page.form.inputs["households"].setFocus()  # leaving the field saves it
+    assert councils.get_council(demo_store, yawata.id).population == 12000
+    assert window.controller.undo_stack.count() == steps + 2
+    window.controller.undo_stack.undo()
+    assert councils.get_council(demo_store, yawata.id).population != 12000
+    assert councils.get_council(demo_store, yawata.id).meeting_place == "八幡コミュニティセンター"
+
+
+def test_settings_wrong_value_stays_and_leaving_asks(window, qtbot, demo_store):
+    page = window.show_page("settings")
+    yawata = councils.find_council(demo_store, "八幡")
+    founded = page.form.inputs["founded_on"]
+    founded.setFocus()
+    founded.selectAll()
+    type_japanese(founded, "2016年2月30日")
+    page.form.inputs["area_name"].setFocus()
+    assert "30日はありません" in page.form.errors["founded_on"].text()
+    assert founded.text() == "2016年2月30日"  # kept as typed, with its message
+
+    answer_next_dialog("戻って直す")
+    window.show_page("members")
+    assert window.current_page() is page and founded.text() == "2016年2月30日"
+
+    answer_next_dialog("保存せずに移る")
+    window.show_page("members")
+    assert window.current_page() is window.pages["members"]
+    assert councils.get_council(demo_store, yawata.id).founded_on.isoformat() == "2016-01-01"
+    window.show_page("settings")
+    assert founded.text() != "2016年2月30日"
+
+
+def test_settings_typed_but_not_left_is_saved_when_the_page_changes(window, qtbot, demo_store):
+    page = window.show_page("settings")
+    yawata = councils.find_council(demo_store, "八幡")
+    schedule = page.form.inputs["meeting_schedule"]
+    schedule.clear()
+    type_japanese(schedule, "第2(木) 13:30〜15:00")
+    window.show_page("members")  # no question: it is simply saved
+    assert councils.get_council(demo_store, yawata.id).meeting_schedule == "第2(木) 13:30〜15:00"
+
+
+def test_contact_kind_is_a_choice_and_saved_at_once(window, qtbot, demo_store):
+    from PySide6.QtWidgets import QComboBox
+
+    from app.models import CONTACT_KINDS
+
+    page = window.show_page("settings")
+    yawata = councils.find_council(demo_store, "八幡")
+    kind = page.contacts.indexWidget(page.contacts.model().index(1, 0))
+    assert isinstance(kind, QComboBox) and not kind.isEditable()
+    assert [kind.itemText(i) for i in range(kind.count())] == list(CONTACT_KINDS)
+    assert kind.currentText() == "社協"
+    kind.setCurrentText("市")
+    qtbot.waitUntil(lambda: councils.get_council(demo_store, yawata.id).contacts[1].kind == "市")
+    assert window.statusBar().currentMessage() == "保存しました"
+
+    count = len(councils.get_council(demo_store, yawata.id).contacts)
+    page.add_contact_row()
+    row = page.contacts.rowCount() - 1
+    new_kind = page.contacts.indexWidget(page.contacts.model().index(row, 0))
+    assert new_kind.currentIndex() == -1  # nothing chosen yet
+    new_kind.setCurrentText("その他")
+    qtbot.wait(20)
+    assert "名前を入れると保存されます" in page.error.text()
+    assert len(councils.get_council(demo_store, yawata.id).contacts) == count
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    page.contacts.setItem(row, 1, QTableWidgetItem("八幡地区見守り隊"))
+    qtbot.waitUntil(lambda: len(councils.get_council(demo_store, yawata.id).contacts) == count + 1)
+    added = councils.get_council(demo_store, yawata.id).contacts[-1]
+    assert (added.kind, added.name) == ("その他", "八幡地区見守り隊")

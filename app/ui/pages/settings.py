@@ -1,13 +1,20 @@
 """協議体の設定: name, meeting place and schedule, area figures, 町内会, contacts, and the vision
-with its history."""
+with its history.
+
+Like every other page there is no 「保存」 button to forget: a field is saved when the user
+leaves it (one undo step each, 保存しました in the status bar), a contact when its row has a
+種類 and a 名前. What cannot be saved (a wrong date, a row without a name) keeps its message,
+and `can_leave` asks before the window shows another page or council."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
+    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
 )
@@ -18,6 +25,7 @@ from app.services import councils, neighbourhoods, resources
 from app.ui.pages.base import Page
 from app.ui.widgets import (
     DTO_ROLE,
+    ChoiceDelegate,
     Column,
     DtoTableModel,
     FormDialog,
@@ -25,6 +33,7 @@ from app.ui.widgets import (
     FormPanel,
     button,
     confirm_delete,
+    input_value,
     label,
     record_table,
     wareki,
@@ -78,7 +87,15 @@ class SettingsPage(Page):
     def __init__(self, controller) -> None:
         super().__init__(controller)
         self.form = FormPanel(COUNCIL_FORM)
-        self.error = self.form.general_error
+        self._shown: dict[str, str] = {}   # each field's text as last read from the store
+        self._shown_council: str | None = None
+        self._saving = False
+        self._contacts_problem = ""  # why the contacts on screen are not saved, if they are not
+        for field in COUNCIL_FORM:
+            widget = self.form.inputs[field.name]
+            widget.editingFinished.connect(lambda name=field.name: self.save_field(name))
+            # Enter (also the input method's confirm key) saves and moves on, as in the forms.
+            widget.returnPressed.connect(self.focusNextChild)
         self.meeting_schedule = self.form.inputs["meeting_schedule"]
         self.meeting_schedule.setPlaceholderText("例: 第3(水) 10:00〜12:00")
         self.schedule_preview = label("", "note")
@@ -87,11 +104,7 @@ class SettingsPage(Page):
         self.body.addWidget(self.form)
         self.body.addWidget(self.schedule_preview)
         self.body.addWidget(self.rate)
-        self.save_button = button("設定を保存", self.save, role="primary", tip="上の内容を保存します")
-        save_row = QHBoxLayout()
-        save_row.addWidget(self.save_button)
-        save_row.addStretch(1)
-        self.body.addLayout(save_row)
+        self.body.addWidget(label("入力した内容は、ほかの欄に移ると保存されます", "note", wrap=True))
 
         self.body.addWidget(label("町内会", "subheading"))
         self.nb_model = DtoTableModel(NEIGHBOURHOOD_COLUMNS, self)
@@ -115,16 +128,24 @@ class SettingsPage(Page):
         self.contacts = QTableWidget(0, 4)
         self.contacts.setHorizontalHeaderLabels(["種類", "名前", "担当者", "電話"])
         self.contacts.horizontalHeader().setStretchLastSection(True)
-        self.contacts.setToolTip(f"種類は {'・'.join(CONTACT_KINDS)} のどれかです")
+        self.contacts.setToolTip("種類は一覧から選びます。種類と名前を入れた行が保存されます")
+        self.kind_delegate = ChoiceDelegate(CONTACT_KINDS, self.contacts)
+        self.contacts.setItemDelegateForColumn(0, self.kind_delegate)
+        self.contacts.itemChanged.connect(lambda _item: self._contacts_edited())
         # Tall enough for the usual three or four contacts; the page scrolls rather than squeeze.
         self.contacts.setMinimumHeight(self.fontMetrics().height() * 9)
         self.body.addWidget(self.contacts, 1)
         row = QHBoxLayout()
-        row.addWidget(button("連絡先の行を足す", lambda: self.contacts.insertRow(self.contacts.rowCount())))
-        row.addWidget(button("選んだ行を消す", self._remove_contact))
+        row.addWidget(button("連絡先の行を足す", self.add_contact_row,
+                             tip="空の行を足します。種類を選び、名前を入れると保存されます"))
+        self.remove_contact_button = button("選んだ行を消す", self._remove_contact,
+                                            tip="選んだ連絡先を消します（「元に戻す」で戻せます）")
+        row.addWidget(self.remove_contact_button)
         row.addStretch(1)
-        row.addWidget(button("連絡先を保存", self.save_contacts, role="primary"))
         self.body.addLayout(row)
+        self.error = label("", "error", wrap=True)  # what kept the contacts from being saved
+        self.body.addWidget(self.error)
+        self.contacts.itemSelectionChanged.connect(self._update_buttons)
 
         self.body.addWidget(label("目指す地域像（これまでの言葉も残ります）", "subheading"))
         self.visions = QListWidget()
@@ -136,15 +157,18 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         c = councils.get_council(self.store, self.council_id)
-        self.form.set_values({f.name: getattr(c, f.name) for f in COUNCIL_FORM})
+        # Text still waiting to be saved (refused, with its message) stays as typed when saving
+        # another field refreshes the page; any other refresh reads everything afresh.
+        keep = self._saving and self._shown_council == self.council_id
+        pending = set(self.pending_fields()) if keep else set()
+        self.form.set_values({f.name: getattr(c, f.name) for f in COUNCIL_FORM
+                              if f.name not in pending})
+        self._shown = {f.name: self.form.inputs[f.name].text() if f.name not in pending
+                       else self._shown[f.name] for f in COUNCIL_FORM}
+        self._shown_council = self.council_id
         self._show_rate(c)
-        self.contacts.setRowCount(0)
-        for contact in c.contacts:
-            r = self.contacts.rowCount()
-            self.contacts.insertRow(r)
-            for col, value in enumerate((contact.kind, contact.name, contact.person, contact.phone)):
-                self.contacts.setItem(r, col, QTableWidgetItem(value))
-        self.contacts.resizeColumnsToContents()
+        self._fill_contacts([(x.kind, x.name, x.person, x.phone) for x in c.contacts])
+        self.error.setText("")
         self.visions.clear()
         for v in councils.vision_history(self.store, self.council_id):
             sub = f"〜{v.subtitle}〜" if v.subtitle else ""
@@ -170,18 +194,65 @@ class SettingsPage(Page):
             "" if not text.strip() else f"印刷される日程: {printed}" if parsed
             else "日程を読み取れません。文字のまま印刷します")
 
-    def save(self) -> None:
+    def pending_fields(self) -> list[str]:
+        """Fields whose text differs from what was read from the store (not saved yet)."""
+        return [name for name, shown in self._shown.items()
+                if self.form.inputs[name].text() != shown]
+
+    def save_field(self, name: str) -> bool:
+        """Leaving a field saves it: one undo step, or its message under it (the text stays)."""
+        if self.council_id is None or name not in self.pending_fields():
+            return True
+        return self._save({name})
+
+    def save(self) -> bool:
+        """Save every field not saved yet (before the page is left)."""
+        pending = set(self.pending_fields())
+        return self._save(pending) if pending else True
+
+    def _save(self, names: set[str]) -> bool:
         council_id = self.council_id
+        labels = "・".join(f.label for f in COUNCIL_FORM if f.name in names)
         try:
-            raw = self.form.values()
+            raw = {name: input_value(self.form.inputs[name]) for name in names}
             before = councils.get_council(self.store, council_id)
             old = {key: getattr(before, key) for key in raw}
-            self.controller.apply("協議体の設定を変更",
+            self._saving = True
+            self.controller.apply(f"{labels}を変更",
                                   lambda: councils.update_council(self.store, council_id, raw),
                                   lambda: councils.update_council(self.store, council_id, old),
                                   areas={"council"})
         except UserError as exc:
-            self.form.show_error(exc)
+            # No focus stealing: the user may be on the way to another field or page.
+            self.form.show_error(exc, focus=False)
+            return False
+        finally:
+            self._saving = False
+        for name in names:
+            self.form.errors[name].hide()
+        return True
+
+    def can_leave(self) -> bool:
+        """Save what is waiting; when something cannot be saved, ask before it is dropped."""
+        fields_ok = self.save()
+        # A 種類 comes from the drop-down only, so a refused 種類 is nothing the user typed.
+        contacts_ok = self.save_contacts() or self._contacts_problem == "連絡先の種類"
+        if fields_ok and contacts_ok:
+            return True
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("保存できない入力があります")
+        box.setText("協議体の設定に、保存できない入力があります。")
+        box.setInformativeText("赤い字の説明を見て直してください。直さずに移ると、その入力は消えます。")
+        back = box.addButton("戻って直す", QMessageBox.ButtonRole.RejectRole)
+        drop = box.addButton("保存せずに移る", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        if box.clickedButton() is not drop:
+            return False
+        self.reload()  # the typed text is dropped: read everything afresh
+        return True
 
     # --- 町内会 -------------------------------------------------------------------------------
     def _selected_neighbourhood(self):
@@ -224,31 +295,84 @@ class SettingsPage(Page):
                                    lambda: neighbourhoods.delete_neighbourhood(self.store, nb.id),
                                    {"neighbourhoods", "members", "resources", "needs", "tallies"})
 
+    # --- 連絡先 -------------------------------------------------------------------------------
+    def _fill_contacts(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.contacts.blockSignals(True)
+        try:
+            self.contacts.setRowCount(0)
+            for cells in rows:
+                self._append_contact(cells)
+        finally:
+            self.contacts.blockSignals(False)
+        self.contacts.resizeColumnsToContents()
+        self._update_buttons()
+
+    def _append_contact(self, cells: tuple[str, ...] = ("", "", "", "")) -> int:
+        r = self.contacts.rowCount()
+        self.contacts.insertRow(r)
+        for col, value in enumerate(cells):
+            self.contacts.setItem(r, col, QTableWidgetItem(value))
+        self.contacts.openPersistentEditor(self.contacts.item(r, 0))  # 種類: always a drop-down
+        return r
+
+    def add_contact_row(self) -> None:
+        self.contacts.blockSignals(True)
+        try:
+            r = self._append_contact()
+        finally:
+            self.contacts.blockSignals(False)
+        self.contacts.setCurrentCell(r, 0)
+        self.contacts.setFocus()
+
     def _contact_rows(self) -> list[dict]:
         rows = []
         for r in range(self.contacts.rowCount()):
             cells = [self.contacts.item(r, c).text() if self.contacts.item(r, c) else "" for c in range(4)]
-            if any(cells):
+            if any(cell.strip() for cell in cells):
                 rows.append(dict(zip(("kind", "name", "person", "phone"), cells, strict=True)))
         return rows
+
+    def _contacts_edited(self) -> None:
+        # After the edit that called us has finished (the drop-down may still be emitting).
+        QTimer.singleShot(0, self.save_contacts)
 
     def _remove_contact(self) -> None:
         if self.contacts.currentRow() >= 0:
             self.contacts.removeRow(self.contacts.currentRow())
+            self.save_contacts()
 
-    def save_contacts(self) -> None:
+    def _update_buttons(self) -> None:
+        self.remove_contact_button.setEnabled(self.contacts.selectionModel().hasSelection())
+
+    def save_contacts(self) -> bool:
+        """Save the contacts when they differ from the store's; a row still missing its 種類 or
+        名前 waits (and says so) rather than being refused."""
         council_id = self.council_id
+        if council_id is None:
+            return True
         before = [{"kind": c.kind, "name": c.name, "person": c.person, "phone": c.phone}
                   for c in councils.get_council(self.store, council_id).contacts]
         rows = self._contact_rows()
+        self._contacts_problem = ""
+        if rows == before:
+            self.error.setText("")
+            return True
+        waiting = [i for i, row in enumerate(rows, 1) if not row["name"].strip() or not row["kind"]]
+        if waiting:
+            self.error.setText(f"{waiting[0]}行目の連絡先は、種類を選び名前を入れると保存されます")
+            self._contacts_problem = "waiting"
+            return False
         try:
             self.controller.apply("連絡先を変更",
                                   lambda: councils.set_contacts(self.store, council_id, rows),
                                   lambda: councils.set_contacts(self.store, council_id, before),
                                   areas={"council"})
             self.error.setText("")
+            return True
         except UserError as exc:
             self.error.setText(str(exc))
+            self._contacts_problem = getattr(exc, "field", "") or "refused"
+            return False
 
     def revise_vision(self) -> FormDialog:
         council_id = self.council_id
