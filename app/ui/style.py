@@ -60,6 +60,8 @@ def stylesheet(scale: float, family: str = "BIZ UDGothic") -> str:
     QLabel[role="heading"] {{ font-size: {big}pt; font-weight: bold; color: #1a1a1a; }}
     QLabel[role="subheading"] {{ font-size: {mid}pt; font-weight: bold; color: #1a1a1a; }}
     QLabel[role="note"] {{ color: #444444; }}
+    QLabel[role="hint"] {{ color: #1a1a1a; background: #fff8dc; border: 1px solid #e0c97a;
+                           border-radius: 4px; padding: {pad}px; }}
     QLabel[role="error"] {{ color: #b00020; font-weight: bold; font-size: {small}pt; }}
     QLabel[role="vision"] {{ font-size: {mid}pt; font-weight: bold; color: #0b4f8a; }}
     QPushButton {{ padding: {pad}px {pad * 2}px; min-height: {round(30 * scale)}px; }}

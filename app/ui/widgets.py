@@ -516,6 +516,31 @@ def record_table(model: QAbstractTableModel, *, single: bool = False) -> QTableV
     return table
 
 
+def enable_with_selection(view: QAbstractItemView, *buttons: QWidget) -> Callable[[], None]:
+    """Buttons that act on the chosen rows (編集, 削除, 確認済みにする, ...) are greyed out while
+    nothing is chosen, so nobody presses them to be told to choose first. Returns the update,
+    for a page that changes the model itself."""
+    def update() -> None:
+        chosen = view.selectionModel() is not None and view.selectionModel().hasSelection()
+        for b in buttons:
+            b.setEnabled(chosen)
+
+    view.selectionModel().selectionChanged.connect(lambda *_: update())
+    model = view.model()
+    for signal in (model.modelReset, model.rowsRemoved, model.layoutChanged):
+        signal.connect(lambda *_: update())
+    update()
+    return update
+
+
+def empty_hint(text: str) -> QLabel:
+    """What to do when a list is still empty, shown above the empty table (the page shows it
+    when it has no rows at all, not when a filter hides them)."""
+    hint = label(text, "hint", wrap=True)
+    hint.hide()
+    return hint
+
+
 def confirm_delete(parent: QWidget, what: str) -> bool:
     """Deleting always asks first, with the thing named and the safe choice as default."""
     box = QMessageBox(parent)

@@ -4,7 +4,7 @@ save), Ctrl+Enter saves, Esc asks before typed input is thrown away."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from app.services import councils, members
 from tests.ui.conftest import answer_next_dialog, type_japanese
@@ -232,3 +232,92 @@ def test_contact_kind_is_a_choice_and_saved_at_once(window, qtbot, demo_store):
     qtbot.waitUntil(lambda: len(councils.get_council(demo_store, yawata.id).contacts) == count + 1)
     added = councils.get_council(demo_store, yawata.id).contacts[-1]
     assert (added.kind, added.name) == ("その他", "八幡地区見守り隊")
+
+
+# --- large text on a small screen ----------------------------------------------------------
+
+MY_PAGES = ("members", "needs", "tallies", "survey", "resources", "meetings", "trainings",
+            "settings", "backups")
+
+
+def cut_off(window, page) -> list[str]:
+    """Buttons, labels and drop-downs of the page that reach past the right (or left) edge of
+    what the window shows of it. Widgets inside the page's own scrolling lists are left out:
+    those scroll by design."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QAbstractScrollArea, QComboBox, QLabel
+
+    shown = page.visibleRegion().boundingRect()
+    left = page.mapTo(window, shown.topLeft()).x()
+    right = page.mapTo(window, shown.topRight()).x()
+    assert right - left > 300
+    problems = []
+    for widget in page.findChildren(QWidget):
+        if not isinstance(widget, (QAbstractButton, QLabel, QComboBox)) or not widget.isVisibleTo(page):
+            continue
+        parent, inner = widget.parentWidget(), False
+        while parent is not None and parent is not page:
+            inner = inner or isinstance(parent, QAbstractScrollArea) or not parent.isVisibleTo(page)
+            parent = parent.parentWidget()
+        if inner or widget.width() == 0:
+            continue
+        x0 = widget.mapTo(window, QPoint(0, 0)).x()
+        x1 = widget.mapTo(window, QPoint(widget.width() - 1, 0)).x()
+        if x0 < left - 1 or x1 > right + 1:
+            text = widget.text() if hasattr(widget, "text") else ""
+            problems.append(f"{type(widget).__name__} {text!r} {x0}..{x1} not in {left}..{right}")
+    return problems
+
+
+def test_my_pages_fit_1024x700_with_large_text(window):
+    window.large_text.setChecked(True)
+    window._apply_text_scale()
+    window.resize(1024, 700)
+    try:
+        for key in MY_PAGES:
+            page = window.show_page(key)
+            for _ in range(3):
+                QApplication.processEvents()
+            assert cut_off(window, page) == [], key
+    finally:
+        window.large_text.setChecked(False)
+        window._apply_text_scale()
+
+
+# --- buttons that need a chosen row; what to do on an empty list ---------------------------
+
+SELECTION_BUTTONS = {
+    "members": ("edit_button", "delete_button", "confirm_button"),
+    "resources": ("edit_button", "delete_button", "verify_button"),
+    "meetings": ("edit_button", "delete_button"),
+}
+
+
+def test_buttons_need_a_chosen_row(window, qtbot):
+    for key, names in SELECTION_BUTTONS.items():
+        page = window.show_page(key)
+        page.table.clearSelection()
+        assert [getattr(page, n).isEnabled() for n in names] == [False] * len(names), key
+        page.table.selectRow(0)
+        assert [getattr(page, n).isEnabled() for n in names] == [True] * len(names), key
+        assert not page.empty.isVisibleTo(page), key  # 八幡 has rows
+        page.table.clearSelection()
+        assert not page.edit_button.isEnabled(), key
+
+
+def test_empty_lists_say_what_to_do(window, qtbot, demo_store):
+    new = councils.create_council(demo_store, {"name": "新しい協議体", "tier": 2})
+    window.reload_councils(new.id)
+    window.select_council("新しい協議体")
+    for key in SELECTION_BUTTONS:
+        page = window.show_page(key)
+        QApplication.processEvents()
+        assert page.table.model().rowCount() == 0, key
+        assert page.empty.isVisibleTo(page), key
+        assert not page.edit_button.isEnabled(), key
+    assert window.pages["members"].empty.text().startswith("まだメンバーがいません。")
+    assert "ほかで作った一覧を読み込む" in window.pages["members"].empty.text()
+    window.select_council("八幡")
+    for key in SELECTION_BUTTONS:
+        page = window.show_page(key)
+        assert not page.empty.isVisibleTo(page), key

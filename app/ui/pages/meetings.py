@@ -37,6 +37,8 @@ from app.ui.widgets import (
     FormField,
     button,
     confirm_delete,
+    empty_hint,
+    enable_with_selection,
     label,
     record_table,
     wareki,
@@ -271,6 +273,9 @@ class MeetingsPage(Page):
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
         split.setSizes([300, 200])  # proportions: the log gets the larger part
+        self.empty = empty_hint("まだ会議・活動の記録がありません。「会議・活動を追加」で書くか、"
+                                "「次の定例会を作る」で協議体の設定の日程から次の定例会を入れられます。")
+        self.body.addWidget(self.empty)
         self.body.addWidget(split, 1)
 
         actions = QHBoxLayout()
@@ -287,6 +292,7 @@ class MeetingsPage(Page):
         for widget in (self.edit_button, self.delete_button):
             actions.addWidget(widget)
         self.body.addLayout(actions)
+        enable_with_selection(self.table, self.edit_button, self.delete_button)
         self.show_detail()
 
     # --- data ---------------------------------------------------------------------------------
@@ -302,6 +308,7 @@ class MeetingsPage(Page):
         self.names = {m.id: m.name for m in members.list_members(self.store, self.council_id)}
         upcoming = [m for m in self.all if self.is_upcoming(m)]
         self.next_id = upcoming[-1].id if upcoming else None  # the list is newest first
+        self.empty.setVisible(not self.all)
         self.apply_filter()
 
     def apply_filter(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLineEdit
 
 from app.errors import ValidationError
 from app.models import MEMBER_STATUSES
@@ -23,6 +23,8 @@ from app.ui.widgets import (
     FormField,
     button,
     confirm_delete,
+    empty_hint,
+    enable_with_selection,
     label,
     record_table,
     wareki,
@@ -77,13 +79,22 @@ class MembersPage(Page):
         self.status_filter.setToolTip("活動の状況で絞り込みます")
         for combo in (self.role_filter, self.kind_filter, self.status_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
-        self.body.addWidget(self.search)
-        filters = QHBoxLayout()
-        for text, combo in (("役割", self.role_filter), ("区分", self.kind_filter),
-                            ("状況", self.status_filter)):
-            filters.addWidget(label(text))
-            filters.addWidget(combo, 1)
+        # Search and the three filters on two rows: one row is cut off with large text at 1024.
+        filters = QGridLayout()
+        filters.addWidget(self.search, 0, 0, 1, 4)
+        for i, (text, combo) in enumerate((("役割", self.role_filter), ("状況", self.status_filter),
+                                           ("区分", self.kind_filter))):
+            row, col = (0, 4) if i == 0 else (1, 2 * (i - 1))
+            filters.addWidget(label(text), row, col)
+            filters.addWidget(combo, row, col + 1)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+        for col in (1, 3, 5):
+            filters.setColumnStretch(col, 1)
         self.body.addLayout(filters)
+        self.empty = empty_hint("まだメンバーがいません。「メンバーを追加」で登録するか、「ファイル」ページの"
+                                "「ほかで作った一覧を読み込む」で名簿を読み込めます。")
+        self.body.addWidget(self.empty)
 
         # 電話 masked (090-****-5678) until 「電話・住所を表示」 is pressed; locking hides it again.
         self.reveal = reveal_state(controller)
@@ -110,11 +121,16 @@ class MembersPage(Page):
                                      tip="選んだサポーターの登録を、今日確認したことにします（年に1回）")
         for widget in (self.add_button, self.edit_button, self.delete_button):
             actions.addWidget(widget)
+        enable_with_selection(self.table, self.edit_button, self.delete_button, self.confirm_button)
         actions.addStretch(1)
-        self.reveal_button = reveal_button(controller)
-        actions.addWidget(self.reveal_button)
         actions.addWidget(self.confirm_button)
         self.body.addLayout(actions)
+        # A second row, so that large text on a 1024-wide screen cuts nothing off.
+        more = QHBoxLayout()
+        self.reveal_button = reveal_button(controller)
+        more.addWidget(self.reveal_button)
+        more.addStretch(1)
+        self.body.addLayout(more)
 
     # --- data ---------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -127,6 +143,7 @@ class MembersPage(Page):
         self.role_filter.setCurrentText(current or ALL)
         self.role_filter.blockSignals(False)
         self.apply_filter()
+        self.empty.setVisible(not self.all)
         self.table.resizeColumnsToContents()
 
     def apply_filter(self) -> None:

@@ -61,6 +61,8 @@ from app.ui.widgets import (
     FormField,
     button,
     confirm_delete,
+    empty_hint,
+    enable_with_selection,
     input_value,
     label,
     make_input,
@@ -814,6 +816,9 @@ class ResourcesPage(Page):
         filters.addWidget(label("分類"))
         filters.addWidget(self.category_filter, 2)
         layout.addLayout(filters)
+        self.empty = empty_hint("まだ社会資源がありません。「社会資源を追加」でサロンやサークル、お店などを"
+                                "登録するか、「ファイル」ページの「ほかで作った一覧を読み込む」で一覧を読み込めます。")
+        layout.addWidget(self.empty)
 
         self.model = ResourceTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -863,6 +868,7 @@ class ResourcesPage(Page):
         actions.addStretch(1)
         actions.addWidget(self.verify_button)
         layout.addLayout(actions)
+        enable_with_selection(self.table, self.edit_button, self.delete_button, self.verify_button)
         return tab
 
     def _map_tab(self) -> QWidget:
@@ -913,6 +919,7 @@ class ResourcesPage(Page):
         self.category_filter.setCurrentText(current or ALL_CATEGORIES)
         self.category_filter.blockSignals(False)
         self.apply_filter()
+        self.empty.setVisible(not self.all)
         self.select_ids(chosen)
         self._fill_legend()
 
