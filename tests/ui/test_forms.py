@@ -303,6 +303,15 @@ def test_buttons_need_a_chosen_row(window, qtbot):
         assert not page.empty.isVisibleTo(page), key  # 八幡 has rows
         page.table.clearSelection()
         assert not page.edit_button.isEnabled(), key
+    for key, table, names in (("needs", "table", ("edit_button", "delete_button")),
+                              ("trainings", "table", ("edit_button", "delete_button")),
+                              ("settings", "nb_table", ("nb_edit_button", "nb_delete_button"))):
+        page = window.show_page(key)
+        view = getattr(page, table)
+        view.clearSelection()
+        assert not any(getattr(page, n).isEnabled() for n in names), key
+        view.selectRow(0)
+        assert all(getattr(page, n).isEnabled() for n in names), key
 
 
 def test_empty_lists_say_what_to_do(window, qtbot, demo_store):

@@ -37,6 +37,7 @@ from app.ui.widgets import (
     FormField,
     button,
     confirm_delete,
+    enable_with_selection,
     label,
     record_table,
     wareki,
@@ -187,6 +188,7 @@ class NeedsPage(Page):
             actions.addWidget(widget)
         actions.addStretch(1)
         box.addLayout(actions)
+        enable_with_selection(self.table, self.edit_button, self.delete_button)
         return tab
 
     def _resource_text(self, n: NeedDTO) -> str:

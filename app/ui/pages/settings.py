@@ -33,6 +33,7 @@ from app.ui.widgets import (
     FormPanel,
     button,
     confirm_delete,
+    enable_with_selection,
     input_value,
     label,
     record_table,
@@ -118,10 +119,13 @@ class SettingsPage(Page):
         self.body.addWidget(self.nb_total)
         nb_row = QHBoxLayout()
         nb_row.addWidget(button("町内会を追加", self.add_neighbourhood, tip="町内会を加えます"))
-        nb_row.addWidget(button("編集", self.edit_neighbourhood, tip="選んだ町内会の世帯数などを直します"))
-        nb_row.addWidget(button("削除", self.delete_neighbourhood, role="danger",
-                                tip="選んだ町内会を削除します（確認があります）"))
+        self.nb_edit_button = button("編集", self.edit_neighbourhood, tip="選んだ町内会の世帯数などを直します")
+        self.nb_delete_button = button("削除", self.delete_neighbourhood, role="danger",
+                                       tip="選んだ町内会を削除します（確認があります）")
+        nb_row.addWidget(self.nb_edit_button)
+        nb_row.addWidget(self.nb_delete_button)
         nb_row.addStretch(1)
+        enable_with_selection(self.nb_table, self.nb_edit_button, self.nb_delete_button)
         self.body.addLayout(nb_row)
 
         self.body.addWidget(label("連絡先（チラシに載ります）", "subheading"))

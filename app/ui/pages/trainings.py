@@ -32,6 +32,7 @@ from app.ui.widgets import (
     FormField,
     button,
     confirm_delete,
+    enable_with_selection,
     label,
     record_table,
     show_error,
@@ -137,6 +138,7 @@ class TrainingsPage(Page):
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_attendance())
+        enable_with_selection(self.table, self.edit_button, self.delete_button)
         lines = self.fontMetrics().height()
         self.table.setMinimumHeight(lines * 7)  # the two-line header and at least two sessions
 
