@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit, QVBoxLayout
 
 from app.errors import UserError
 from app.services import councils, snapshots
-from app.ui.widgets import FormDialog, FormField, label, save_cancel_buttons, show_error
+from app.ui.widgets import EditDialog, FormDialog, FormField, label, save_cancel_buttons, show_error
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -133,7 +133,7 @@ def delete_council(window: MainWindow, *, ask: bool = True) -> bool:
     return True
 
 
-class CouncilListDialog(QDialog):
+class CouncilListDialog(EditDialog):
     """A tier-1 council adds its councils by pasting their names (one per line, from Excel)."""
 
     def __init__(self, window: MainWindow) -> None:
@@ -152,10 +152,10 @@ class CouncilListDialog(QDialog):
         self.error.hide()
         layout.addWidget(self.error)
         buttons = save_cancel_buttons(self, self.save)
-        buttons.buttons()[0].setText("追加する")
+        self.save_button.setText("追加する")
         layout.addWidget(buttons)
 
-    def save(self) -> None:
+    def _save(self) -> None:
         controller = self.window_.controller
         store, parent_id = controller.store, controller.council_id
         held: list[snapshots.Snapshot] = []

@@ -64,7 +64,6 @@ class MainWindow(QMainWindow):
         top.addWidget(label("協議体:", "subheading"))
         top.addWidget(self.council_box, 1)
         top.addWidget(self.council_button)
-        top.addStretch(1)
         for widget in (self.undo_button, self.redo_button, self.large_text):
             top.addWidget(widget)
         # Shown while the practice database is open: nobody should mistake the demo for real data.

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from app.services.wareki import format_wareki
 
-HEADERS = ("協議体", "メンバー", "サポーター", "社会資源", "未解決のニーズ",
-           "対応する資源がないニーズ", "ファイルの日付")
+HEADERS = ("協議体", "ファイルの日付", "メンバー", "サポーター", "社会資源", "未解決のニーズ",
+           "対応する資源がないニーズ")
+DATE_COLUMN = 1
 
 
 def written_day(row) -> dt.date | None:
@@ -42,10 +43,10 @@ class OverviewTable(QTableWidget):
         self.setRowCount(len(rows) + 1)
         for r, c in enumerate([*rows, overview.totals]):
             total = r == len(rows)
-            values = [c.name if not total else "合計", c.active, c.supporters, c.resource_total,
-                      c.open_need_total, "、".join(c.gaps) if not total else "",
-                      file_date(c) if not total else
-                      f"{sum(written_day(x) is not None for x in rows)} / {len(rows)} 協議体"]
+            received = (file_date(c) if not total else
+                        f"{sum(written_day(x) is not None for x in rows)} / {len(rows)} 協議体")
+            values = [c.name if not total else "合計", received, c.active, c.supporters,
+                      c.resource_total, c.open_need_total, "、".join(c.gaps) if not total else ""]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(f"{value:,}" if isinstance(value, int) else value)
                 if isinstance(value, int):

@@ -13,6 +13,7 @@ from app.store import Store
 from app.ui.controller import Controller
 from app.ui.councils_menu import CouncilListDialog
 from app.ui.main_window import MainWindow
+from app.ui.overview_table import DATE_COLUMN
 from tests.ui.conftest import type_japanese
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -155,9 +156,9 @@ def test_a_coordinator_adds_26_councils_imports_two_files_and_sees_both_on_home(
     table = home.overview
     rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
     assert len(rows) == 27 and "合計" in rows
-    last = table.columnCount() - 1
+    last = DATE_COLUMN
     for name in ("八幡", "榛名"):
         assert table.item(rows[name], last).text().startswith("令和"), name
     assert table.item(rows["倉渕"], last).text() == "まだ受け取っていません"
     assert table.item(rows["合計"], last).text() == "2 / 26 協議体"
-    assert table.item(rows["八幡"], 1).text() == "20"  # メンバー: the active ones, as on 八幡's ホーム
+    assert table.item(rows["八幡"], 2).text() == "20"  # メンバー: the active ones, as on 八幡's ホーム

@@ -78,11 +78,13 @@ class HomePage(Page):
         overview_box.addWidget(self.overview_note)
         overview_box.addWidget(self.overview, 1)
         overview_box.addWidget(self.add_councils)
+        # The coordinator's first question is "which councils sent their file": the overview
+        # comes first on a tier-1 ホーム (it is hidden for an area council).
         grid.addWidget(self.steps_card, 0, 0, 1, 2)
-        grid.addWidget(vision_card, 1, 0, 1, 2)
-        grid.addWidget(meeting_card, 2, 0)
-        grid.addWidget(counts_card, 2, 1)
-        grid.addWidget(self.overview_card, 3, 0, 1, 2)
+        grid.addWidget(self.overview_card, 1, 0, 1, 2)
+        grid.addWidget(vision_card, 2, 0, 1, 2)
+        grid.addWidget(meeting_card, 3, 0)
+        grid.addWidget(counts_card, 3, 1)
         grid.addWidget(notice_card, 4, 0, 1, 2)
         grid.setRowStretch(4, 1)
         self.body.addLayout(grid, 1)
@@ -117,8 +119,8 @@ class HomePage(Page):
         open_needs = [n for n in needs.list_needs(store, council_id) if n.is_open]
         self.counts.setText(
             f"メンバー（活動中）: {len(people)}人\n"
-            f"サポーター: {sum(m.is_supporter for m in people)}人"
-            f"（うち担い手 {sum(m.is_provider for m in people)}人）\n"
+            f"サポーター: {sum(m.is_supporter for m in people)}人\n"
+            f"　うち担い手: {sum(m.is_provider for m in people)}人\n"
             f"社会資源: {len(resources.list_resources(store, council_id))}件\n"
             f"対応中・未対応のニーズ: {len(open_needs)}件")
         self.notices.clear()
