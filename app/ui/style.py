@@ -69,6 +69,7 @@ def stylesheet(scale: float, family: str = "BIZ UDGothic") -> str:
                                     border-radius: 4px; border: 1px solid #083a66; }}
     QPushButton[role="primary"]:disabled {{ background: #8aa5bf; }}
     QPushButton[role="danger"] {{ color: #b00020; }}
+    QPushButton[role="danger"]:disabled {{ color: #9a9a9a; }}
     QListWidget#pages {{ font-size: {mid}pt; }}
     QListWidget#pages::item {{ padding: {pad}px; }}
     QListWidget#pages::item:selected {{ background: #0b4f8a; color: white; }}
