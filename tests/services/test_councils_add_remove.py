@@ -11,6 +11,7 @@ from app.models import Base
 from app.services import backups, councils, members, snapshots
 from app.services.stress import STRESS_COUNCIL
 from app.store import Store
+from tests.services.test_snapshots import everything
 
 PASTED = "八幡\n\n乗附、　豊岡\t倉賀野，新町\n　ｸﾗｶﾞﾉ　\n八幡\n"
 
@@ -75,12 +76,6 @@ def test_empty_council(demo_store):
 def counts(store) -> dict[str, int]:
     with store.session() as s:
         return {t.name: s.execute(select(func.count()).select_from(t)).scalar()
-                for t in Base.metadata.sorted_tables}
-
-
-def everything(store) -> dict:
-    with store.session() as s:
-        return {t.name: sorted(repr(sorted(r.items())) for r in s.execute(select(t)).mappings())
                 for t in Base.metadata.sorted_tables}
 
 

@@ -25,10 +25,7 @@ from app.services.schedule import (
 )
 from app.store import Store
 from tests.exchange.conftest import sheet_dicts
-
-
-def slot(a: str, b: str) -> TimeSlot:
-    return TimeSlot(time.fromisoformat(a), time.fromisoformat(b))
+from tests.services.test_schedule import slot
 
 
 @pytest.mark.parametrize(("text", "expected"), [
