@@ -318,7 +318,7 @@ def test_empty_lists_say_what_to_do(window, qtbot, demo_store):
     new = councils.create_council(demo_store, {"name": "新しい協議体", "tier": 2})
     window.reload_councils(new.id)
     window.select_council("新しい協議体")
-    for key in SELECTION_BUTTONS:
+    for key in (*SELECTION_BUTTONS, "needs", "trainings"):
         page = window.show_page(key)
         QApplication.processEvents()
         assert page.table.model().rowCount() == 0, key
@@ -327,6 +327,6 @@ def test_empty_lists_say_what_to_do(window, qtbot, demo_store):
     assert window.pages["members"].empty.text().startswith("まだメンバーがいません。")
     assert "ほかで作った一覧を読み込む" in window.pages["members"].empty.text()
     window.select_council("八幡")
-    for key in SELECTION_BUTTONS:
+    for key in (*SELECTION_BUTTONS, "needs", "trainings"):
         page = window.show_page(key)
         assert not page.empty.isVisibleTo(page), key

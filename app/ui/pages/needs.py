@@ -37,6 +37,7 @@ from app.ui.widgets import (
     FormField,
     button,
     confirm_delete,
+    empty_hint,
     enable_with_selection,
     label,
     record_table,
@@ -170,6 +171,9 @@ class NeedsPage(Page):
         self.table.setToolTip("二回押すと、そのニーズを直せます")
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         self.table.viewport().installEventFilter(self)
+        self.empty = empty_hint("まだニーズの記録がありません。聞き取りやアンケートで分かった困りごとを"
+                                "「ニーズを追加」で書きます。あんしんセンターの集計表は「集計表」ページに入れます。")
+        box.addWidget(self.empty)
         box.addWidget(self.table, 1)
         self.compact = False
         self.detail = label("", wrap=True)
@@ -285,6 +289,7 @@ class NeedsPage(Page):
         self.category_filter.addItems([ALL, *used])
         self.category_filter.setCurrentText(current if current in used else ALL)
         self.category_filter.blockSignals(False)
+        self.empty.setVisible(not self.all)
         self.apply_filter()
         self._fill_crosstab()
         self._fill_gaps()

@@ -32,6 +32,7 @@ from app.ui.widgets import (
     FormField,
     button,
     confirm_delete,
+    empty_hint,
     enable_with_selection,
     label,
     record_table,
@@ -131,6 +132,9 @@ class TrainingsPage(Page):
         for widget in (self.add_button, self.edit_button, self.delete_button):
             head.addWidget(widget)
         self.body.insertLayout(0, head)
+        self.empty = empty_hint("まだ研修の記録がありません。担い手養成講座などを開いたら「研修を追加」で書き、"
+                                "出席と修了をつけます。")
+        self.body.addWidget(self.empty)
 
         self.model = TrainingModel(COLUMNS, self)
         self.table = record_table(self.model, single=True)
@@ -174,6 +178,7 @@ class TrainingsPage(Page):
         self.all = sorted(trainings.list_trainings(self.store, self.council_id),
                           key=lambda t: t.held_on, reverse=True)
         self.model.set_rows(self.all)
+        self.empty.setVisible(not self.all)
         self.fit_columns()
         self.select_id(keep.id if keep else (self.all[0].id if self.all else None))
 
