@@ -168,11 +168,12 @@ def test_older_revision_is_backed_up_then_upgraded(tmp_path, template_db, monkey
     root = tmp_path / "newer"
     shutil.copytree(store_module.bundle_root() / "migrations", root / "migrations",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "migrations" / "versions" / "0002_extra.py").write_text(textwrap.dedent("""
+    current = program_head()
+    (root / "migrations" / "versions" / "9000_extra.py").write_text(textwrap.dedent(f"""
         import sqlalchemy as sa
         from alembic import op
-        revision = "0002"
-        down_revision = "0001"
+        revision = "9000"
+        down_revision = "{current}"
         branch_labels = None
         depends_on = None
         def upgrade():
@@ -186,13 +187,13 @@ def test_older_revision_is_backed_up_then_upgraded(tmp_path, template_db, monkey
     shutil.copyfile(template_db, path)
     before = dump(path)
     monkeypatch.setattr(store_module, "bundle_root", lambda: root)
-    assert program_head() == "0002"
+    assert program_head() == "9000"
     Store.open(path).close()
     backups = list(backups_dir(path).glob("*before-migration.sqlite3"))
     assert len(backups) == 1 and dump(backups[0]) == before
-    assert check_file(backups[0]).revision == "0001"
+    assert check_file(backups[0]).revision == current
     con = sqlite3.connect(path)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9000"
     assert "nickname" in [r[1] for r in con.execute("PRAGMA table_info(member)")]
     con.close()
 

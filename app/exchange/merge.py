@@ -39,6 +39,11 @@ from app.exchange import sheets as S
 from app.exchange.workbook import OTHER_LIST_HINT, FileRefused, Workbook, open_workbook
 from app.models import AppMeta, Base, utcnow
 from app.services import backups, preferences
+from app.services import meetings as meeting_rules
+from app.services import members as member_rules
+from app.services import neighbourhoods as neighbourhood_rules
+from app.services import surveys as survey_rules
+from app.services import tallies as tally_rules
 from app.services.councils import is_empty_council
 from app.services.normalize import kana_key, nfkc
 from app.services.schedule import try_parse
@@ -451,10 +456,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
     elif table == "neighbourhood":
         out.update({k: v[k] for k in ("name", "position", "households", "population", "aged_65_plus",
                                       "aged_75_plus", "stated_aging_rate", "stats_as_of")})
-        population = v["population"]
-        for key, label in (("aged_65_plus", "65歳以上の人数"), ("aged_75_plus", "75歳以上の人数")):
-            if population is not None and v[key] is not None and v[key] > population:
-                raise ValidationError(label, f"人口（{population:,}人）より多くなっています")
+        neighbourhood_rules.check_counts(v)
     elif table == "member":
         out.update({k: v[k] for k in ("name", "furigana", "is_core", "registered_on",
                                       "last_confirmed_on", "status", "phone", "address", "note",
@@ -462,8 +464,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
                     if k not in row.withheld})
         out["is_thinker"], out["is_provider"] = v["kinds"]
         out["neighbourhood_id"] = r.neighbourhood(council_id, v["neighbourhood"])
-        if v["registered_on"] and v["last_confirmed_on"] and v["last_confirmed_on"] < v["registered_on"]:
-            raise ValidationError("最終確認日", "登録日より前になっています")
+        member_rules.check_dates(v)
         row.links = tuple(sorted({r.reference("role", n, "役割") for n in v["roles"]}))  # type: ignore[misc]
         r.owner["member"][row.id] = council_id
     elif table == "training":
@@ -482,8 +483,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
         row.links = tuple(sorted({rid for e in v["resources"] for rid in _resource_entries(r, council_id, e)}))
     elif table == "tally":
         out.update({k: v[k] for k in ("kind", "title", "period_from", "period_to", "source", "note")})
-        if v["period_from"] and v["period_to"] and v["period_to"] < v["period_from"]:
-            raise ValidationError("期間（まで）", "期間の始めより前になっています")
+        tally_rules.check_period(v["period_from"], v["period_to"])
         r.owner["tally"][row.id] = council_id
     elif table == "tally_column":
         r.owner_of("tally", v["tally_id"], "集計表ID", "council_id")
@@ -507,8 +507,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
         out.update({k: v[k] for k in ("row_id", "column_id", "count")})
     elif table == "survey":
         out.update({k: v[k] for k in ("title", "conducted_on", "distributed", "returned", "note")})
-        if v["distributed"] is not None and v["returned"] is not None and v["returned"] > v["distributed"]:
-            raise ValidationError("回収数", f"配布数（{v['distributed']:,}）より多くなっています")
+        survey_rules.check_counts(v)
         r.owner["survey"][row.id] = council_id
     elif table == "survey_question":
         r.owner_of("survey", v["survey_id"], "アンケートID", "council_id")
@@ -532,11 +531,8 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
     elif table == "meeting":
         out.update({k: v[k] for k in ("held_on", "start_time", "end_time", "kind", "title", "venue",
                                       "attendance_count", "minutes")})
-        if v["start_time"] and v["end_time"] and v["end_time"] <= v["start_time"]:
-            raise ValidationError("終了", "開始より後の時刻にしてください")
         attendees = v["attendees"]
-        if v["attendance_count"] is not None and v["attendance_count"] < len(attendees):
-            raise ValidationError("参加人数", f"出席を記録したメンバー（{len(attendees)}人）より少なくなっています")
+        meeting_rules.check_values(v, len(attendees))
         for member_id in attendees:
             if r.owner_of("member", member_id, "出席メンバーID", "council_id") != council_id:
                 raise ValidationError("出席メンバーID", f"ID {member_id} はこの協議体のメンバーではありません")

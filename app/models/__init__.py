@@ -21,6 +21,7 @@ from app.models.resource import (
     ResourceCategory,
 )
 from app.models.survey import QUESTION_KINDS, Survey, SurveyChoice, SurveyQuestion
+from app.models.sync import SYNCED_TABLES, Deletion, SyncBase
 from app.models.tally import TALLY_KINDS, Tally, TallyCell, TallyColumn, TallyRow
 from app.models.training import Training, TrainingAttendance
 
@@ -34,6 +35,7 @@ __all__ = [
     "need_resource",
     "Neighbourhood",
     "OPERATOR_TYPES", "RESOURCE_CATEGORY_NAMES", "Resource", "ResourceCategory",
+    "SYNCED_TABLES", "Deletion", "SyncBase",
     "QUESTION_KINDS", "Survey", "SurveyChoice", "SurveyQuestion",
     "TALLY_KINDS", "Tally", "TallyCell", "TallyColumn", "TallyRow",
     "Training", "TrainingAttendance",

@@ -47,7 +47,8 @@ def _dto(m: Meeting) -> MeetingDTO:
     return base.to_dto(MeetingDTO, m, attendee_ids=tuple(sorted(a.id for a in m.attendees)))
 
 
-def _check(values: Mapping[str, object], attendees: int) -> None:
+def check_values(values: Mapping[str, object], attendees: int) -> None:
+    """The rules across fields; the window and the import both apply them."""
     start, end = values.get("start_time"), values.get("end_time")
     if start and end and end <= start:
         raise ValidationError("終了", "開始より後の時刻にしてください")
@@ -81,7 +82,7 @@ def create_meeting(store: Store, council_id: str, raw: Mapping[str, object],
     with store.session() as s:
         base.get_or_fail(s, Council, council_id, "協議体")
         attendees = _members(s, council_id, attendee_ids)
-        _check(values, len(attendees))
+        check_values(values, len(attendees))
         meeting = Meeting(council_id=council_id, attendees=attendees, **values)
         s.add(meeting)
         s.flush()
@@ -96,7 +97,7 @@ def update_meeting(store: Store, meeting_id: str, raw: Mapping[str, object],
         if attendee_ids is not None:
             meeting.attendees = _members(s, meeting.council_id, attendee_ids)
         merged = {f.name: getattr(meeting, f.name) for f in MEETING_FIELDS} | values
-        _check(merged, len(meeting.attendees))
+        check_values(merged, len(meeting.attendees))
         for key, value in values.items():
             setattr(meeting, key, value)
         s.flush()

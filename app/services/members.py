@@ -121,7 +121,7 @@ def _check_neighbourhood(session, council_id: str, neighbourhood_id: str | None)
         raise ValidationError("町内会", "この協議体の町内会から選んでください")
 
 
-def _check_dates(values: Mapping[str, object]) -> None:
+def check_dates(values: Mapping[str, object]) -> None:
     registered, confirmed = values.get("registered_on"), values.get("last_confirmed_on")
     if registered and confirmed and confirmed < registered:
         raise ValidationError("最終確認日", "登録日より前になっています")
@@ -166,7 +166,7 @@ def get_member(store: Store, member_id: str) -> MemberDTO:
 
 def create_member(store: Store, council_id: str, raw: Mapping[str, object]) -> MemberDTO:
     values = base.validate(MEMBER_FIELDS, raw)
-    _check_dates(values)
+    check_dates(values)
     with store.session() as s:
         base.get_or_fail(s, Council, council_id, "協議体")
         _check_neighbourhood(s, council_id, values["neighbourhood_id"])
@@ -193,7 +193,7 @@ def create_members(store: Store, council_id: str, raws: Sequence[Mapping[str, ob
         for number, raw in enumerate(raws, start=1):
             try:
                 values = base.validate(MEMBER_FIELDS, raw)
-                _check_dates(values)
+                check_dates(values)
                 if values["neighbourhood_id"] and values["neighbourhood_id"] not in neighbourhoods:
                     raise ValidationError("町内会", "この協議体の町内会から選んでください")
                 _check_provider(s, None, values)
@@ -218,7 +218,7 @@ def update_member(store: Store, member_id: str, raw: Mapping[str, object]) -> Me
         member = base.get_or_fail(s, Member, member_id, "メンバー")
         merged = {"registered_on": member.registered_on,
                   "last_confirmed_on": member.last_confirmed_on, **values}
-        _check_dates(merged)
+        check_dates(merged)
         if "neighbourhood_id" in values:
             _check_neighbourhood(s, member.council_id, values["neighbourhood_id"])
         if values.get("is_provider") and not member.is_provider:

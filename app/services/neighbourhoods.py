@@ -45,7 +45,7 @@ def _dto(n: Neighbourhood) -> NeighbourhoodDTO:
     return base.to_dto(NeighbourhoodDTO, n, aging_rate=aging_rate(n.aged_65_plus, n.population))
 
 
-def _check_counts(values: Mapping[str, object]) -> None:
+def check_counts(values: Mapping[str, object]) -> None:
     population = values.get("population")
     for key, label in (("aged_65_plus", "65歳以上の人数"), ("aged_75_plus", "75歳以上の人数")):
         count = values.get(key)
@@ -64,7 +64,7 @@ def list_neighbourhoods(store: Store, council_id: str) -> list[NeighbourhoodDTO]
 
 def create_neighbourhood(store: Store, council_id: str, raw: Mapping[str, object]) -> NeighbourhoodDTO:
     values = base.validate(NEIGHBOURHOOD_FIELDS, raw)
-    _check_counts(values)
+    check_counts(values)
     with store.session() as s:
         base.get_or_fail(s, Council, council_id, "協議体")
         _check_name_free(s, council_id, values["name"], None)
@@ -81,7 +81,7 @@ def update_neighbourhood(store: Store, neighbourhood_id: str, raw: Mapping[str, 
     with store.session() as s:
         row = base.get_or_fail(s, Neighbourhood, neighbourhood_id, "町内会")
         merged = {f.name: getattr(row, f.name) for f in NEIGHBOURHOOD_FIELDS} | values
-        _check_counts(merged)
+        check_counts(merged)
         if "name" in values:
             _check_name_free(s, row.council_id, values["name"], row.id)
         for key, value in values.items():

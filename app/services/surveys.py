@@ -79,7 +79,7 @@ def _result(survey: Survey) -> SurveyResult:
                        if survey.returned is not None else None)
 
 
-def _check(values: Mapping[str, object]) -> None:
+def check_counts(values: Mapping[str, object]) -> None:
     distributed, returned = values.get("distributed"), values.get("returned")
     if distributed is not None and returned is not None and returned > distributed:
         raise ValidationError("回収数", f"配布数（{distributed:,}）より多くなっています")
@@ -119,7 +119,7 @@ def create_survey(store: Store, council_id: str, raw: Mapping[str, object],
                   questions: Sequence[Mapping[str, object]] = ()) -> SurveyResult:
     """questions: {"text", "kind": single|multiple, "choices": [(text, count), ...]}."""
     values = base.validate(SURVEY_FIELDS, raw)
-    _check(values)
+    check_counts(values)
     built = _questions(questions)
     with store.session() as s:
         base.get_or_fail(s, Council, council_id, "協議体")
@@ -133,7 +133,7 @@ def update_survey(store: Store, survey_id: str, raw: Mapping[str, object]) -> Su
     values = base.validate(SURVEY_FIELDS, raw, partial=True)
     with store.session() as s:
         survey = _load(s, survey_id)
-        _check({"distributed": survey.distributed, "returned": survey.returned} | values)
+        check_counts({"distributed": survey.distributed, "returned": survey.returned} | values)
         for key, value in values.items():
             setattr(survey, key, value)
         s.flush()

@@ -72,6 +72,12 @@ class CrosstabDTO:
         return TALLY_KINDS[self.kind]
 
 
+
+def check_period(start, end) -> None:
+    """The window and the import both apply it."""
+    if start and end and end < start:
+        raise ValidationError("期間（まで）", "期間の始めより前になっています")
+
 def compute_totals(column_count: int, rows: Sequence[TallyRowDTO]) -> Totals:
     column_totals = [0] * column_count
     for row in rows:
@@ -158,8 +164,7 @@ def create_tally(store: Store, council_id: str, *, kind: str, columns: Sequence[
         raise ValidationError("項目", "項目（列）がありません")
     start = base.date(period_from, "期間（から）")
     end = base.date(period_to, "期間（まで）")
-    if start and end and end < start:
-        raise ValidationError("期間（まで）", "期間の始めより前になっています")
+    check_period(start, end)
     labels = [label for _group, label in columns]
     parsed = [parse_row(i, r.get("label"), r.get("target_persons"), r.get("counts", ()), labels)
               for i, r in enumerate(rows, start=1)]
@@ -429,10 +434,7 @@ def update_tally_info(store: Store, tally_id: str, raw: Mapping[str, object]) ->
     values = base.validate(TALLY_INFO_FIELDS, raw, partial=True)
     with store.session() as s:
         tally = _load(s, tally_id)
-        start = values.get("period_from", tally.period_from)
-        end = values.get("period_to", tally.period_to)
-        if start and end and end < start:
-            raise ValidationError("期間（まで）", "期間の始めより前になっています")
+        check_period(values.get("period_from", tally.period_from), values.get("period_to", tally.period_to))
         if "title" in values and not values["title"]:
             values["title"] = TALLY_KINDS[tally.kind]
         for key, value in values.items():
