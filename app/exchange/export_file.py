@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app import __version__
 from app.errors import UserError
 from app.exchange import sheets as S
+from app.exchange import sync
 from app.exchange.writer import prepare_row, setup_sheet
 from app.models import AppMeta, Base, utcnow
 from app.services.normalize import nfkc
@@ -219,16 +220,23 @@ def renderer(sheet: S.Sheet, names: Names, anonymize: bool,
 
 def sheet_rows(session: Session, sheet: S.Sheet, ids: list[str], names: Names,
                anonymize: bool) -> Iterator[list]:
-    """Each row as the list of cell values written, ending with the hidden stamp."""
+    """Each row as the list of cell values written, ending with the hidden stamp (which
+    carries the row's base for field-by-field merging; withheld fields leave no hash)."""
     render = renderer(sheet, names, anonymize, single_council=len(ids) == 1)
     parser = S.RowParser(sheet)
     at = {c.name: i for i, c in enumerate(T[sheet.table].columns)}
-    created_at, updated_at = at["created_at"], at["updated_at"]
+    created_at, updated_at, id_at = at["created_at"], at["updated_at"], at["id"]
     stamp = S.stamp_text
-    for row in session.execute(_query(sheet, ids)):
+    rows = session.execute(_query(sheet, ids)).all()
+    bases = sync.load_bases(session, sheet.table, [row[id_at] for row in rows])
+    for row in rows:
         cells, withheld = render(row)
         parsed, _withheld, _errors = parser.parse(cells)
-        cells.append(stamp(row[created_at], row[updated_at], parser.digest(parsed, withheld)))
+        base = bases.get(row[id_at])
+        if base and withheld:
+            base = {k: v for k, v in base.items() if k not in withheld}
+        cells.append(stamp(row[created_at], row[updated_at], parser.digest(parsed, withheld),
+                           sync.encode(base) if base else ""))
         yield cells
 
 
@@ -278,6 +286,14 @@ def export_councils(store: Store, out: Path | str, council_ids: Iterable[str] | 
                 ws.append(prepare_row(ws, values))
             counts[sheet.title] = len(rows)
             del rows
+    # Deleted rows travel by table and id only (nothing about the row), anonymised or not.
+    deleted = wb.create_sheet(sync.DELETIONS_SHEET)
+    deleted.sheet_state = "hidden"
+    deleted.append(list(sync.DELETIONS_HEADER))
+    with store.session() as s:
+        for table, row_id, when, version in sync.all_deletions(s):
+            deleted.append([table, row_id, when.isoformat(timespec="microseconds"),
+                            version.isoformat(timespec="microseconds") if version else None])
     meta = wb.create_sheet(S.META_SHEET)
     meta.sheet_state = "hidden"
     meta_rows: list[list] = [

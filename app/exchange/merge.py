@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UserError, ValidationError
 from app.exchange import sheets as S
+from app.exchange import sync
 from app.exchange.workbook import OTHER_LIST_HINT, FileRefused, Workbook, open_workbook
 from app.models import AppMeta, Base, utcnow
 from app.services import backups, preferences
@@ -83,10 +84,11 @@ class SheetCounts:
     unchanged: int = 0
     kept: int = 0       # ours is newer: the file's older version was not taken
     conflicts: int = 0
+    deleted: int = 0    # deleted there, and not changed here since: deleted here too
 
     @property
     def total(self) -> int:
-        return self.added + self.updated + self.unchanged + self.kept + self.conflicts
+        return self.added + self.updated + self.unchanged + self.kept + self.conflicts + self.deleted
 
 
 @dataclasses.dataclass(frozen=True)
@@ -141,6 +143,7 @@ class ParsedFile:
     notes: list[str]
     # empty local council id -> the file's council id that replaces it (same name)
     adopted: dict[str, str] = dataclasses.field(default_factory=dict)
+    deletions: list[sync.Deleted] = dataclasses.field(default_factory=list)
 
 
 class Problems:
@@ -226,10 +229,34 @@ def read_file(path: Path, password: str | None, problems: Problems) -> ParsedFil
             parsed.rows[sheet.table] = _read_sheet(book, sheet, parsed, problems)
             if problems.full:
                 break
+        if sync.DELETIONS_SHEET in book.sheets:
+            parsed.deletions = _read_deletions(book, problems)
         return parsed
     except FileRefused as exc:
         problems.add(str(exc))
         return None
+
+
+def _read_deletions(book: Workbook, problems: Problems) -> list[sync.Deleted]:
+    def when(value: object) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+
+    found: list[sync.Deleted] = []
+    for number, cells in book.rows(sync.DELETIONS_SHEET):
+        if number == 1:
+            continue  # the header
+        table, row_id, deleted_at, version = (list(cells) + [None] * 4)[:4]
+        stamp = when(deleted_at)
+        if not sync.is_synced(str(table)) or not isinstance(row_id, str) or not 0 < len(row_id) <= 36 \
+                or stamp is None or (version and when(version) is None):
+            problems.add(f"{_where(book.name, sync.DELETIONS_SHEET, number)}: 削除の記録が読めません"
+                         "（このシートは変更しないでください）。")
+            continue
+        found.append((str(table), row_id, stamp, when(version)))
+    return found
 
 
 def _read_sheet(book: Workbook, sheet: S.Sheet, parsed: ParsedFile, problems: Problems) -> list[Row]:
@@ -813,7 +840,7 @@ class Merger:
                 if rows:
                     self._merge_sheet(f, sheet, rows)
 
-    def _merge_sheet(self, f: ParsedFile, sheet: S.Sheet, rows: list[Row]) -> None:  # noqa: C901
+    def _merge_sheet(self, f: ParsedFile, sheet: S.Sheet, rows: list[Row]) -> None:
         t = T[sheet.table]
         ids = [row.id for row in rows]
         ours: dict[str, dict] = {}
@@ -821,13 +848,24 @@ class Merger:
             for found in self.s.execute(select(t).where(t.c.id.in_(chunk))).mappings():
                 ours[found["id"]] = dict(found)
         ours_links = _links_of(self.s, sheet.table, list(ours)) if sheet.table in LINKS else {}
+        bases = sync.load_bases(self.s, sheet.table, list(ours))
+        gone = sync.deleted_here(self.s, sheet.table, [i for i in ids if i not in ours])
         counts = self.counts[sheet.title]
         inserts: list[dict] = []
         link_rows: list[tuple[str, tuple[str, ...]]] = []
+        agreed: dict[str, sync.Base] = {}
         for row in rows:
             values = row.resolved
+            theirs = self._fields(sheet.table, values, row.links)
+            theirs_base = sync.decode(row.stamp.base) if row.stamp else None
             mine = ours.get(row.id)
             if mine is None:
+                if row.id in gone:
+                    if not sync.changed_since(theirs_base, theirs):
+                        counts.kept += 1  # untouched there since: our deletion stands
+                        continue
+                    # Edited there after we deleted it: the edit wins on both sides, listed.
+                    self._conflict(f, sheet, row, "deleted_here", {}, {}, ())
                 stamp = row.stamp
                 created = stamp.created if stamp and stamp.created else self.now
                 updated = stamp.updated if stamp and stamp.updated and not row.edited else self.now
@@ -837,33 +875,46 @@ class Merger:
                 inserts.append(record)
                 if row.links is not None:
                     link_rows.append((row.id, row.links))
+                agreed[row.id] = sync.hashes(theirs)
                 counts.added += 1
                 continue
-            differs = [key for key, value in values.items() if mine.get(key) != value]
-            links_differ = row.links is not None and ours_links.get(row.id, ()) != row.links
-            if not differs and not links_differ:
+            mine_fields = self._fields(sheet.table, {k: mine.get(k) for k in values},
+                                      ours_links.get(row.id, ()) if row.links is not None else None)
+            differs = [k for k in theirs if mine_fields[k] != theirs[k]]
+            if not differs:
+                agreed[row.id] = sync.hashes(theirs)
                 counts.unchanged += 1
                 continue
-            base = row.stamp.updated if row.stamp else None
-            theirs_time = None
-            if not row.edited:
-                if base is not None and base > mine["updated_at"]:
-                    theirs_time = base
-                elif base is not None and base < mine["updated_at"]:
-                    counts.kept += 1
-                    continue
-            elif base is not None and mine["updated_at"] <= base:
-                theirs_time = self.now
-            if theirs_time is None:
-                self._conflict(f, sheet, row, mine, differs, links_differ)
+            theirs_time = self.now if row.edited or not (row.stamp and row.stamp.updated) else row.stamp.updated
+            theirs_newer = (theirs_time, row.digest) > (mine["updated_at"], _digest_of(mine_fields))
+            # One side's base stands for both when the other has none yet: it is what that
+            # side agreed on with the other's (or a shared) file.
+            mine_base = bases.get(row.id) or theirs_base
+            if mine_base is None:  # neither side has read the other's file yet
+                take, clash, theirs_newer = self._first_contact(row, mine, differs)
+            else:
+                take, clash = self._decide(differs, theirs, mine_fields, theirs_base or mine_base,
+                                           mine_base, theirs_newer)
+            if clash:
+                self._conflict(f, sheet, row, "fields", {k: mine_fields[k] for k in clash},
+                               {k: theirs[k] for k in clash}, clash, kept="theirs" if theirs_newer else "ours")
                 counts.conflicts += 1
-                continue
-            merged = {**mine, **values}
-            change = {**values, **_derived(sheet.table, merged), "updated_at": theirs_time}
-            self.s.execute(update(t).where(t.c.id == row.id).values(**change))
-            if links_differ:
-                link_rows.append((row.id, row.links or ()))
-            counts.updated += 1
+            if take:
+                change = {k: theirs[k] for k in take if k in values}
+                merged = {**mine, **change}
+                change.update(_derived(sheet.table, merged))
+                change["updated_at"] = max(theirs_time, mine["updated_at"])
+                self.s.execute(update(t).where(t.c.id == row.id).values(**change))
+                if row.links is not None and LINKS[sheet.table][3] in take:
+                    link_rows.append((row.id, row.links))
+                if not clash:
+                    counts.updated += 1
+            elif not clash:
+                counts.kept += 1
+            final = {k: (theirs[k] if k in take else mine_fields[k]) for k in theirs}
+            old = bases.get(row.id, {})
+            agreed[row.id] = {k: sync.field_hash(v) if v == theirs[k] else old.get(k, "")
+                              for k, v in final.items()}
         if inserts:
             _bulk_insert(self.s, t, inserts)
         if link_rows:
@@ -874,30 +925,111 @@ class Merger:
             pairs = [{own: rid, other: target} for rid, targets in link_rows for target in targets]
             if pairs:
                 _bulk_insert(self.s, lt, pairs)
+        sync.save_bases(self.s, sheet.table, {k: {f: h for f, h in v.items() if h} for k, v in agreed.items()})
 
-    def _conflict(self, f: ParsedFile, sheet: S.Sheet, row: Row, mine: dict,
-                  differs: list[str], links_differ: bool) -> None:
-        """Ours stays; theirs is kept beside it in app_meta, so neither version is lost."""
+    @staticmethod
+    def _fields(table: str, values: dict, links: tuple[str, ...] | None) -> dict:
+        """A row's fields as merged: its columns, and its links (roles, ...) as one field."""
+        fields = dict(values)
+        if links is not None:
+            fields[LINKS[table][3]] = tuple(links)
+        return fields
+
+    @staticmethod
+    def _first_contact(row: Row, mine: dict, differs: list[str]) -> tuple[list[str], list[str], bool]:
+        """No base on either side: the row's stamps decide, as a whole row (take, clash, newer)."""
+        exported = row.stamp.updated if row.stamp else None
+        if not row.edited:
+            if exported is not None and exported > mine["updated_at"]:
+                return differs, [], True
+            if exported is not None and exported < mine["updated_at"]:
+                return [], [], False
+            return [], differs, False  # the same time, different content: a person decides
+        if exported is not None and mine["updated_at"] <= exported:
+            return differs, [], True  # edited in Excel, ours untouched since it was written
+        return [], differs, False
+
+    @staticmethod
+    def _decide(differs: list[str], theirs: dict, mine: dict, theirs_base: sync.Base,
+                mine_base: sync.Base, theirs_newer: bool) -> tuple[list[str], list[str]]:
+        """Which differing fields to take, and which both sides changed (exchange/sync.py)."""
+        take: list[str] = []
+        clash: list[str] = []
+        for key in differs:
+            they = sync.field_hash(theirs[key]) != theirs_base.get(key)
+            we = sync.field_hash(mine[key]) != mine_base.get(key)
+            if they and we:
+                clash.append(key)
+                if theirs_newer:
+                    take.append(key)
+            elif they or (not we and theirs_newer):
+                take.append(key)
+        return take, clash
+
+    def apply_deletions(self, f: ParsedFile) -> None:
+        """The file's deletions: our copy goes unless we changed it since we last agreed on it
+        (then it stays, listed for a person); unknown ids are kept as deletions, to travel on."""
+        by_table: dict[str, list[tuple[str, dt.datetime, dt.datetime | None]]] = defaultdict(list)
+        for table, row_id, when, version in f.deletions:
+            by_table[table].append((row_id, when, version))
+        for sheet in S.APPLY_ORDER:
+            wanted = by_table.get(sheet.table)
+            if not wanted:
+                continue
+            t = T[sheet.table]
+            ids = [row_id for row_id, _w, _v in wanted]
+            ours: dict[str, dict] = {}
+            for chunk in _chunks(ids):
+                for found in self.s.execute(select(t).where(t.c.id.in_(chunk))).mappings():
+                    ours[found["id"]] = dict(found)
+            bases = sync.load_bases(self.s, sheet.table, list(ours))
+            links = _links_of(self.s, sheet.table, list(ours)) if sheet.table in LINKS else {}
+            counts = self.counts[sheet.title]
+            for row_id, when, version in wanted:
+                mine = ours.get(row_id)
+                if mine is not None:
+                    base = bases.get(row_id)
+                    fields = {k: mine.get(k) for k in (base or {}) if k in mine}
+                    if sheet.table in LINKS and base and LINKS[sheet.table][3] in base:
+                        fields[LINKS[sheet.table][3]] = links.get(row_id, ())
+                    # Ours is the version they deleted, or unchanged since we last agreed.
+                    same_version = version is not None and mine["updated_at"] <= version
+                    unchanged = base is not None and not sync.changed_since(base, fields)
+                    if same_version or unchanged:
+                        self.s.execute(delete(t).where(t.c.id == row_id))
+                        counts.deleted += 1
+                    else:
+                        self._conflict_deleted_there(f, sheet, row_id, mine)
+                        counts.conflicts += 1
+                        continue
+                sync.note_deletion(self.s, sheet.table, row_id, when, version)
+
+    def _conflict(self, f: ParsedFile, sheet: S.Sheet, row: Row, kind: str, ours: dict, theirs: dict,
+                  fields: Iterable[str], kept: str = "theirs") -> None:
+        """Listed for a person: which fields, both versions of those fields only, which was kept."""
         headers = {c.key: c.header for c in sheet.columns}
-        fields = [_field_header(sheet, key, headers) for key in differs]
-        if links_differ:
-            fields.append(headers[LINKS[sheet.table][3]])
-        key = "conflict:" + str(uuid.uuid5(CONFLICT_NAMESPACE, f"{sheet.table}|{row.id}|{row.digest}"))
-        record = {
-            "sheet": sheet.title, "table": sheet.table, "id": row.id, "file": f.name, "row": row.number,
-            "imported_at": self.now.isoformat(timespec="seconds"), "fields": fields,
-            "theirs": {headers[k]: _jsonable(v) for k, v in row.values.items()
-                       if k in headers and k not in row.withheld},
-            "theirs_stamp": _jsonable(dataclasses.asdict(row.stamp)) if row.stamp else None,
-            "ours": {k: _jsonable(v) for k, v in mine.items()},
-        }
-        self.conflicts.append(Conflict(f.name, sheet.title, row.number, row.id, _label(sheet, row),
-                                       tuple(fields), key))
-        if self.s.get(AppMeta, key) is None and key not in self.conflict_records:
-            value = json.dumps(record, ensure_ascii=False)
-            self.conflict_records[key] = value
-            self.s.add(AppMeta(key=key, value=value))
-            self.s.flush()
+        named = [_field_header(sheet, k, headers) for k in fields]
+        self._record(f, sheet, row.id, row.number, _label(sheet, row), kind, named,
+                     {_field_header(sheet, k, headers): _jsonable(v) for k, v in ours.items()},
+                     {_field_header(sheet, k, headers): _jsonable(v) for k, v in theirs.items()}, kept)
+
+    def _conflict_deleted_there(self, f: ParsedFile, sheet: S.Sheet, row_id: str, mine: dict) -> None:
+        label = next((str(mine[k])[:40] for k in ("name", "title", "phrase", "label", "text")
+                      if mine.get(k)), row_id)
+        self._record(f, sheet, row_id, None, label, "deleted_there", [], {}, {}, "ours")
+
+    def _record(self, f: ParsedFile, sheet: S.Sheet, row_id: str, number: int | None, label: str,
+                kind: str, fields: list[str], ours: dict, theirs: dict, kept: str) -> None:
+        key = "conflict:" + str(uuid.uuid5(CONFLICT_NAMESPACE, f"{sheet.table}|{row_id}|{kind}|{sorted(fields)}"))
+        record = {"kind": kind, "sheet": sheet.title, "table": sheet.table, "id": row_id, "label": label,
+                  "file": f.name, "row": number, "imported_at": self.now.isoformat(timespec="seconds"),
+                  "fields": fields, "ours": ours, "theirs": theirs, "kept": kept}
+        self.conflicts.append(Conflict(f.name, sheet.title, number or 0, row_id, label, tuple(fields), key))
+        _put_meta(self.s, key, json.dumps(record, ensure_ascii=False))
+
+
+def _digest_of(fields: dict) -> str:
+    return sync.field_hash(tuple(sorted((k, repr(v)) for k, v in fields.items())))
 
 
 def _make_room(session: Session, adopted: dict[str, str]) -> dict[str, list[str]]:
@@ -1023,6 +1155,8 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
         children = _make_room(session, adopted)
         merger = Merger(session, now, tell)
         merger.merge(parsed)
+        for f in parsed:
+            merger.apply_deletions(f)
         _adopt(session, adopted, children)
         if dry_run:
             session.rollback()

@@ -509,10 +509,13 @@ class RowParser:
         return hashlib.blake2b(repr(content).encode("utf-8"), digest_size=8).hexdigest()
 
 
-def stamp_text(created: dt.datetime | None, updated: dt.datetime | None, digest: str) -> str:
+def stamp_text(created: dt.datetime | None, updated: dt.datetime | None, digest: str,
+               base: str = "") -> str:
+    """created|updated|digest|base: `base` is the row's per-field hashes as the writer last
+    agreed on them with a file it read (exchange/sync.py); empty when it never did."""
     def iso(x: dt.datetime | None) -> str:
         return x.isoformat(timespec="microseconds") if x else ""
-    return f"{iso(created)}|{iso(updated)}|{digest}"
+    return f"{iso(created)}|{iso(updated)}|{digest}|{base}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -520,15 +523,18 @@ class Stamp:
     created: dt.datetime | None
     updated: dt.datetime | None
     digest: str
+    base: str = ""
 
 
 def read_stamp(value: object) -> Stamp | None:
-    if not isinstance(value, str) or value.count("|") != 2:
+    """Files written before bases were kept have three parts."""
+    if not isinstance(value, str) or value.count("|") not in (2, 3):
         return None
-    created, updated, digest = value.split("|")
+    created, updated, digest, *rest = value.split("|")
     try:
         return Stamp(dt.datetime.fromisoformat(created) if created else None,
-                     dt.datetime.fromisoformat(updated) if updated else None, digest.strip())
+                     dt.datetime.fromisoformat(updated) if updated else None, digest.strip(),
+                     rest[0].strip() if rest else "")
     except ValueError:
         return None
 

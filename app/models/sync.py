@@ -36,3 +36,5 @@ class Deletion(Base):
     table_name: Mapped[str] = mapped_column(String(40), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     deleted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The deleted version's updated_at: a copy edited after it was not what was deleted.
+    row_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -36,13 +36,14 @@ def upgrade() -> None:
         sa.Column('table_name', sa.String(length=40), nullable=False),
         sa.Column('row_id', sa.String(length=36), nullable=False),
         sa.Column('deleted_at', sa.DateTime(), nullable=False),
+        sa.Column('row_updated_at', sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint('table_name', 'row_id', name=op.f('pk_deletion')),
     )
     for table in _TABLES:
         op.execute(f"""
             CREATE TRIGGER deletion_record_{table} AFTER DELETE ON {table} BEGIN
-                INSERT OR REPLACE INTO deletion (table_name, row_id, deleted_at)
-                VALUES ('{table}', OLD.id, {_NOW});
+                INSERT OR REPLACE INTO deletion (table_name, row_id, deleted_at, row_updated_at)
+                VALUES ('{table}', OLD.id, {_NOW}, OLD.updated_at);
             END""")
         op.execute(f"""
             CREATE TRIGGER deletion_forget_{table} AFTER INSERT ON {table} BEGIN

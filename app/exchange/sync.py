@@ -1,0 +1,119 @@
+"""Field-by-field merging and deletions, for the exchange between PCs and the coordinator.
+
+Each exchanged row has a base here (models.SyncBase): a short hash of every field's value as
+this database and the file it last read agreed on. An exported row carries its base in the
+hidden stamp, so the reader can tell, field by field, who changed what since they last agreed:
+
+- only they changed the field          -> take theirs
+- only we changed it                   -> keep ours
+- both changed it (to different values)-> the later row edit wins on both sides (so two PCs
+                                          converge), and the field is listed for a person
+- neither changed it by its own base   -> the later row edit wins, silently (an older file)
+
+A row deleted here is recorded (models.Deletion, by triggers) and its id travels in the file.
+The reader deletes its copy unless it changed it since they last agreed; a deletion meeting a
+later edit keeps the row and is listed for a person (the edit wins on both sides).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session
+
+from app.models import SYNCED_TABLES, Deletion, SyncBase
+
+DELETIONS_SHEET = "_deleted"
+DELETIONS_HEADER = ("table", "id", "deleted_at", "row_updated_at")
+Deleted = tuple[str, str, dt.datetime, "dt.datetime | None"]  # table, id, when, the version's time
+Base = dict[str, str]  # field -> hash
+
+
+def field_hash(value: object) -> str:
+    """Short and stable: the parsed value's repr (both sides parse cells the same way)."""
+    if isinstance(value, list):
+        value = tuple(value)
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=5).hexdigest()
+
+
+def hashes(fields: Mapping[str, object]) -> Base:
+    return {key: field_hash(value) for key, value in fields.items()}
+
+
+def encode(base: Base) -> str:
+    return ";".join(f"{key}={value}" for key, value in sorted(base.items()))
+
+
+def decode(text: object) -> Base | None:
+    if not isinstance(text, str) or not text.strip():
+        return None
+    found: Base = {}
+    for part in text.split(";"):
+        key, sep, value = part.partition("=")
+        if sep and key and value:
+            found[key.strip()] = value.strip()
+    return found or None
+
+
+def load_bases(session: Session, table: str, ids: Iterable[str]) -> dict[str, Base]:
+    ids = list(ids)
+    found: dict[str, Base] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row_id, text in session.execute(select(SyncBase.row_id, SyncBase.hashes).where(
+                SyncBase.table_name == table, SyncBase.row_id.in_(chunk))):
+            base = decode(text)
+            if base:
+                found[row_id] = base
+    return found
+
+
+def save_bases(session: Session, table: str, bases: Mapping[str, Base]) -> None:
+    if not bases:
+        return
+    rows = [{"table_name": table, "row_id": row_id, "hashes": encode(base)}
+            for row_id, base in bases.items()]
+    for start in range(0, len(rows), 500):
+        statement = insert(SyncBase).values(rows[start:start + 500])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["table_name", "row_id"], set_={"hashes": statement.excluded.hashes}))
+
+
+def deleted_here(session: Session, table: str, ids: Iterable[str]) -> dict[str, dt.datetime]:
+    ids = list(ids)
+    found: dict[str, dt.datetime] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(session.execute(select(Deletion.row_id, Deletion.deleted_at).where(
+            Deletion.table_name == table, Deletion.row_id.in_(chunk))).all())
+    return found
+
+
+def all_deletions(session: Session) -> list[Deleted]:
+    return [tuple(r) for r in session.execute(  # type: ignore[misc]
+        select(Deletion.table_name, Deletion.row_id, Deletion.deleted_at, Deletion.row_updated_at)
+        .order_by(Deletion.deleted_at, Deletion.table_name, Deletion.row_id))]
+
+
+def note_deletion(session: Session, table: str, row_id: str, when: dt.datetime,
+                  row_updated_at: dt.datetime | None) -> None:
+    """Keep a deletion that arrived (or happened here by it) as it was first made."""
+    values = {"deleted_at": when, "row_updated_at": row_updated_at}
+    statement = insert(Deletion).values(table_name=table, row_id=row_id, **values)
+    session.execute(statement.on_conflict_do_update(index_elements=["table_name", "row_id"], set_=values))
+
+
+def changed_since(base: Base | None, fields: Mapping[str, object]) -> bool:
+    """Whether a side's current fields differ from what it last agreed on (no base: unknown,
+    counted as changed so nothing is decided on a guess)."""
+    if base is None:
+        return True
+    return any(field_hash(value) != base.get(key) for key, value in fields.items() if key in base)
+
+
+def is_synced(table: str) -> bool:
+    return table in SYNCED_TABLES
