@@ -827,6 +827,10 @@ class Merger:
         self.counts: dict[str, SheetCounts] = {s.title: SheetCounts() for s in S.SHEETS}
         self.conflicts: list[Conflict] = []
         self.conflict_records: dict[str, str] = {}
+        # Rows a deletion could not take (edited since) and rows brought back by an edit: the
+        # rows the same delete took with them (a member's training attendance) follow them.
+        self.kept: set[str] = set()
+        self.brought_back: set[str] = set()
 
     def merge(self, files: Sequence[ParsedFile]) -> None:
         """Sheet by sheet across all files (parents of every file before any child), file by
@@ -861,11 +865,14 @@ class Merger:
             mine = ours.get(row.id)
             if mine is None:
                 if row.id in gone:
-                    if not sync.changed_since(theirs_base, theirs):
+                    parent_back = any(values.get(c) in self.brought_back for c in _parents(sheet.table))
+                    if not parent_back and not sync.changed_since(theirs_base, theirs):
                         counts.kept += 1  # untouched there since: our deletion stands
                         continue
-                    # Edited there after we deleted it: the edit wins on both sides, listed.
-                    self._conflict(f, sheet, row, "deleted_here", {}, {}, ())
+                    if not parent_back:
+                        # Edited there after we deleted it: the edit wins on both sides, listed.
+                        self._conflict(f, sheet, row, "deleted_here", {}, {}, ())
+                    self.brought_back.add(row.id)
                 stamp = row.stamp
                 created = stamp.created if stamp and stamp.created else self.now
                 updated = stamp.updated if stamp and stamp.updated and not row.edited else self.now
@@ -987,6 +994,9 @@ class Merger:
             counts = self.counts[sheet.title]
             for row_id, when, version in wanted:
                 mine = ours.get(row_id)
+                if mine is not None and any(mine.get(c) in self.kept for c in _parents(sheet.table)):
+                    self.kept.add(row_id)  # went with a parent that stays here
+                    continue
                 if mine is not None:
                     base = bases.get(row_id)
                     fields = {k: mine.get(k) for k in (base or {}) if k in mine}
@@ -1000,6 +1010,7 @@ class Merger:
                         counts.deleted += 1
                     else:
                         self._conflict_deleted_there(f, sheet, row_id, mine)
+                        self.kept.add(row_id)
                         counts.conflicts += 1
                         continue
                 sync.note_deletion(self.s, sheet.table, row_id, when, version)
@@ -1026,6 +1037,13 @@ class Merger:
                   "fields": fields, "ours": ours, "theirs": theirs, "kept": kept}
         self.conflicts.append(Conflict(f.name, sheet.title, number or 0, row_id, label, tuple(fields), key))
         _put_meta(self.s, key, json.dumps(record, ensure_ascii=False))
+
+
+@functools.cache
+def _parents(table: str) -> tuple[str, ...]:
+    """Columns pointing at another exchanged row (a delete there cascades here)."""
+    return tuple(fk.parent.name for fk in T[table].foreign_keys
+                 if sync.is_synced(fk.column.table.name) and fk.ondelete == "CASCADE")
 
 
 def _digest_of(fields: dict) -> str:
