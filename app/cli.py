@@ -177,13 +177,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as exc:  # unreadable folder, full disk, a USB stick pulled out...
-        where = exc.filename or ""
-        print(f"エラー: {where} を読み書きできません（{exc.strerror or exc}）。"
-              "場所と空き容量を確かめてください。", file=sys.stderr)
+        from app.errors import file_problem
+
+        where = exc.filename or getattr(args, "output", None) or args.db or default_db_path()
+        print(f"エラー: {file_problem(where, exc)}。場所と空き容量を確かめてください。"
+              "データベースは変更前のままです。", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - only SQLite's own errors are answered here
+        line = _database_error(exc, args)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("エラー: 中断しました。保存済みのデータはそのままです。", file=sys.stderr)
         return 1
+
+
+def _database_error(exc: BaseException, args: argparse.Namespace) -> str | None:
+    """One line for an error SQLite raised (directly or through SQLAlchemy), or None."""
+    import sqlite3
+
+    orig = exc if isinstance(exc, sqlite3.Error) else getattr(exc, "orig", None)
+    if not isinstance(orig, sqlite3.Error):
+        return None
+    db = args.db or default_db_path()
+    text = str(orig)
+    if "readonly" in text or "read-only" in text:
+        return f"エラー: {db} は読み取り専用です。変更は保存できません（見ることと印刷はできます）。"
+    if "full" in text:
+        where = getattr(args, "output", None) or db
+        return (f"エラー: {where} に書き込めません（空き容量が足りません）。"
+                "空きを作ってから、もう一度行ってください。データベースは変更前のままです。")
+    return f"エラー: {db} を読み書きできません（{text}）。データベースは変更前のままです。"
 
 
 def _utf8_output() -> None:

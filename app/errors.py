@@ -20,3 +20,20 @@ class NotFoundError(UserError):
 
 class StoreError(UserError):
     """The database file cannot be used as it is (damaged, too new, locked...)."""
+
+
+def file_problem(path: object, exc: OSError) -> str:
+    """Why a file could not be read or written, in words a volunteer can act on."""
+    import errno
+
+    reasons = {
+        errno.ENOSPC: "空き容量が足りません",
+        errno.EDQUOT: "使える容量の上限に達しました",
+        errno.EACCES: "書き込みが許されていません（読み取り専用か、ほかのプログラムが開いています）",
+        errno.EPERM: "書き込みが許されていません（読み取り専用か、ほかのプログラムが開いています）",
+        errno.EROFS: "読み取り専用です",
+        errno.ENOENT: "場所が見つかりません（USBメモリが抜かれた、フォルダーが消されたなど）",
+        errno.EIO: "読み書きの途中で失敗しました（USBメモリが抜かれたなど）",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"{path} を読み書きできません（{reason}）"

@@ -70,7 +70,93 @@ class FileState:
 
 def _read_only(path: Path) -> sqlite3.Connection:
     # mode=ro: SQLite may not checkpoint, recover or rewrite anything in the file.
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    # trusted_schema=OFF: nothing the file defines (views, triggers, defaults) may call functions
+    # with side effects while we look at it.
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    con.execute("PRAGMA trusted_schema=OFF")
+    return con
+
+
+# --- the schema the migrations build ------------------------------------------------------------
+
+_INTERNAL_TABLES = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
+_schema_cache: dict[tuple[str, str], dict[str, tuple]] = {}
+
+
+def _norm_sql(sql: str | None) -> str:
+    return " ".join((sql or "").replace('"', "").replace("`", "").lower().split())
+
+
+def schema_of(con: sqlite3.Connection) -> dict[str, tuple]:
+    """Every object of the file, described by what SQLite reports about it (not by the text of
+    its CREATE statement, which batch migrations and SQLite versions may word differently)."""
+    found: dict[str, tuple] = {}
+    rows = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    for kind, name, table, sql in rows:
+        if kind == "table":
+            if name in _INTERNAL_TABLES:
+                continue
+            try:
+                found.update(_table_shape(con, name, sql))
+            except sqlite3.Error:  # e.g. a virtual table of a module we do not have
+                found[f"表 {name}"] = ("読めない", _norm_sql(sql))
+        elif kind == "index":
+            if sql is not None:  # the partial-index condition only shows in its SQL
+                found[f"索引の条件 {name}"] = (table, _norm_sql(sql).partition(" where ")[2])
+        else:  # triggers and views: nothing of the kind is ours unless a migration made it
+            label = {"trigger": "トリガー", "view": "ビュー"}.get(kind, kind)
+            found[f"{label} {name}"] = (table, _norm_sql(sql))
+    return found
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _table_shape(con: sqlite3.Connection, name: str, sql: str | None) -> dict[str, tuple]:
+    virtual = _norm_sql(sql).startswith("create virtual")
+    columns = tuple(tuple(r[1:]) for r in con.execute(f"PRAGMA table_xinfo({_quoted(name)})"))
+    keys = tuple(sorted(tuple(r[2:]) for r in con.execute(f"PRAGMA foreign_key_list({_quoted(name)})")))
+    shape: dict[str, tuple] = {f"表 {name}": (virtual, columns, keys)}
+    for index in con.execute(f"PRAGMA index_list({_quoted(name)})").fetchall():
+        cols = tuple(tuple(r[1:]) for r in con.execute(f"PRAGMA index_xinfo({_quoted(index[1])})"))
+        shape[f"索引 {index[1]}"] = (name, index[2], index[3], index[4], cols)
+    return shape
+
+
+def expected_schema(revision: str) -> dict[str, tuple]:
+    """The schema the migrations build up to `revision`: made once per process (per migrations
+    folder) in a database in memory, so a new migration is followed without a copy to update."""
+    key = (str(bundle_root() / "migrations"), revision)
+    if key not in _schema_cache:
+        engine = create_engine("sqlite://")
+        try:
+            with engine.begin() as connection:
+                cfg = alembic_config()
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, revision)
+                _schema_cache[key] = schema_of(connection.connection.driver_connection)
+        finally:
+            engine.dispose()
+    return _schema_cache[key]
+
+
+def _schema_problems(con: sqlite3.Connection, revision: str) -> list[str]:
+    have, want = schema_of(con), expected_schema(revision)
+    extra = [name for name in have if name not in want]
+    missing = [name for name in want if name not in have]
+    changed = [name for name in want if name in have and have[name] != want[name]]
+    problems = [f"余分な{name}" for name in extra]
+    problems += [f"足りない{name}" for name in missing]
+    problems += [f"形の違う{name}" for name in changed]
+    return problems
+
+
+def _refuse_schema(path: Path, problems: list[str]) -> None:
+    shown = "、".join(problems[:5]) + (f" ほか{len(problems) - 5}件" if len(problems) > 5 else "")
+    raise StoreError(f"{path} の中身の作りが、ささえあいノートが作るものと違います（{shown}）。"
+                     "ほかのプログラムで変えられたファイルは開きません。ファイルには何も書き込んでいません。"
+                     "バックアップから戻してください。")
 
 
 def _check_header(path: Path) -> None:
@@ -96,26 +182,123 @@ def _check_header(path: Path) -> None:
                          "バックアップから戻してください。")
 
 
+def _wal_of(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why this file cannot be written here, or None. (Windows: only the read-only attribute of
+    the file is seen; folder ACLs are left to the error SQLite reports on the first write.)"""
+    if path.exists() and not os.access(path, os.W_OK):
+        return "ファイルが読み取り専用"
+    if not os.access(path.parent, os.W_OK):
+        return "フォルダーまたは記録媒体が読み取り専用"
+    return None
+
+
+def read_only_notice(path: Path, reason: str) -> str:
+    return (f"{path} は読み取り専用です（{reason}）。見ることと印刷はできますが、変更は保存できません。"
+            "変更するには、書き込める場所（パソコンの中など）にコピーしてから開いてください。")
+
+
+def _wal_does_not_belong(path: Path) -> bool:
+    """True when the main file alone is healthy, so the -wal beside it is what breaks it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sasaeai-check-") as tmp:
+        alone = Path(tmp) / "alone.sqlite3"
+        with path.open("rb") as src, alone.open("wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        con = _read_only(alone)
+        try:
+            return [row[0] for row in con.execute("PRAGMA integrity_check")] == ["ok"]
+        except sqlite3.DatabaseError:
+            return False
+        finally:
+            con.close()
+
+
+_WAL_MAGIC = (0x377F0682, 0x377F0683)
+
+
+def _wal_mismatch(path: Path, wal: Path) -> bool:
+    """True when the -wal cannot have been written for this main file, from the headers alone.
+
+    SQLite writes a -wal only for a file whose header says WAL mode (bytes 18-19 = 2), and our
+    live files always are; a file in rollback mode (1) with a -wal beside it was put there by
+    hand (a backup copied over the live file after a crash), so the -wal is another file's."""
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    with wal.open("rb") as fh:
+        wal_header = fh.read(32)
+    if len(wal_header) < 32 or int.from_bytes(wal_header[:4], "big") not in _WAL_MAGIC:
+        return True
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    return header[18:20] != b"\x02\x02" or int.from_bytes(wal_header[8:12], "big") != page_size
+
+
+def _refuse_wal(path: Path, wal: Path) -> None:
+    raise StoreError(
+        f"{path} の横にある {wal.name} は、このファイルのものではありません（古いバックアップを"
+        "上書きでコピーしたときなど）。このまま開くと二つの時点が混ざるので開きません。"
+        f"{wal.name} を別のフォルダーに移してから開いてください。ファイルには何も書き込んでいません。")
+
+
 def inspect_file(path: Path) -> FileState:
-    """Refuse a file that is not a healthy database of ours; touches nothing."""
+    """Refuse a file that is not a healthy database of ours, made only by our migrations; opens it
+    read-only and touches nothing."""
     _check_header(path)
+    wal = _wal_of(path)
+    # A -wal is left only by a crash (or copied in by hand): it is checked page by page, since
+    # a -wal of another state of the file can still pass quick_check while mixing two states.
+    pending_wal = wal.exists() and wal.stat().st_size > 0
+    if pending_wal and _wal_mismatch(path, wal):
+        _refuse_wal(path, wal)
+    con = None
     try:
         con = _read_only(path)
-    except sqlite3.Error as exc:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if con is not None:
+            con.close()
+        reason = read_only_reason(path)
+        if reason and isinstance(exc, sqlite3.OperationalError):
+            raise StoreError(f"{path} は読み取り専用で、書きかけの記録（{wal.name}）を読めません"
+                             f"（{reason}）。書き込める場所にファイルごとコピーしてから開いてください。") from None
+        if not isinstance(exc, sqlite3.OperationalError):
+            raise StoreError(f"{path} は壊れています（{exc}）。バックアップから戻してください。") from None
         raise StoreError(f"{path} を開けません: {exc}") from None
     try:
-        problems = [row[0] for row in con.execute("PRAGMA quick_check")]
+        check = "integrity_check" if pending_wal else "quick_check"
+        problems = [row[0] for row in con.execute(f"PRAGMA {check}")]
         if problems != ["ok"]:
+            if pending_wal and _wal_does_not_belong(path):
+                _refuse_wal(path, wal)
             raise StoreError(f"{path} は壊れています（{problems[0]}）。バックアップから戻してください。")
         tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables:
             raise StoreError(f"{path} はささえあいノートのデータベースではありません。")
-        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        versions = [row[0] for row in con.execute("SELECT version_num FROM alembic_version LIMIT 3")]
         written_by = None
         if "app_meta" in tables:
-            meta = con.execute("SELECT value FROM app_meta WHERE key='program_version'").fetchone()
-            written_by = meta[0] if meta else None
-        return FileState(revision=row[0] if row else None, written_by=written_by)
+            with contextlib.suppress(sqlite3.DatabaseError):
+                meta = con.execute("SELECT value FROM app_meta WHERE key='program_version'").fetchone()
+                written_by = str(meta[0]) if meta else None
+        if len(versions) != 1 or not isinstance(versions[0], str):
+            what = "書かれていません" if not versions else "1つではありません"
+            raise StoreError(f"{path} はささえあいノートのデータベースではありません（データの版が{what}）。"
+                             "ファイルには何も書き込んでいません。")
+        revision = versions[0]
+        if revision in known_revisions():
+            problems = _schema_problems(con, revision)
+            if problems:
+                _refuse_schema(path, problems)
+        elif written_by is None:  # a newer file of ours always says which version wrote it
+            raise StoreError(f"{path} はささえあいノートのデータベースではありません"
+                             f"（知らないデータの版 {revision}）。ファイルには何も書き込んでいません。")
+        return FileState(revision=revision, written_by=written_by)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} は壊れています（{exc}）。バックアップから戻してください。") from None
     finally:
@@ -167,18 +350,24 @@ class DatabaseLock:
     stale lock that blocks the next start; the file's text only says who holds it."""
 
     def __init__(self, db_path: Path) -> None:
-        self.path = db_path.with_name(db_path.name + ".lock")
+        # Keyed on the real file: a symlink, another spelling of the case or a short 8.3 name of
+        # the same file must find the same lock.
+        real = real_path(db_path)
+        self.path = real.with_name(real.name + ".lock")
+        self.db_path = db_path
         self._fh = None
 
     def acquire(self) -> None:
-        fh = open(self.path, "a+b")  # noqa: SIM115 - held open for the lock's lifetime
+        # 0600: the lock file says who has the file open; only the user needs to read it.
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+        fh = os.fdopen(fd, "r+b")  # held open for the lock's lifetime
         try:
             _lock(fh)
         except OSError:
             fh.seek(1)
             holder = fh.read().decode("utf-8", "replace")
             fh.close()
-            raise StoreError(f"{self.path.with_suffix('')} は別のささえあいノートで使われています"
+            raise StoreError(f"{self.db_path} は別のささえあいノートで使われています"
                              f"（{_describe_holder(holder)}）。開いている画面を閉じてから、"
                              "もう一度開いてください。") from None
         info = {"pid": os.getpid(), "host": socket.gethostname(),
@@ -196,6 +385,31 @@ class DatabaseLock:
             self._fh.close()
             self._fh = None
             self.path.unlink(missing_ok=True)
+
+
+def real_path(path: Path) -> Path:
+    """One spelling per file: symlinks resolved, case folded where the system ignores it, and on
+    Windows the long form of an 8.3 short name."""
+    text = os.path.realpath(os.path.abspath(path))
+    if os.name == "nt":  # pragma: no cover - Windows only
+        text = _long_path(text)
+    return Path(os.path.normcase(text))
+
+
+def _long_path(text: str) -> str:  # pragma: no cover - Windows only
+    try:
+        import ctypes
+
+        size = ctypes.windll.kernel32.GetLongPathNameW(text, None, 0)
+        if not size:  # the file does not exist yet: its folder may still have a short name
+            head, tail = os.path.split(text)
+            return os.path.join(_long_path(head), tail) if head and head != text else text
+        buffer = ctypes.create_unicode_buffer(size)
+        if ctypes.windll.kernel32.GetLongPathNameW(text, buffer, size):
+            return buffer.value
+    except (OSError, AttributeError, ValueError):
+        pass
+    return text
 
 
 def _describe_holder(text: str) -> str:
@@ -270,6 +484,14 @@ def _create_new(path: Path) -> None:
 class Store:
     """An open database. Services take one and open a short session per operation."""
 
+    #: Set when the file was opened read-only (read-only file, folder or medium): the text for
+    #: the window's banner. Reading and printing work; any write fails.
+    read_only_notice: str | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_notice is not None
+
     def __init__(self, path: Path, engine: Engine, lock: DatabaseLock | None) -> None:
         self.path = path
         self.engine = engine
@@ -277,7 +499,10 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, create: bool = True) -> Store:
+    def open(cls, path: Path | str | None = None, *, create: bool = True,
+             read_only: bool | None = None) -> Store:
+        """`read_only=None` opens a file that cannot be written here (read-only file, folder or
+        medium) read-only, with `read_only_notice` saying so; anything else as usual."""
         path = Path(path) if path else default_db_path()
         if path.is_dir():
             raise StoreError(f"{path} はフォルダーです。データベースのファイル名を指定してください。")
@@ -285,9 +510,15 @@ class Store:
         if not path.exists() and not create:
             raise StoreError(f"{path} が見つかりません。")
         if path.exists():
+            reason = read_only_reason(path)
+            if read_only or (read_only is None and reason):
+                return cls._open_read_only(path, reason or "読み取り専用で開きました")
             state = inspect_file(path)  # refuse before the lock file or anything else is written
             _refuse_if_newer(path, state)
         else:
+            if read_only_reason(path) and path.parent.exists():
+                raise StoreError(f"{path} を作れません（{read_only_reason(path)}です）。"
+                                 "書き込める場所を指定してください。")
             path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
         try:
@@ -304,6 +535,23 @@ class Store:
         except BaseException:
             lock.release()
             raise
+
+    @classmethod
+    def _open_read_only(cls, path: Path, reason: str) -> Store:
+        state = inspect_file(path)
+        _refuse_if_newer(path, state)
+        if state.revision != program_head():
+            raise StoreError(f"{path} は前の版のデータで、読み取り専用（{reason}）のため新しい版に"
+                             "更新できません。書き込める場所にコピーしてから開いてください。")
+        lock = DatabaseLock(path)
+        try:
+            lock.acquire()  # a writer elsewhere on a shared folder still gets its message
+        except OSError:  # no lock file can be made beside a file nobody can write here
+            lock = None
+        engine = create_engine("sqlite://", creator=lambda: _read_only(path))
+        store = cls(path, engine, lock)
+        store.read_only_notice = read_only_notice(path, reason)
+        return store
 
     def _record_version(self) -> None:
         from app.models import AppMeta

@@ -16,6 +16,8 @@ def get(store: Store, key: str, default: str = "") -> str:
 
 
 def put(store: Store, key: str, value: str) -> None:
+    if getattr(store, "read_only", False):  # a read-only file: the choice lasts this session only
+        return
     with store.session() as s:
         row = s.get(AppMeta, PREFIX + key)
         if row is None:

@@ -76,6 +76,9 @@ class MainWindow(QMainWindow):
                                   tip="練習をやめて、自分たちの協議体のデータに戻ります")
         banner_row.addWidget(self.back_button)
         self.banner.hide()
+        # Shown when the file could only be opened read-only (read-only file, folder or medium).
+        self.read_only_banner = label("", "banner", wrap=True)
+        self.read_only_banner.hide()
 
         self.page_list = QListWidget()
         self.page_list.setObjectName("pages")
@@ -89,6 +92,7 @@ class MainWindow(QMainWindow):
         self.main_area = QWidget()
         outer = QVBoxLayout(self.main_area)
         outer.addWidget(self.banner)
+        outer.addWidget(self.read_only_banner)
         outer.addLayout(top)
         outer.addLayout(middle, 1)
         self.root = QStackedWidget()
@@ -189,6 +193,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("ささえあいノート — 練習用（見本のデータ）" if controller.practice
                             else "ささえあいノート")
         self.banner.setVisible(controller.practice)
+        notice = getattr(controller.store, "read_only_notice", None)
+        self.read_only_banner.setText(notice or "")
+        self.read_only_banner.setVisible(bool(notice))
         from app.ui.councils_menu import fill_council_menu
 
         self.council_menu.aboutToShow.connect(lambda: fill_council_menu(self))
