@@ -831,6 +831,7 @@ class Merger:
         # rows the same delete took with them (a member's training attendance) follow them.
         self.kept: set[str] = set()
         self.brought_back: set[str] = set()
+        self.settled: set[str] = set()  # rows whose fields came from the file without a clash
 
     def merge(self, files: Sequence[ParsedFile]) -> None:
         """Sheet by sheet across all files (parents of every file before any child), file by
@@ -897,6 +898,7 @@ class Merger:
             # One side's base stands for both when the other has none yet: it is what that
             # side agreed on with the other's (or a shared) file.
             mine_base = bases.get(row.id) or theirs_base
+            alike = mine_base is not None  # both sides decide a clash the same way
             if mine_base is None:  # neither side has read the other's file yet
                 take, clash, theirs_newer = self._first_contact(row, mine, differs)
             else:
@@ -916,12 +918,14 @@ class Merger:
                     link_rows.append((row.id, row.links))
                 if not clash:
                     counts.updated += 1
+                    self.settled.add(row.id)
             elif not clash:
                 counts.kept += 1
             final = {k: (theirs[k] if k in take else mine_fields[k]) for k in theirs}
             old = bases.get(row.id, {})
-            agreed[row.id] = {k: sync.field_hash(v) if v == theirs[k] else old.get(k, "")
-                              for k, v in final.items()}
+            # Agreed: what both now hold, and what a clash decided on both sides alike.
+            agreed[row.id] = {k: sync.field_hash(v) if v == theirs[k] or (alike and k in clash)
+                              else old.get(k, "") for k, v in final.items()}
         if inserts:
             _bulk_insert(self.s, t, inserts)
         if link_rows:
@@ -1015,14 +1019,27 @@ class Merger:
                         continue
                 sync.note_deletion(self.s, sheet.table, row_id, when, version)
 
+    def clear_settled(self) -> None:
+        """A conflict decided on the other PC arrives as a plain change: its record here goes,
+        as does the record of a deletion conflict whose row is gone by now."""
+        for key, value in self.s.execute(select(AppMeta.key, AppMeta.value)
+                                         .where(AppMeta.key.like("conflict:%"))).all():
+            record = json.loads(value)
+            t = T[record["table"]]
+            gone = self.s.execute(select(t.c.id).where(t.c.id == record["id"])).first() is None
+            if record.get("kind", "fields") == "fields" and (record["id"] in self.settled or gone) or \
+                    record.get("kind") != "fields" and gone:
+                self.s.execute(delete(AppMeta).where(AppMeta.key == key))
+
     def _conflict(self, f: ParsedFile, sheet: S.Sheet, row: Row, kind: str, ours: dict, theirs: dict,
                   fields: Iterable[str], kept: str = "theirs") -> None:
         """Listed for a person: which fields, both versions of those fields only, which was kept."""
         headers = {c.key: c.header for c in sheet.columns}
-        named = [_field_header(sheet, k, headers) for k in fields]
-        self._record(f, sheet, row.id, row.number, _label(sheet, row), kind, named,
+        keys = {_field_header(sheet, k, headers): k for k in fields}
+        self._record(f, sheet, row.id, row.number, _label(sheet, row), kind, list(keys),
                      {_field_header(sheet, k, headers): _jsonable(v) for k, v in ours.items()},
-                     {_field_header(sheet, k, headers): _jsonable(v) for k, v in theirs.items()}, kept)
+                     {_field_header(sheet, k, headers): _jsonable(v) for k, v in theirs.items()}, kept,
+                     keys)
 
     def _conflict_deleted_there(self, f: ParsedFile, sheet: S.Sheet, row_id: str, mine: dict) -> None:
         label = next((str(mine[k])[:40] for k in ("name", "title", "phrase", "label", "text")
@@ -1030,11 +1047,12 @@ class Merger:
         self._record(f, sheet, row_id, None, label, "deleted_there", [], {}, {}, "ours")
 
     def _record(self, f: ParsedFile, sheet: S.Sheet, row_id: str, number: int | None, label: str,
-                kind: str, fields: list[str], ours: dict, theirs: dict, kept: str) -> None:
+                kind: str, fields: list[str], ours: dict, theirs: dict, kept: str,
+                keys: dict[str, str] | None = None) -> None:
         key = "conflict:" + str(uuid.uuid5(CONFLICT_NAMESPACE, f"{sheet.table}|{row_id}|{kind}|{sorted(fields)}"))
         record = {"kind": kind, "sheet": sheet.title, "table": sheet.table, "id": row_id, "label": label,
                   "file": f.name, "row": number, "imported_at": self.now.isoformat(timespec="seconds"),
-                  "fields": fields, "ours": ours, "theirs": theirs, "kept": kept}
+                  "fields": fields, "ours": ours, "theirs": theirs, "kept": kept, "keys": keys or {}}
         self.conflicts.append(Conflict(f.name, sheet.title, number or 0, row_id, label, tuple(fields), key))
         _put_meta(self.s, key, json.dumps(record, ensure_ascii=False))
 
@@ -1124,14 +1142,6 @@ def _field_header(sheet: S.Sheet, key: str, headers: dict[str, str]) -> str:
     return headers.get(key) or special.get(key, key)
 
 
-def list_conflicts(store: Store) -> list[dict]:
-    """The other side of every conflict kept so far (newest first), for a later decision."""
-    with store.session() as s:
-        records = [json.loads(value) | {"key": key} for key, value in s.execute(
-            select(AppMeta.key, AppMeta.value).where(AppMeta.key.like("conflict:%")))]
-    return sorted(records, key=lambda r: r.get("imported_at", ""), reverse=True)
-
-
 # --- the whole import --------------------------------------------------------------------------
 
 def import_files(store: Store, paths: Sequence[Path | str], *, password: str | None = None,
@@ -1175,6 +1185,7 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
         merger.merge(parsed)
         for f in parsed:
             merger.apply_deletions(f)
+        merger.clear_settled()
         _adopt(session, adopted, children)
         if dry_run:
             session.rollback()

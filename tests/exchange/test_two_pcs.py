@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from app.exchange.export_file import export_councils
-from app.exchange.merge import import_files, list_conflicts
+from app.exchange.conflicts import list_conflicts
+from app.exchange.merge import import_files
 from app.services import councils, members, resources
 from app.store import Store
 from tests.exchange.test_merge import dump
@@ -133,3 +134,46 @@ def test_the_coordinators_file_does_not_touch_a_councils_newer_data(two_pcs, tmp
         assert dump(a) == before and list_conflicts(a) == []
     finally:
         city.close()
+
+
+def test_a_person_decides_a_conflict_in_words_and_the_decision_travels(two_pcs, tmp_path, capsys):
+    from app import cli
+    from app.exchange.conflicts import conflicts, resolve
+
+    a, b = two_pcs
+    person = _member(a, "大澤 勝利")
+    members.update_member(a, person.id, {"phone": "027-000-1111"})
+    members.update_member(b, person.id, {"phone": "027-000-2222"})
+    _exchange(a, b, tmp_path, "first")
+    [found] = conflicts(a)
+    assert found.label == "大澤 勝利" and not found.is_deletion
+    assert [(f.name, f.kept, f.other) for f in found.fields] == [("電話", "027-000-2222", "027-000-1111")]
+    a.close()  # the command line opens the file itself (one program per file)
+    assert cli.main(["--db", str(a.path), "conflicts"]) == 0
+    assert "1. メンバー「大澤 勝利」" in capsys.readouterr().out
+    assert cli.main(["--db", str(a.path), "resolve", "1", "--keep", "delete"]) == 1
+    assert "kept か --keep other" in capsys.readouterr().err
+    a = Store.open(a.path)
+    assert "もう一方の内容に戻しました" in resolve(a, found.key, "other")
+    assert conflicts(a) == [] and _member(a, "大澤 勝利").phone == "027-000-1111"
+    _exchange(a, b, tmp_path, "second")
+    assert _member(b, "大澤 勝利").phone == "027-000-1111"   # the decision travelled
+    assert conflicts(b) == []
+    a.close()
+
+
+def test_a_deletion_conflict_is_decided_by_deleting(two_pcs, tmp_path):
+    from app.exchange.conflicts import conflicts, resolve
+
+    a, b = two_pcs
+    person = _member(a, "小林 美智子")
+    members.delete_member(a, person.id)
+    members.update_member(b, person.id, {"phone": "090-1111-2222"})
+    import_files(b, [_export(a, tmp_path / "a.xlsx")])
+    [found] = conflicts(b)
+    assert found.is_deletion and found.kind == "deleted_there"
+    with pytest.raises(Exception, match="keep / delete"):
+        resolve(b, found.key, "other")
+    resolve(b, found.key, "delete")
+    assert all(m.name != "小林 美智子" for m in members.list_members(b, councils.find_council(b, "八幡").id))
+    assert conflicts(b) == []
