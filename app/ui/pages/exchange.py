@@ -68,6 +68,11 @@ class ExchangePage(Page):
         table_row.addWidget(self.table_explain, 1)
         self.body.addLayout(table_row)
 
+        self.conflicts_button = button("決めることの一覧", self.open_conflicts, role="primary",
+                                       tip="両方で直したところや、削除と編集がぶつかったところを、"
+                                           "どちらにするか選びます")
+        self.conflicts_button.hide()
+        self.body.addWidget(self.conflicts_button)
         self.warnings = label("", "error", wrap=True)
         self.warnings.hide()
         self.body.addWidget(self.warnings)
@@ -92,6 +97,21 @@ class ExchangePage(Page):
                              "連絡先の共有に同意していない人の電話・住所は書き出しません。"
                              "受け取ったファイルは「ファイルを読み込む」でまとめられます。")
         self.overview_hint.setVisible(self.is_city)
+        self._count_conflicts()
+
+    def _count_conflicts(self) -> None:
+        from app.exchange.conflicts import conflicts
+
+        count = len(conflicts(self.store))
+        self.conflicts_button.setText(f"決めることの一覧（{count}件）")
+        self.conflicts_button.setVisible(count > 0)
+
+    def open_conflicts(self):
+        from app.ui.conflicts_dialog import open_conflicts
+
+        dialog = open_conflicts(self.controller, self, modal=not self.open_dialogs_modeless)
+        self._count_conflicts()
+        return dialog
 
     # --- export -----------------------------------------------------------------------------
     def export_to(self, path: Path) -> str:
@@ -128,7 +148,11 @@ class ExchangePage(Page):
                              + "\n".join(exc.problems))
             raise
         text = format_import(report)
+        if report.conflicts:
+            text = (f"決めることが{len(report.conflicts)}件あります。「決めることの一覧」で"
+                    "どちらにするか選んでください。\n" + text)
         self.show_report(text)
+        self._count_conflicts()
         # Other councils may have arrived and any row may have changed: older undo steps would
         # refer to rows as they were before, so they are dropped.
         self.controller.undo_stack.clear()

@@ -125,7 +125,14 @@ class HomePage(Page):
             f"対応中・未対応のニーズ: {len(open_needs)}件")
         self.notices.clear()
         found = attention.notices(store, council_id)
-        self.notices.addItems([n.message for n in found] or ["今、気をつけることはありません。"])
+        messages = [n.message for n in found]
+        from app.exchange.conflicts import conflicts
+
+        waiting = len(conflicts(store))
+        if waiting:
+            messages.insert(0, f"ファイルの読み込みで、決めることが{waiting}件あります"
+                               "（「ファイル」ページの「決めることの一覧」）")
+        self.notices.addItems(messages or ["今、気をつけることはありません。"])
         self._first_steps(council.tier, bool(people) or bool(members.list_members(store, council_id)),
                           upcoming is not None)
         self.overview_card.setVisible(council.tier == 1)
