@@ -21,7 +21,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.errors import UserError, ValidationError
-from app.exchange.workbook import MAX_ROWS, FileRefused, open_workbook
+from app.exchange.workbook import (
+    MAX_ROWS,
+    UNSAFE_TEXT,
+    FileRefused,
+    open_workbook,
+    unsafe_text_reason,
+)
 from app.models import TALLY_KINDS, Council, Neighbourhood, Resource, ResourceCategory, utcnow
 from app.services import backups, base, members, tallies
 from app.services.normalize import nfkc
@@ -96,9 +102,17 @@ class TableImportReport:
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "UTF-8（BOMつき）"
+        try:
+            return data[3:].decode("utf-8"), "UTF-8（BOMつき）"
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{path.name} の {exc.start + 3:,}バイト目に文字として読めない部分があります"
+                            "（UTF-8）。") from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:  # e.g. half of a surrogate pair
+            raise UserError(f"{path.name} の {exc.start:,}バイト目に文字として読めない部分があります"
+                            "（UTF-16）。") from None
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -126,6 +140,9 @@ def read_csv(path: Path) -> tuple[list[tuple[int, list]], str]:
         if number > MAX_ROWS + 20:
             raise UserError(f"{path.name} は行が多すぎます（上限 {MAX_ROWS:,}行）。")
         if any(cell.strip() for cell in row):
+            for col, cell in enumerate(row):
+                if UNSAFE_TEXT.search(cell):
+                    raise UserError(f"{path.name} の{number}行目 {col + 1}列目: {unsafe_text_reason(cell)}")
             rows.append((number, [cell if cell.strip() else None for cell in row]))
     return rows, f"CSV（{encoding}{'、タブ区切り' if delimiter == chr(9) else ''}）"
 

@@ -167,6 +167,11 @@ class Package:
                                   f"（{info.file_size // max(info.compress_size, 1):,}倍）。"
                                   "危険なファイル（zip爆弾）の疑いがあるので読みません。")
         self.infos = {i.filename: i for i in infos}
+        if len(self.infos) != len(infos):
+            names = [i.filename for i in infos]
+            twice = next(n for n in names if names.count(n) > 1)
+            raise FileRefused(f"{name} には同じ名前の部品（{twice}）が2つあります。"
+                              "どちらが本物か決められないので読みません。")
         self.inflated = 0
 
     def has(self, part: str) -> bool:
@@ -417,6 +422,14 @@ class Workbook:
     def rows(self, sheet: str, *, max_rows: int = MAX_ROWS + 1) -> Iterator[tuple[int, list]]:
         """(row number, values) for each non-empty row; values are str, int, float, bool,
         datetime/time (date-styled numbers) or None. Formulas give their cached result."""
+        for number, row in self._raw_rows(sheet, max_rows):
+            for col, value in enumerate(row):
+                if type(value) is str and UNSAFE_TEXT.search(value):
+                    raise FileRefused(f"{self.name} のシート「{sheet}」{number}行目 {column_letters(col)}列: "
+                                      f"{unsafe_text_reason(value)}")
+            yield number, row
+
+    def _raw_rows(self, sheet: str, max_rows: int) -> Iterator[tuple[int, list]]:
         info = self.sheets[sheet]
         fast = _FastSheetReader(self, info, max_rows)
         try:
@@ -425,6 +438,40 @@ class Workbook:
             for number, row in _SheetReader(self, info, max_rows).run():
                 if number > fast.last:
                     yield number, row
+
+
+def column_letters(index: int) -> str:
+    """0 -> A, 26 -> AA (as Excel names its columns)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# Text a cell may not bring in: lone surrogates (not text at all: they cannot even be saved),
+# NUL (cuts the text short in printing), and bidi embeddings/overrides/isolates (U+202A-U+202E,
+# U+2066-U+2069: they reorder what a name looks like, e.g. a phone number shown reversed).
+# Other C0/C1 controls are kept here: our own files carry a note's controls as _xHHHH_ escapes
+# and must read back the same (tests/exchange/test_roundtrip.py); refusing them in a name is
+# for the field's own check (clean_text), which knows a name from a note.
+UNSAFE_TEXT = re.compile("[\\x00\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]")
+
+
+def unsafe_text_reason(text: str) -> str:
+    found = UNSAFE_TEXT.search(text)
+    if found is None:
+        return ""
+    code = ord(found[0])
+    if 0xD800 <= code <= 0xDFFF:
+        kind = "文字として読めない符号"
+    elif code == 0:
+        kind = "見えない制御文字（NUL）"
+    else:
+        kind = "文字の並びを逆にする見えない制御文字"
+    return (f"{kind}（U+{code:04X}）が入っています。元のファイルでその文字を消してから、"
+            "もう一度読み込んでください。")
 
 
 def _column_index(letters: str) -> int:
