@@ -7,6 +7,8 @@ usage errors exit 2 (argparse), success exits 0.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -60,8 +62,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup_file", type=Path, help="戻すバックアップのファイル（backups の一覧から）")
     p.set_defaults(run=cmd_restore)
 
-    p = sub.add_parser("reset-passcode", help="画面のパスコードを消す（忘れたとき。パソコンの管理者が行う）")
+    p = sub.add_parser("reset-passcode",
+                       help="パスコードを忘れたとき: 回復コードで新しいパスコードを決める"
+                            "（SASAEAI_RECOVERY_CODE・SASAEAI_NEW_PASSCODE か入力で）")
     p.set_defaults(run=cmd_reset_passcode)
+
+    p = sub.add_parser("passcode", help="パスコード（ファイルの鍵）を決める・変える・外す"
+                                        "（SASAEAI_PASSCODE・SASAEAI_NEW_PASSCODE か入力で）")
+    p.add_argument("action", choices=("set", "change", "remove"),
+                   help="set（決めて鍵をかける）/ change（変える）/ remove（外して鍵もはずす）")
+    p.add_argument("--yes", action="store_true", help="remove: 確かめの質問をしない")
+    p.set_defaults(run=cmd_passcode)
 
     p = sub.add_parser("councils", help="協議体の一覧")
     p.set_defaults(run=cmd_councils)
@@ -130,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="すべての協議体")
     p.add_argument("-o", "--output", type=Path, required=True, help="保存先の .xlsx")
     p.add_argument("--anonymize", action="store_true", help="メンバーの氏名・住所・電話・備考を書き出さない")
-    p.add_argument("--password", help="ファイルにパスワードをかける（Excelが開くときにたずねます）")
+    p.add_argument("--password", nargs="?", const="", metavar="P",
+                   help="ファイルにパスワードをかける（値なしなら入力か環境変数 "
+                        "SASAEAI_EXPORT_PASSWORD から。値を書くと、ほかの利用者から見えることがあります）")
     p.set_defaults(run=cmd_export)
 
     p = sub.add_parser("import", help="書き出したファイル（.xlsx）を読み込んでまとめる（IDで照合）")
@@ -265,10 +278,44 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _secret(env: str, prompt: str, *, twice: bool = False) -> str | None:
+    """A passcode from the environment variable `env`, else typed at a terminal (hidden), else
+    None. Never from the command line, where other users of the PC can see it."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        return None
+    value = getpass.getpass(prompt)
+    if twice and getpass.getpass(f"{prompt.rstrip(': ')}（確認）: ") != value:
+        raise UserError("確認のために入れたものが違います。もう一度はじめからどうぞ。")
+    return value
+
+
+def _unlock(path: Path) -> None:
+    """An encrypted database is unlocked with SASAEAI_PASSCODE or the typed passcode."""
+    from app import cipher
+
+    if not cipher.is_encrypted(path) or cipher.key_for(path) is not None:
+        return
+    passcode = _secret(cipher.ENV_PASSCODE, "パスコード: ")
+    if passcode is None:
+        raise UserError(f"このデータベースはパスコードで守られています。{cipher.ENV_PASSCODE} に"
+                        "パスコードを入れるか、端末で実行してパスコードを入力してください。")
+    cipher.unlock(path, passcode)
+
+
 def _store(args: argparse.Namespace) -> Store:
+    from app import cipher
     from app.store import Store
 
-    return Store.open(args.db)
+    path = Path(args.db or default_db_path())
+    _unlock(path)
+    try:
+        return Store.open(path)  # closing it forgets the key
+    except BaseException:
+        cipher.forget(path)
+        raise
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -293,10 +340,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from app import cipher
     from app.store import check_file
 
     path = args.db or default_db_path()
-    report = check_file(Path(path))
+    _unlock(Path(path))
+    try:
+        report = check_file(Path(path))
+    finally:
+        cipher.forget(Path(path))
     if not report.ok:
         raise UserError(f"{path} に問題があります: " + " / ".join(report.problems))
     print(f"OK: {path}（データの版 {report.revision}、壊れていません）")
@@ -326,20 +378,85 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from app.services import backups
 
     with _store(args) as store:
-        report = backups.restore(store, args.backup_file)
+        report = backups.restore(store, args.backup_file,
+                                 secret=os.environ.get("SASAEAI_BACKUP_PASSCODE"))
     print(f"{report.restored.when_text} の状態に戻しました。戻す前の状態は {report.safety.path} にあります。")
     return 0
 
 
+NEW_PASSCODE_ENV, RECOVERY_ENV = "SASAEAI_NEW_PASSCODE", "SASAEAI_RECOVERY_CODE"
+
+
+def _new_passcode(env: str = NEW_PASSCODE_ENV) -> str:
+    value = _secret(env, "新しいパスコード: ", twice=True)
+    if value is None:
+        raise UserError(f"新しいパスコードを環境変数 {env} に入れるか、端末で実行して入力してください。")
+    return value
+
+
 def cmd_reset_passcode(args: argparse.Namespace) -> int:
+    from app import cipher
+    from app.services import privacy
+    from app.store import Store
+
+    path = Path(args.db or default_db_path())
+    if not cipher.is_encrypted(path):
+        with Store.open(path) as store:
+            if not privacy.has_passcode(store):
+                print("パスコードは設定されていません。")
+                return 0
+            privacy.forget_legacy_passcode(store)  # a screen lock only: the file was never locked
+        print("前の版の画面のパスコードを消しました。画面か passcode set で新しいパスコードを決めてください。")
+        return 0
+    code = _secret(RECOVERY_ENV, "回復コード（例 ABCDE-FGHJK-...）: ")
+    if code is None:
+        raise UserError(f"回復コードを環境変数 {RECOVERY_ENV} に入れるか、端末で実行して入力してください。")
+    cipher.unlock(path, recovery=code)
+    new = _new_passcode()
+    with Store.open(path) as store:
+        privacy.set_passcode(store, new, new, recovery=code)
+    print("新しいパスコードにしました。回復コードはそのまま使えます。")
+    return 0
+
+
+def cmd_passcode(args: argparse.Namespace) -> int:
+    from app import cipher
     from app.services import privacy
 
+    path = Path(args.db or default_db_path())
+    encrypted = cipher.is_encrypted(path)
+    if args.action == "set":
+        if encrypted:
+            raise UserError("パスコードはもう決まっています。変えるときは passcode change を使ってください。")
+        new = _new_passcode(cipher.ENV_PASSCODE)
+        with _store(args) as store:
+            code = privacy.set_passcode(store, new, new)
+        print("パスコードを決めて、データベースとバックアップに鍵をかけました。")
+        print(f"回復コード: {code}")
+        print(privacy.RECOVERY_TEXT)
+        return 0
+    if not encrypted:
+        raise UserError("パスコードは決まっていません。決めるときは passcode set を使ってください。")
     with _store(args) as store:
-        had = privacy.has_passcode(store)
-        privacy.clear_passcode(store)
-    print("パスコードを消しました。画面を開いて、新しいパスコードを決めてください。" if had
-          else "パスコードは設定されていません。")
+        current = os.environ.get(cipher.ENV_PASSCODE) or ""
+        if args.action == "change":
+            new = _new_passcode()
+            privacy.set_passcode(store, new, new, current=current or _typed_current())
+            print("パスコードを変えて、鍵をかけ直しました。前のパスコードでは開けません。")
+            return 0
+        if not args.yes:
+            answer = input("パスコードを外すと、このパソコンのファイルを持ち出せば中身を読めるようになります。"
+                           "外しますか？ [y/N] ") if sys.stdin.isatty() else ""
+            if answer.strip().lower() not in ("y", "yes", "はい"):
+                raise UserError("外しませんでした（確かめたうえで外すときは --yes をつけてください）。")
+        privacy.remove_passcode(store, current or _typed_current())
+    print("パスコードを外しました。データベースは鍵のないふつうのファイルになりました"
+          "（前に作ったバックアップは鍵がかかったままです）。")
     return 0
+
+
+def _typed_current() -> str:
+    return getpass.getpass("今のパスコード: ") if sys.stdin.isatty() else ""
 
 
 def cmd_councils(args: argparse.Namespace) -> int:
@@ -456,9 +573,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _store(args) as store:
         ids = None if args.all else [councils.find_council(store, n).id for n in args.council]
         report = export_councils(store, args.output, ids, anonymize=args.anonymize,
-                                 password=args.password)
+                                 password=_export_password(args.password))
     print(format_export(report))
     return 0
+
+
+def _export_password(given: str | None) -> str | None:
+    """--password P still works but shows P to other users (process list); --password alone or
+    SASAEAI_EXPORT_PASSWORD asks without showing it."""
+    if given:
+        print("注意: --password に書いたパスワードは、このパソコンのほかの利用者から見えることがあります。"
+              "次からは --password だけにして入力するか、環境変数 SASAEAI_EXPORT_PASSWORD を"
+              "使ってください。", file=sys.stderr)
+        return given
+    if given is None and not os.environ.get("SASAEAI_EXPORT_PASSWORD"):
+        return None
+    value = _secret("SASAEAI_EXPORT_PASSWORD", "ファイルのパスワード: ", twice=True)
+    if not value:
+        raise UserError("パスワードを環境変数 SASAEAI_EXPORT_PASSWORD に入れるか、端末で実行して"
+                        "入力してください。")
+    return value
 
 
 def cmd_import(args: argparse.Namespace) -> int:

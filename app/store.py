@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import __version__, paths
+from app import __version__, cipher, paths
 from app.errors import StoreError
 from app.paths import default_db_path
 
@@ -70,6 +70,11 @@ class FileState:
 
 def _read_only(path: Path) -> sqlite3.Connection:
     # mode=ro: SQLite may not checkpoint, recover or rewrite anything in the file.
+    key = cipher.key_for(path)
+    if key is not None:  # encrypted (app/cipher.py): SQLCipher, with the key as first statement
+        con = cipher.connect(path, key, read_only=True)
+        con.execute("PRAGMA trusted_schema=OFF")
+        return con
     # trusted_schema=OFF: nothing the file defines (views, triggers, defaults) may call functions
     # with side effects while we look at it.
     con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -160,6 +165,8 @@ def _refuse_schema(path: Path, problems: list[str]) -> None:
 
 
 def _check_header(path: Path) -> None:
+    if cipher.require_key(path) is not None:
+        return  # the header is ciphertext; SQLCipher checks every page's HMAC instead
     size = path.stat().st_size
     with path.open("rb") as fh:
         header = fh.read(100)
@@ -228,6 +235,8 @@ def _wal_mismatch(path: Path, wal: Path) -> bool:
     SQLite writes a -wal only for a file whose header says WAL mode (bytes 18-19 = 2), and our
     live files always are; a file in rollback mode (1) with a -wal beside it was put there by
     hand (a backup copied over the live file after a crash), so the -wal is another file's."""
+    if cipher.key_for(path) is not None:
+        return False  # an encrypted header is ciphertext; SQLCipher's page HMACs judge instead
     with path.open("rb") as fh:
         header = fh.read(100)
     with wal.open("rb") as fh:
@@ -323,7 +332,8 @@ def backup_file(src: Path, dest: Path) -> Path:
     part = dest.with_name(dest.name + ".part")
     part.unlink(missing_ok=True)
     source = _read_only(src)
-    target = sqlite3.connect(part)
+    key = cipher.key_for(src)  # an encrypted file's copy keeps its key
+    target = cipher.connect(part, key) if key is not None else sqlite3.connect(part)
     try:
         source.backup(target)
         verdict = [row[0] for row in target.execute("PRAGMA integrity_check")]
@@ -334,6 +344,9 @@ def backup_file(src: Path, dest: Path) -> Path:
         part.unlink(missing_ok=True)
         raise StoreError(f"バックアップ {dest} を確かめたところ壊れていました（{verdict[0]}）。"
                          "元のファイルはそのままです。")
+    if key is not None:  # the copy opens only with its key file beside it
+        cipher.copy_keyfile(src, dest)
+        cipher.remember(dest, key)
     os.replace(part, dest)
     return dest
 
@@ -452,14 +465,15 @@ def _set_pragmas(dbapi_connection, _record) -> None:
 
 
 def _make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    engine = cipher.make_engine(path)  # SQLCipher; plain SQLite while the file has no key
     event.listen(engine, "connect", _set_pragmas)
     return engine
 
 
 def _migrate(path: Path) -> None:
     # A plain engine: foreign_keys stays OFF so batch table rebuilds cannot cascade deletes.
-    engine = create_engine(f"sqlite:///{path}")
+    engine = (cipher.make_engine(path) if cipher.key_for(path) is not None
+              else create_engine(f"sqlite:///{path}"))
     try:
         with engine.begin() as connection:
             cfg = alembic_config()
@@ -575,8 +589,39 @@ class Store:
             raise StoreError("バックアップ先が元のデータベースと同じファイルです。別の名前にしてください。")
         return backup_file(self.path, dest)
 
+    @property
+    def key(self) -> bytes | None:
+        """The data key while the file is encrypted (app/cipher.py), else None."""
+        return cipher.key_for(self.path)
+
+    def change_key(self, new_key: bytes | None, keyfile: cipher.KeyFile | None) -> None:
+        """Encrypt, re-encrypt or decrypt the file (new_key None: plain SQLite). The file is
+        written anew beside itself (sqlcipher_export), checked, and moved in; the key file, which
+        lists the old and the new key until then, is written before the move."""
+        old_key = self.key
+        self.engine.dispose()
+        con = cipher.connect(self.path, old_key)
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+        staged = cipher.rewrite(self.path, old_key, self.path.with_name(self.path.name + ".rekey"),
+                                new_key)
+        if keyfile is not None:
+            keyfile.save(self.path)
+        for suffix in ("-wal", "-shm"):
+            self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        os.replace(staged, self.path)
+        cipher.remember(self.path, new_key)
+        if new_key is None:
+            cipher.key_path(self.path).unlink(missing_ok=True)
+        elif keyfile is not None and len(keyfile.entries) > 1:
+            keyfile.entries = keyfile.entries[:1]
+            keyfile.save(self.path)
+
     def close(self) -> None:
         self.engine.dispose()
+        cipher.forget(self.path)
         if self._lock is not None:
             self._lock.release()
             self._lock = None

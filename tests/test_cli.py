@@ -187,9 +187,10 @@ def test_only_window_arguments_skip_the_command_parser():
     assert window_database(["--db", "--help"])[0] is False
 
 
-def test_backups_restore_and_reset_passcode(tmp_path, demo_template, capsys):
+def test_backups_restore_and_reset_passcode(tmp_path, demo_template, capsys, monkeypatch):
     import shutil
 
+    from app import cipher
     from app.services import councils, privacy
     from app.store import Store
 
@@ -198,11 +199,19 @@ def test_backups_restore_and_reset_passcode(tmp_path, demo_template, capsys):
     assert main(["--db", str(db), "backup", "-o", str(tmp_path / "before.sqlite3")]) == 0
     with Store.open(db) as store:
         councils.delete_council(store, councils.find_council(store, "八幡").id)
-        privacy.set_passcode(store, "1234", "1234")
+        code = privacy.set_passcode(store, "48151623", "48151623")
+    assert main(["--db", str(db), "reset-passcode"]) == 1  # no recovery code: nothing changes
+    assert "SASAEAI_RECOVERY_CODE" in capsys.readouterr().err
+    monkeypatch.setenv("SASAEAI_RECOVERY_CODE", code)
+    monkeypatch.setenv("SASAEAI_NEW_PASSCODE", "27182818")
     assert main(["--db", str(db), "reset-passcode"]) == 0
+    monkeypatch.setenv("SASAEAI_PASSCODE", "27182818")
+    # a plain backup from before the passcode, restored into the encrypted database
     assert main(["--db", str(db), "restore", str(tmp_path / "before.sqlite3")]) == 0
     out = capsys.readouterr().out
-    assert "パスコードを消しました" in out and "の状態に戻しました" in out
+    assert "新しいパスコードにしました" in out and "の状態に戻しました" in out
+    assert not cipher.looks_plain(db)
+    cipher.unlock(db, "27182818")
     with Store.open(db) as store:
         assert councils.find_council(store, "八幡").name == "八幡"
     assert main(["--db", str(db), "backups"]) == 0

@@ -20,7 +20,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 import weakref
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 
+from app import cipher
 from app.errors import StoreError
 from app.services.wareki import format_wareki
 from app.store import Store, backup_file, backups_dir, inspect_file, timestamped_backup
@@ -46,6 +46,7 @@ REASONS = {
     "before-migration": "新しい版に更新する前（自動）",
     "before-restore": "戻す前の状態（自動）",
     "before-delete-council": "協議体を削除する前（自動）",
+    "before-encrypt": "パスコードで鍵をかける前（自動）",
 }
 
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z0-9-]+)\.sqlite3$")
@@ -143,6 +144,7 @@ def prune(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
                 b.path.unlink()
             except OSError:
                 continue  # in use or read-only: try again next time
+            cipher.key_path(b.path).unlink(missing_ok=True)  # an encrypted backup's key file
             deleted.append(b.path)
     return deleted
 
@@ -230,6 +232,41 @@ def copy_to_folder(store: Store, folder: Path, now: dt.datetime | None = None) -
                          "USBメモリの空きと、書き込み禁止になっていないかを確かめてください。") from None
 
 
+def encrypt_backups(store: Store) -> int:
+    """After a passcode is set: the plain backups in the backups folder are rewritten encrypted
+    with the database's key (each checked before it replaces the plain one), so no readable copy
+    stays beside the encrypted file. Returns how many were rewritten."""
+    key = store.key
+    if key is None:
+        return 0
+    done = 0
+    for b in list_backups(store.path):
+        if not cipher.looks_plain(b.path):
+            continue
+        cipher.copy_keyfile(store.path, b.path)
+        cipher.rewrite(b.path, None, b.path, key)
+        done += 1
+    return done
+
+
+def _backup_key(store: Store, source: Path, secret: str | None) -> bytes | None:
+    """The key of a backup: none for a plain one; the open database's key when it opens it;
+    else the passcode (of the time it was made) or the recovery code, through its key file."""
+    if cipher.looks_plain(source):
+        return None
+    if store.key is not None and cipher.key_opens(source, store.key):
+        return store.key
+    keyfile = cipher.KeyFile.load(source)
+    if secret:
+        candidates = keyfile.keys_for_passcode(secret) + keyfile.keys_for_recovery(secret)
+        for key in candidates:
+            if cipher.key_opens(source, key):
+                return key
+    raise cipher.PasscodeRequired(
+        f"{source.name} は、別のパスコード（パスコードを変える前など）で鍵がかかっています。"
+        "そのときのパスコードか、回復コードを入れてください。")
+
+
 # --- restoring --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -238,29 +275,38 @@ class RestoreReport:
     safety: BackupInfo   # the state just before the restore, itself restorable
 
 
-def restore(store: Store, backup: Path | BackupInfo) -> RestoreReport:
+def restore(store: Store, backup: Path | BackupInfo, secret: str | None = None) -> RestoreReport:
     """Replace the open database's content with a backup's, after backing up the current state.
 
     The Store keeps its file open and locked, so the file is not swapped: the backup is first
     copied and checked (and brought to this version's schema when it is older) in a temporary
     folder, then written INTO the live database through SQLite's backup API, page by page in one
     transaction. Pooled connections are dropped afterwards so nothing stale is read.
+    An encrypted backup (or a plain one, into an encrypted database) is staged under the open
+    database's key first; `secret` opens a backup made under an earlier passcode.
     """
     source = Path(backup.path if isinstance(backup, BackupInfo) else backup)
     if not source.is_file():
         raise StoreError(f"{source} が見つかりません。")
+    source_key = _backup_key(store, source, secret)
+    cipher.remember(source, source_key)
     inspect_file(source)  # damaged or foreign: refused before anything happens
     with tempfile.TemporaryDirectory(prefix="sasaeai-restore-") as tmp:
-        staged = backup_file(source, Path(tmp) / "staged.sqlite3")
+        copied = backup_file(source, Path(tmp) / "copied.sqlite3")
+        staged = Path(tmp) / "staged.sqlite3"
+        cipher.rewrite(copied, source_key, staged, store.key)
+        cipher.remember(staged, store.key)
+        if store.key is not None:  # an older backup is itself backed up before its migration
+            cipher.copy_keyfile(store.path, staged)
         Store.open(staged).close()  # refuses a newer version; migrates an older one
         safety = backup_now(store, "before-restore")
-        src = sqlite3.connect(f"{staged.resolve().as_uri()}?mode=ro", uri=True)
+        src = cipher.connect(staged, store.key, read_only=True)
         try:
             with store.engine.connect() as conn:
                 live = conn.connection.driver_connection
                 try:
                     src.backup(live)
-                except sqlite3.Error as exc:
+                except cipher.sqlcipher.Error as exc:
                     raise StoreError(f"{source.name} から戻せませんでした（{exc}）。"
                                      f"データは戻す前のまま（{safety.path.name}）です。") from None
         finally:

@@ -1,10 +1,11 @@
 """Privacy on a shared PC: an optional passcode, the idle-lock delay, and masks for phone
 numbers and addresses shown in tables.
 
-The passcode is a screen lock against casual looking at a shared PC, not encryption: the file
-itself is readable by anyone who copies it, which is why the help text says to keep USB sticks
-locked away. Only an scrypt hash is stored (random salt, parameters beside it), in the
-database's app_meta through app.services.preferences, so it travels with the file.
+Setting a passcode also encrypts the database file, its backups and USB copies (SQLCipher, see
+app/cipher.py: the key file `<db>.key` holds the data key wrapped by the passcode and sealed for
+the recovery code shown once at setup). Without a passcode the file stays plain SQLite and anyone
+who copies it can read it. Files from before encryption may still hold a screen-lock-only scrypt
+hash in app_meta: it is honoured until a passcode is set anew, which encrypts the file.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import hmac
 import json
 import re
 import secrets
-import unicodedata
 from collections.abc import Callable
 
+from app import cipher
 from app.errors import ValidationError
 from app.services import preferences
 from app.store import Store
@@ -25,7 +26,13 @@ PASSCODE_KEY = "passcode"
 IDLE_KEY = "idle_lock_minutes"
 DEFAULT_IDLE_MINUTES = 10
 IDLE_RANGE = (1, 120)
-MIN_LENGTH, MAX_LENGTH = 4, 64
+MIN_DIGITS, MIN_PHRASE, MAX_LENGTH = cipher.MIN_DIGITS, cipher.MIN_PHRASE, cipher.MAX_LENGTH
+NEW_PASSCODE_TIP = f"数字なら{MIN_DIGITS}けた以上、ことばなら{MIN_PHRASE}文字以上"
+PLAIN_FILE_TEXT = "パスコードを設定していないので、このパソコンのファイルを持ち出すと中身を読めます。"
+ENCRYPTED_FILE_TEXT = ("パスコードでファイルにも鍵をかけています。データベース・バックアップ・USBメモリの"
+                       "ファイルは、パスコードか回復コードがないと読めません。")
+RECOVERY_TEXT = ("回復コードは、パスコードを忘れたときにデータを取り戻すただ一つの方法です。"
+                 "紙に書いて、鍵のかかる場所にしまってください。この画面を閉じると二度と表示されません。")
 # ~16 MB and a few tens of ms per check: slow for guessing, quick for a person typing.
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
@@ -50,15 +57,19 @@ HOW_TO_PROTECT_TEXT = (
     "「電話・住所を表示」を押すと、全部見えます。\n"
     "USBメモリに保存したファイルや、印刷した名簿にも個人情報が入っています。"
     "なくさないよう、鍵のかかる場所にしまってください。\n"
-    "パスコードは画面の鍵です。ファイルそのものに鍵をかけるものではありません。"
+    "パスコードを決めると、ファイルそのもの（バックアップとUSBメモリのコピーも）に鍵がかかります。"
 )
 
 
 # --- passcode ---------------------------------------------------------------------------------
 
 def _normalise(text: str) -> str:
-    # 全角 digits and letters typed with the IME count as the same passcode.
-    return unicodedata.normalize("NFKC", text or "").strip()
+    return cipher.normalise(text)
+
+
+def file_text(store: Store) -> str:
+    """One sentence for the backup page and the lock settings: can a copied file be read?"""
+    return ENCRYPTED_FILE_TEXT if store.key is not None else PLAIN_FILE_TEXT
 
 
 def _hash(passcode: str, salt: bytes, params: dict) -> bytes:
@@ -88,11 +99,27 @@ def _stored(store: Store) -> dict | None:
 
 
 def has_passcode(store: Store) -> bool:
-    return _stored(store) is not None
+    return store.key is not None or _stored(store) is not None
+
+
+def try_passcode(store: Store, attempt: str) -> None:
+    """Unlock check for the window: raises cipher.PasscodeError (wrong, with the tries left, or
+    paused, with the wait in words); wrong tries are counted in the key file."""
+    if store.key is not None:
+        cipher.unlock(store.path, attempt)
+    elif not verify(store, attempt):
+        raise cipher.WrongPasscode("パスコードが違います。もう一度入れてください。")
 
 
 def verify(store: Store, attempt: str) -> bool:
-    """True when `attempt` is the passcode (or when none is set)."""
+    """True when `attempt` is the passcode (or when none is set). An encrypted file's passcode
+    is checked against its key file, and a wrong one is counted."""
+    if store.key is not None:
+        try:
+            cipher.unlock(store.path, attempt)
+        except cipher.PasscodeError:
+            return False
+        return True
     record = _stored(store)
     if record is None:
         return True
@@ -109,36 +136,76 @@ def verify(store: Store, attempt: str) -> bool:
 
 def check_new_passcode(new: str, again: str) -> str:
     new_n, again_n = _normalise(new), _normalise(again)
-    if len(new_n) < MIN_LENGTH:
-        raise ValidationError(NEW, f"{MIN_LENGTH}文字以上にしてください（数字4けたなど）")
-    if len(new_n) > MAX_LENGTH:
-        raise ValidationError(NEW, f"{MAX_LENGTH}文字以内にしてください")
+    problem = cipher.passcode_problem(new_n)
+    if problem:
+        raise ValidationError(NEW, problem)
     if new_n != again_n:
         raise ValidationError(AGAIN, "上の「新しいパスコード」と同じものを入れてください")
     return new_n
 
 
 def _require_current(store: Store, current: str | None) -> None:
-    if has_passcode(store) and not verify(store, current or ""):
+    if store.key is not None:
+        try:
+            cipher.unlock(store.path, current or "")
+        except cipher.PasscodeError as exc:
+            raise ValidationError(CURRENT, str(exc)) from None
+    elif has_passcode(store) and not verify(store, current or ""):
         raise ValidationError(CURRENT, "パスコードが違います")
 
 
-def set_passcode(store: Store, new: str, again: str, current: str | None = None) -> None:
-    """Set, or change (then the current passcode is required)."""
-    _require_current(store, current)
-    preferences.put(store, PASSCODE_KEY, _record(check_new_passcode(new, again)))
+def set_passcode(store: Store, new: str, again: str, current: str | None = None, *,
+                 recovery: str | None = None) -> str | None:
+    """Set (encrypting the file) or change (re-encrypting it under a new data key; the current
+    passcode, or the recovery code for a forgotten one, is required). Returns the recovery code
+    when a passcode was newly set: it is shown once and stored nowhere."""
+    if recovery is not None:
+        if store.key is None or cipher.unlock(store.path, recovery=recovery) != store.key:
+            raise ValidationError("回復コード", "回復コードが違います")
+    else:
+        _require_current(store, current)
+    new_n = check_new_passcode(new, again)
+    if store.key is None:
+        return _encrypt(store, new_n)
+    old_key = store.key
+    keyfile = cipher.KeyFile.load(store.path)
+    new_key = secrets.token_bytes(32)
+    keyfile.set_keys([new_key, old_key], new_n)  # both until the new file is in place
+    keyfile.wrong, keyfile.until = 0, 0.0
+    store.change_key(new_key, keyfile)
+    return None
+
+
+def _encrypt(store: Store, passcode: str) -> str:
+    from app.services import backups
+
+    backups.backup_now(store, "before-encrypt")
+    code = cipher.new_recovery_code()
+    data_key = secrets.token_bytes(32)
+    store.change_key(data_key, cipher.KeyFile.create(data_key, passcode, code))
+    if _stored(store) is not None:
+        preferences.put(store, PASSCODE_KEY, "")  # the screen-lock-only hash of older versions
+    backups.encrypt_backups(store)
+    return code
+
+
+def forget_legacy_passcode(store: Store) -> None:
+    """A screen-lock-only passcode of an older version, forgotten: whoever can run the program
+    on this PC could read the plain file anyway, so the CLI may clear it."""
+    if store.key is None:
+        preferences.put(store, PASSCODE_KEY, "")
 
 
 def remove_passcode(store: Store, current: str) -> None:
+    """Decrypt the file back to plain SQLite (ask the person first: anyone may then read it).
+    Backups made while it was encrypted stay encrypted."""
     if not has_passcode(store):
         return
     _require_current(store, current)
-    preferences.put(store, PASSCODE_KEY, "")
-
-
-def clear_passcode(store: Store) -> None:
-    """For a forgotten passcode: the CLI (a person with the PC's files) may remove it."""
-    preferences.put(store, PASSCODE_KEY, "")
+    if store.key is not None:
+        store.change_key(None, None)
+    if _stored(store) is not None:
+        preferences.put(store, PASSCODE_KEY, "")
 
 
 # --- idle lock --------------------------------------------------------------------------------

@@ -342,21 +342,27 @@ class PrivacyGuard(QObject):
     def try_unlock(self, attempt: str) -> bool:
         if not self.locked:
             return True
-        if not privacy.verify(self.store, attempt):
+        from app import cipher
+
+        try:
+            privacy.try_passcode(self.store, attempt)  # wrong tries counted in the key file
+        except cipher.PasscodeError as exc:
             self.wrong += 1
-            if self.wrong % WRONG_LIMIT == 0:
-                self._pause_entry()
-            else:
-                for cover in self._covers.values():
-                    cover.panel.show_wrong("パスコードが違います。もう一度入れてください。")
+            if self.store.key is not None:  # the pause, too, comes from the key file
+                pause = cipher.KeyFile.load(self.store.path).pause_left()
+            else:  # an older screen-lock-only passcode: counted here
+                pause = WRONG_PAUSE_MS / 1000 if self.wrong % WRONG_LIMIT == 0 else 0
+            for cover in self._covers.values():
+                cover.panel.show_wrong(str(exc))
+            if pause:
+                self._pause_entry(round(pause * 1000), str(exc))
             return False
         self.unlock()
         return True
 
-    def _pause_entry(self) -> None:
-        seconds = WRONG_PAUSE_MS // 1000
+    def _pause_entry(self, ms: int = WRONG_PAUSE_MS, text: str | None = None) -> None:
         for cover in self._covers.values():
-            cover.panel.show_wrong(f"{WRONG_LIMIT}回まちがえました。{seconds}秒たってから、"
+            cover.panel.show_wrong(text or f"{WRONG_LIMIT}回まちがえました。{ms // 1000}秒たってから、"
                                    "もう一度入れてください。")
             cover.panel.field.setEnabled(False)
             cover.panel.open_button.setEnabled(False)
@@ -367,7 +373,7 @@ class PrivacyGuard(QObject):
                 cover.panel.open_button.setEnabled(True)
             self._focus_field()
 
-        QTimer.singleShot(WRONG_PAUSE_MS, resume)
+        QTimer.singleShot(ms, resume)
 
     def unlock(self) -> None:
         for cover in self._covers.values():
@@ -440,18 +446,31 @@ def passcode_dialog(parent: QWidget, controller) -> FormDialog:
     store = controller.store
     change = privacy.has_passcode(store)
     fields = ([FormField("current", privacy.CURRENT, tip="いま使っているパスコード")] if change else [])
-    fields += [FormField("new", privacy.NEW, tip=f"{privacy.MIN_LENGTH}文字以上。数字だけでも構いません"),
+    fields += [FormField("new", privacy.NEW, tip=privacy.NEW_PASSCODE_TIP),
                FormField("again", privacy.AGAIN, tip="確かめのため、同じものをもう一度入れます")]
 
     def save(values: dict) -> None:
-        privacy.set_passcode(store, values["new"], values["again"], values.get("current"))
+        code = privacy.set_passcode(store, values["new"], values["again"], values.get("current"))
         guard = privacy_guard(controller)
         if guard is not None:
             guard.apply_settings()
+        if code:
+            show_recovery_code(parent, code)
         controller.message.emit("パスコードを変えました" if change else "パスコードを決めました")
 
     title = "パスコードを変える" if change else "パスコードを決める"
     return _password_fields(FormDialog(title, fields, {}, save, parent))
+
+
+def show_recovery_code(parent: QWidget, code: str) -> None:
+    """Shown once, right after the passcode is set: the only way back from a forgotten one."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Information, "回復コード",
+                      f"回復コード:  {code}\n\n{privacy.RECOVERY_TEXT}", parent=parent)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 def remove_passcode_dialog(parent: QWidget, controller) -> FormDialog:

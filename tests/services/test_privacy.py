@@ -1,10 +1,11 @@
-"""Passcode (scrypt hash only, current one needed to change or remove), idle-lock minutes, and
-the masks for phone numbers and addresses."""
+"""Passcode (encrypts the file; current one needed to change or remove; older screen-lock
+hashes still honoured), idle-lock minutes, and the masks for phone numbers and addresses."""
 
 from __future__ import annotations
 
 import pytest
 
+from app import cipher
 from app.errors import ValidationError
 from app.models import AppMeta
 from app.services import privacy
@@ -16,60 +17,69 @@ def _stored_text(store) -> str:
         return "".join(row.value for row in s.query(AppMeta).all())
 
 
-def test_passcode_is_stored_as_a_salted_scrypt_hash_only(store):
+def test_passcode_encrypts_the_file_and_is_checked_against_its_key_file(store):
     assert not privacy.has_passcode(store)
     assert privacy.verify(store, "anything")  # no passcode: nothing to refuse
-    privacy.set_passcode(store, "4721", "4721")
-    assert privacy.has_passcode(store)
-    assert privacy.verify(store, "4721")
-    assert privacy.verify(store, "４７２１")  # typed with the IME in 全角
-    assert not privacy.verify(store, "4722")
+    assert privacy.file_text(store) == privacy.PLAIN_FILE_TEXT
+    code = privacy.set_passcode(store, "472195", "472195")
+    assert code and len(code.split("-")) == 4
+    assert privacy.has_passcode(store) and store.key is not None
+    assert privacy.file_text(store) == privacy.ENCRYPTED_FILE_TEXT
+    assert privacy.verify(store, "472195")
+    assert privacy.verify(store, "４７２１９５")  # typed with the IME in 全角
+    assert not privacy.verify(store, "472196")
     assert not privacy.verify(store, "")
-    stored = _stored_text(store)
-    assert "4721" not in stored and '"alg": "scrypt"' in stored and '"salt"' in stored
-
-
-def test_same_passcode_twice_gives_different_hashes(store):
-    privacy.set_passcode(store, "1111", "1111")
-    first = privacy._stored(store)
-    privacy.set_passcode(store, "1111", "1111", current="1111")
-    assert privacy._stored(store)["hash"] != first["hash"]
+    assert "472195" not in _stored_text(store)
+    assert "472195" not in cipher.key_path(store.path).read_text(encoding="utf-8")
 
 
 def test_change_and_remove_need_the_current_passcode(store):
-    privacy.set_passcode(store, "4721", "4721")
+    privacy.set_passcode(store, "472195", "472195")
     with pytest.raises(ValidationError) as info:
-        privacy.set_passcode(store, "9999", "9999", current="0000")
+        privacy.set_passcode(store, "907531", "907531", current="000001")
     assert info.value.field == "今のパスコード"
-    assert privacy.verify(store, "4721")
-    privacy.set_passcode(store, "9999", "9999", current="4721")
-    assert privacy.verify(store, "9999") and not privacy.verify(store, "4721")
+    assert privacy.verify(store, "472195")
+    assert privacy.set_passcode(store, "907531", "907531", current="472195") is None
+    assert privacy.verify(store, "907531") and not privacy.verify(store, "472195")
     with pytest.raises(ValidationError):
-        privacy.remove_passcode(store, "4721")
-    privacy.remove_passcode(store, "9999")
-    assert not privacy.has_passcode(store)
+        privacy.remove_passcode(store, "472195")
+    privacy.remove_passcode(store, "907531")
+    assert not privacy.has_passcode(store) and store.key is None
 
 
 @pytest.mark.parametrize(("new", "again", "field"), [
-    ("123", "123", "新しいパスコード"),
-    ("1234", "1235", "新しいパスコード（確認）"),
+    ("1234", "1234", "新しいパスコード"),      # 4 digits: too short
+    ("12345", "12345", "新しいパスコード"),
+    ("sakura", "sakura", "新しいパスコード"),  # a word under 8 characters
+    ("111111", "111111", "新しいパスコード"),  # one digit repeated
+    ("123456", "123457", "新しいパスコード（確認）"),
     ("x" * 65, "x" * 65, "新しいパスコード"),
 ])
 def test_bad_new_passcodes_are_refused_at_their_field(store, new, again, field):
     with pytest.raises(ValidationError) as info:
         privacy.set_passcode(store, new, again)
     assert info.value.field == field
-    assert not privacy.has_passcode(store)
+    assert not privacy.has_passcode(store) and store.key is None
 
 
-def test_a_damaged_record_opens_for_nobody(store):
+def test_a_damaged_legacy_record_opens_for_nobody(store):
     from app.services import preferences
 
     preferences.put(store, privacy.PASSCODE_KEY, "{not json")
     assert privacy.has_passcode(store)
     assert not privacy.verify(store, "")
-    privacy.clear_passcode(store)
-    assert not privacy.has_passcode(store)
+
+
+def test_a_legacy_screen_lock_passcode_still_locks_until_a_passcode_is_set(store):
+    from app.services import preferences
+
+    preferences.put(store, privacy.PASSCODE_KEY, privacy._record("4721"))
+    assert privacy.has_passcode(store) and store.key is None
+    assert privacy.verify(store, "4721") and not privacy.verify(store, "4722")
+    with pytest.raises(ValidationError):
+        privacy.set_passcode(store, "48151623", "48151623", current="0000")
+    privacy.set_passcode(store, "48151623", "48151623", current="4721")
+    assert store.key is not None and privacy._stored(store) is None
 
 
 def test_idle_minutes_default_and_limits(store):

@@ -18,7 +18,7 @@ from app.ui.pages.backups import BackupsPage
 from app.ui.pages.help import HelpPage
 from tests.ui.conftest import type_japanese
 
-PASSCODE = "2468"
+PASSCODE = "24681357"
 
 
 def add_page(window, cls):
@@ -56,7 +56,7 @@ def test_passcode_set_on_the_page_is_asked_at_the_next_start(window, qtbot, demo
     assert not page.lock_button.isEnabled()
     dialog = page.open_passcode_dialog()
     qtbot.keyClicks(dialog.inputs["new"], PASSCODE)
-    qtbot.keyClicks(dialog.inputs["again"], "2469")
+    qtbot.keyClicks(dialog.inputs["again"], "24681358")
     dialog._save()
     assert dialog.isVisible() and "同じもの" in dialog.errors["again"].text()
     dialog.inputs["again"].clear()
