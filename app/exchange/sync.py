@@ -73,14 +73,14 @@ def load_bases(session: Session, table: str, ids: Iterable[str]) -> dict[str, Ba
 
 
 def save_bases(session: Session, table: str, bases: Mapping[str, Base]) -> None:
+    """One executemany through the driver: SQLAlchemy compiling multi-row upserts cost more
+    than the merge itself for 68,000 rows."""
     if not bases:
         return
-    rows = [{"table_name": table, "row_id": row_id, "hashes": encode(base)}
-            for row_id, base in bases.items()]
-    for start in range(0, len(rows), 500):
-        statement = insert(SyncBase).values(rows[start:start + 500])
-        session.execute(statement.on_conflict_do_update(
-            index_elements=["table_name", "row_id"], set_={"hashes": statement.excluded.hashes}))
+    rows = [(table, row_id, encode(base)) for row_id, base in bases.items()]
+    session.connection().exec_driver_sql(
+        "INSERT INTO sync_base (table_name, row_id, hashes) VALUES (?, ?, ?) "
+        "ON CONFLICT (table_name, row_id) DO UPDATE SET hashes = excluded.hashes", rows)
 
 
 def deleted_here(session: Session, table: str, ids: Iterable[str]) -> dict[str, dt.datetime]:
