@@ -432,6 +432,32 @@ def install_privacy(window: QMainWindow, controller, *, idle_ms: int | None = No
     return guard
 
 
+def unlock_at_start(parent: QWidget | None, db_path) -> bool:
+    """Before an encrypted database is opened (so before any page is built): ask for the
+    passcode until it is right or the person gives up; wrong tries and pauses are said in words."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QInputDialog
+
+    from app import cipher
+    from app.paths import default_db_path
+
+    path = Path(db_path or default_db_path())
+    if not cipher.is_encrypted(path) or cipher.key_for(path) is not None:
+        return True
+    message = MESSAGES["start"]
+    while True:
+        text, ok = QInputDialog.getText(parent, "ささえあいノート", message,
+                                        QLineEdit.EchoMode.Password)
+        if not ok:
+            return False
+        try:
+            cipher.unlock(path, text)
+            return True
+        except cipher.PasscodeError as exc:
+            message = f"{exc}\n\n{MESSAGES['start']}"
+
+
 # --- passcode dialogs ------------------------------------------------------------------------------
 
 def _password_fields(dialog: FormDialog) -> FormDialog:

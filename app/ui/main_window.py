@@ -121,8 +121,12 @@ class MainWindow(QMainWindow):
         QApplication.instance().setWindowIcon(style.app_icon())
         from app.store import Store
         from app.ui.controller import Controller
+        from app.ui.lock import unlock_at_start
 
         try:
+            if not unlock_at_start(self, db_path):  # encrypted: the passcode before any page
+                self.close()
+                return
             store = Store.open(db_path)
         except UserError as exc:
             from app.ui.widgets import show_error
