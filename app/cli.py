@@ -152,6 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="確かめて結果を表示するだけで、データベースは変えない")
     p.set_defaults(run=cmd_import)
 
+    p = sub.add_parser("conflicts", help="読み込みで決められなかった違い（両方で直した所、削除と編集）の一覧")
+    p.set_defaults(run=cmd_conflicts)
+    p = sub.add_parser("resolve", help="違いを一つ決める（conflicts の番号で）")
+    p.add_argument("number", type=int, help="conflicts で表示された番号")
+    p.add_argument("--keep", required=True, choices=("kept", "other", "delete"),
+                   help="kept: 今の内容のまま / other: もう一方の内容に戻す / delete: 削除する（削除と編集の違いのとき）")
+    p.set_defaults(run=cmd_resolve)
+
     p = sub.add_parser("import-table", help="ほかで作った名簿・社会資源の一覧・集計表（.xlsx/.csv）を読み込む")
     p.add_argument("file", type=Path, metavar="FILE", help="読み込む .xlsx または .csv")
     p.add_argument("--council", required=True, help="どの協議体に入れるか（名前）")
@@ -602,6 +610,40 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _store(args) as store:
         report = import_files(store, args.files, password=args.password, dry_run=args.dry_run)
     print(format_import(report))
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from app.exchange.conflicts import conflicts
+
+    with _store(args) as store:
+        found = conflicts(store)
+    if not found:
+        print("決めることはありません。")
+        return 0
+    for number, c in enumerate(found, start=1):
+        print(f"{number}. {c.sheet}「{c.label}」: {c.what}（{c.file}）")
+        for f in c.fields:
+            print(f"   {f.name}: 今「{f.kept}」／もう一方「{f.other}」")
+    print("決めるには: resolve 番号 --keep kept|other（削除と編集の違いは --keep kept|delete）")
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from app.exchange.conflicts import conflicts, resolve
+
+    with _store(args) as store:
+        found = conflicts(store)
+        if not 1 <= args.number <= len(found):
+            raise UserError(f"番号 {args.number} の違いはありません（conflicts で確かめてください）。")
+        chosen = found[args.number - 1]
+        choice = {"kept": "keep", "delete": "delete"}.get(args.keep, args.keep) if chosen.is_deletion \
+            else args.keep
+        if chosen.is_deletion and args.keep == "other":
+            raise UserError("削除と編集の違いには --keep kept（残す）か --keep delete（削除する）を指定してください。")
+        if not chosen.is_deletion and args.keep == "delete":
+            raise UserError("この違いには --keep kept か --keep other を指定してください。")
+        print(resolve(store, chosen.key, choice))
     return 0
 
 
