@@ -227,9 +227,8 @@ def sheet_rows(session: Session, sheet: S.Sheet, ids: list[str], names: Names,
     at = {c.name: i for i, c in enumerate(T[sheet.table].columns)}
     created_at, updated_at, id_at = at["created_at"], at["updated_at"], at["id"]
     stamp = S.stamp_text
-    rows = session.execute(_query(sheet, ids)).all()
-    bases = sync.load_bases(session, sheet.table, [row[id_at] for row in rows])
-    for row in rows:
+    bases = sync.table_bases(session, sheet.table)
+    for row in session.execute(_query(sheet, ids)):
         cells, withheld = render(row)
         parsed, _withheld, _errors = parser.parse(cells)
         base = bases.get(row[id_at])
