@@ -130,8 +130,19 @@ def is_encrypted(path: Path) -> bool:
     return path.exists() and not looks_plain(path) and key_path(path).exists()
 
 
+def create_private(path: Path) -> None:
+    """Create `path` empty, readable and writable by the user only (0600) on POSIX; SQLite
+    gives a database's -wal, -shm and -journal the mode of the database. On Windows the mode
+    bits mean nothing: the file inherits the ACL of its folder (the user's profile by default)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+    os.close(fd)
+    if os.name != "nt":
+        os.chmod(path, 0o600)  # also when it was there already with a wider mode
+
+
 def _atomic_write(path: Path, text: str) -> None:
     part = path.with_name(path.name + ".part")
+    create_private(part)
     with part.open("w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
@@ -343,6 +354,7 @@ def rewrite(src: Path, src_key: bytes | None, dest: Path, dest_key: bytes | None
     part = dest.with_name(dest.name + ".part")
     for leftover in (part, part.with_name(part.name + "-wal"), part.with_name(part.name + "-shm")):
         leftover.unlink(missing_ok=True)
+    create_private(part)
     con = connect(src, src_key)
     try:
         attach_key = f"x'{dest_key.hex()}'" if dest_key is not None else ""

@@ -216,11 +216,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _database_error(exc: BaseException, args: argparse.Namespace) -> str | None:
-    """One line for an error SQLite raised (directly or through SQLAlchemy), or None."""
-    import sqlite3
+    """One line for an error SQLite or SQLCipher raised (directly or through SQLAlchemy), or None."""
+    from app.store import database_error
 
-    orig = exc if isinstance(exc, sqlite3.Error) else getattr(exc, "orig", None)
-    if not isinstance(orig, sqlite3.Error):
+    orig = database_error(exc)
+    if orig is None:
         return None
     db = args.db or default_db_path()
     text = str(orig)

@@ -37,6 +37,43 @@ def bundle_root() -> Path:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
+# The store's engine uses SQLCipher (app/cipher.py), whose exceptions are not sqlite3's: every
+# place that answers a database error accepts both.
+DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, cipher.sqlcipher.Error)
+DB_DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, cipher.sqlcipher.DatabaseError)
+DB_OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,
+                                                      cipher.sqlcipher.OperationalError)
+
+
+def database_error(exc: BaseException) -> Exception | None:
+    """The SQLite/SQLCipher error behind `exc` (itself, or what SQLAlchemy wrapped), or None."""
+    if isinstance(exc, DB_ERRORS):
+        return exc
+    orig = getattr(exc, "orig", None)
+    return orig if isinstance(orig, DB_ERRORS) else None
+
+
+def write_failure(path: Path | str, exc: BaseException) -> StoreError | None:
+    """A one-sentence StoreError naming `path` when a write failed for a reason of the place
+    (disk full, read-only, permission, a vanished folder or USB stick, I/O), else None."""
+    from app.errors import file_problem
+
+    if isinstance(exc, OSError):
+        return StoreError(f"{file_problem(path, exc)}。場所と空き容量を確かめてください。")
+    db = database_error(exc)
+    if db is None:
+        return None
+    text = str(db).lower()
+    if "full" in text:
+        reason = "空き容量が足りません"
+    elif "readonly" in text or "read-only" in text:
+        reason = "読み取り専用です"
+    elif "disk i/o" in text or "unable to open" in text:
+        reason = "読み書きの途中で失敗しました（USBメモリが抜かれたなど）"
+    else:
+        return None
+    return StoreError(f"{path} に書き込めません（{reason}）。場所と空き容量を確かめてください。")
+
 
 def alembic_config() -> Config:
     cfg = Config()
@@ -103,7 +140,7 @@ def schema_of(con: sqlite3.Connection) -> dict[str, tuple]:
                 continue
             try:
                 found.update(_table_shape(con, name, sql))
-            except sqlite3.Error:  # e.g. a virtual table of a module we do not have
+            except DB_ERRORS:  # e.g. a virtual table of a module we do not have
                 found[f"表 {name}"] = ("読めない", _norm_sql(sql))
         elif kind == "index":
             if sql is not None:  # the partial-index condition only shows in its SQL
@@ -220,7 +257,7 @@ def _wal_does_not_belong(path: Path) -> bool:
         con = _read_only(alone)
         try:
             return [row[0] for row in con.execute("PRAGMA integrity_check")] == ["ok"]
-        except sqlite3.DatabaseError:
+        except DB_DATABASE_ERRORS:
             return False
         finally:
             con.close()
@@ -269,14 +306,14 @@ def inspect_file(path: Path) -> FileState:
     try:
         con = _read_only(path)
         con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except DB_DATABASE_ERRORS as exc:
         if con is not None:
             con.close()
         reason = read_only_reason(path)
-        if reason and isinstance(exc, sqlite3.OperationalError):
+        if reason and isinstance(exc, DB_OPERATIONAL_ERRORS):
             raise StoreError(f"{path} は読み取り専用で、書きかけの記録（{wal.name}）を読めません"
                              f"（{reason}）。書き込める場所にファイルごとコピーしてから開いてください。") from None
-        if not isinstance(exc, sqlite3.OperationalError):
+        if not isinstance(exc, DB_OPERATIONAL_ERRORS):
             raise StoreError(f"{path} は壊れています（{exc}）。バックアップから戻してください。") from None
         raise StoreError(f"{path} を開けません: {exc}") from None
     try:
@@ -292,7 +329,7 @@ def inspect_file(path: Path) -> FileState:
         versions = [row[0] for row in con.execute("SELECT version_num FROM alembic_version LIMIT 3")]
         written_by = None
         if "app_meta" in tables:
-            with contextlib.suppress(sqlite3.DatabaseError):
+            with contextlib.suppress(*DB_DATABASE_ERRORS):
                 meta = con.execute("SELECT value FROM app_meta WHERE key='program_version'").fetchone()
                 written_by = str(meta[0]) if meta else None
         if len(versions) != 1 or not isinstance(versions[0], str):
@@ -308,7 +345,7 @@ def inspect_file(path: Path) -> FileState:
             raise StoreError(f"{path} はささえあいノートのデータベースではありません"
                              f"（知らないデータの版 {revision}）。ファイルには何も書き込んでいません。")
         return FileState(revision=revision, written_by=written_by)
-    except sqlite3.DatabaseError as exc:
+    except DB_DATABASE_ERRORS as exc:
         raise StoreError(f"{path} は壊れています（{exc}）。バックアップから戻してください。") from None
     finally:
         con.close()
@@ -326,28 +363,52 @@ def _refuse_if_newer(path: Path, state: FileState) -> None:
 
 # --- backups -----------------------------------------------------------------------------------
 
+def _remove_part(part: Path) -> None:
+    for leftover in (part, *(part.with_name(part.name + s) for s in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
+
+
 def backup_file(src: Path, dest: Path) -> Path:
-    """Copy with SQLite's online backup API, verify the copy, then move it into place."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """Copy with SQLite's online backup API, verify the copy, then move it into place.
+
+    The copy is in rollback mode (journal_mode=DELETE), like any closed file: copied by hand over
+    the live file after a crash, the -wal rule (`_wal_mismatch`) recognises it. It is created
+    readable by the user only. A copy that fails (disk full, no permission, the folder or the
+    USB stick gone) leaves no `.part` and raises a StoreError naming `dest`."""
     part = dest.with_name(dest.name + ".part")
-    part.unlink(missing_ok=True)
-    source = _read_only(src)
     key = cipher.key_for(src)  # an encrypted file's copy keeps its key
-    target = cipher.connect(part, key) if key is not None else sqlite3.connect(part)
     try:
-        source.backup(target)
-        verdict = [row[0] for row in target.execute("PRAGMA integrity_check")]
-    finally:
-        target.close()
-        source.close()
-    if verdict != ["ok"]:
-        part.unlink(missing_ok=True)
-        raise StoreError(f"バックアップ {dest} を確かめたところ壊れていました（{verdict[0]}）。"
-                         "元のファイルはそのままです。")
-    if key is not None:  # the copy opens only with its key file beside it
-        cipher.copy_keyfile(src, dest)
-        cipher.remember(dest, key)
-    os.replace(part, dest)
+        dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _remove_part(part)
+        cipher.create_private(part)
+        source = _read_only(src)
+        try:
+            target = cipher.connect(part, key) if key is not None else sqlite3.connect(part)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")
+                verdict = [row[0] for row in target.execute("PRAGMA integrity_check")]
+            finally:
+                target.close()
+        finally:
+            source.close()
+        if verdict != ["ok"]:
+            raise StoreError(f"バックアップ {dest} を確かめたところ壊れていました（{verdict[0]}）。"
+                             "元のファイルはそのままです。")
+        if key is not None:  # the copy opens only with its key file beside it
+            cipher.copy_keyfile(src, dest)
+            cipher.remember(dest, key)
+        os.replace(part, dest)
+    except StoreError:
+        _remove_part(part)
+        raise
+    except (OSError, *DB_ERRORS) as exc:
+        _remove_part(part)
+        failure = write_failure(dest, exc)
+        if failure is None:
+            failure = StoreError(f"バックアップ {dest} を作れませんでした（{exc}）。元のファイルはそのままです。")
+        raise failure from None
     return dest
 
 
@@ -488,6 +549,7 @@ def _create_new(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".creating")
     part.unlink(missing_ok=True)
+    cipher.create_private(part)  # its -wal and -shm take the same mode (SQLite's unix VFS)
     _migrate(part)
     con = sqlite3.connect(part)
     con.execute("PRAGMA journal_mode=WAL")

@@ -13,6 +13,7 @@ addresses and notes of all members.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import io
@@ -27,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import __version__
-from app.errors import UserError
+from app.errors import UserError, file_problem
 from app.exchange import sheets as S
 from app.exchange import sync
 from app.exchange.writer import prepare_row, setup_sheet
@@ -328,20 +329,30 @@ def encrypt(data: bytes, password: str) -> bytes:
 
 
 def write_atomically(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
+    """Write beside `out` and move it in: a failure (disk full, no permission, the USB stick
+    pulled out) leaves no partial file and raises a UserError naming `out`."""
     part = out.with_name(out.name + ".part")
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         with open(part, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(part, out)
     except PermissionError:
-        part.unlink(missing_ok=True)
+        _remove(part)
         raise UserError(f"{out} に書き込めません。Excelで開いたままなら閉じてから、もう一度書き出してください。") from None
+    except OSError as exc:
+        _remove(part)
+        raise UserError(f"{file_problem(out, exc)}。場所と空き容量を確かめてから、もう一度書き出してください。") from None
     except BaseException:
-        part.unlink(missing_ok=True)
+        _remove(part)
         raise
+
+
+def _remove(part: Path) -> None:
+    with contextlib.suppress(OSError):
+        part.unlink(missing_ok=True)
 
 
 def _record(store: Store, what: str, council_ids: Iterable[str], when: dt.datetime) -> None:

@@ -1202,6 +1202,14 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
         session.rollback()
         raise UserError("取り込めませんでした（データベースの決まりに合わない行があります: "
                         f"{str(exc.orig)[:200]}）。データベースは変えていません。") from None
+    except Exception as exc:
+        session.rollback()
+        from app.store import write_failure  # disk full, read-only, an OSError: one sentence
+
+        failure = write_failure(store.path, exc)
+        if failure is None:
+            raise
+        raise UserError(f"取り込めませんでした。{failure}データベースは変えていません。") from None
     except BaseException:
         session.rollback()
         raise

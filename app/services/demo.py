@@ -15,6 +15,7 @@ import uuid
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert, select
 
+from app.errors import StoreError
 from app.models import (
     Council,
     CouncilContact,
@@ -43,7 +44,7 @@ from app.models import (
 from app.services.normalize import kana_key
 from app.services.schedule import next_dates, parse_schedule, try_parse
 from app.services.tallies import NEEDS_COLUMNS, SERVICE_USE_COLUMNS
-from app.store import Store
+from app.store import Store, write_failure
 
 DEMO_NAMESPACE = uuid.UUID("6f1d8e0a-3b7c-5d2e-9a41-5a5e5a1ede00")
 CITY = "高崎市（第1層）"
@@ -185,19 +186,25 @@ def load_demo(store: Store, today: dt.date | None = None) -> DemoReport:
     today = today or dt.date.today()
     added: list[str] = []
     skipped: list[str] = []
-    with store.session() as s:
-        existing_ids = set(s.scalars(select(Council.id)))
-        existing_names = set(s.scalars(select(Council.name)))
-        roles = {r.name: r for r in s.scalars(select(Role))}
-        builders = [(CITY, lambda: [_city()])]
-        builders += [(name, lambda n=name: _area(n, today, roles)) for name in AREAS]
-        for name, build in builders:
-            if demo_id("council", name) in existing_ids or name in existing_names:
-                skipped.append(name)
-                continue
-            s.add_all(build())
-            s.flush()
-            added.append(name)
+    try:
+        with store.session() as s:  # one transaction: a failure adds nothing
+            existing_ids = set(s.scalars(select(Council.id)))
+            existing_names = set(s.scalars(select(Council.name)))
+            roles = {r.name: r for r in s.scalars(select(Role))}
+            builders = [(CITY, lambda: [_city()])]
+            builders += [(name, lambda n=name: _area(n, today, roles)) for name in AREAS]
+            for name, build in builders:
+                if demo_id("council", name) in existing_ids or name in existing_names:
+                    skipped.append(name)
+                    continue
+                s.add_all(build())
+                s.flush()
+                added.append(name)
+    except Exception as exc:
+        failure = write_failure(store.path, exc)  # disk full, read-only...: one sentence
+        if failure is None:
+            raise
+        raise StoreError(f"見本のデータを入れられませんでした。{failure}データベースは変えていません。") from None
     return DemoReport(tuple(added), tuple(skipped))
 
 
