@@ -177,3 +177,21 @@ def test_a_deletion_conflict_is_decided_by_deleting(two_pcs, tmp_path):
     resolve(b, found.key, "delete")
     assert all(m.name != "小林 美智子" for m in members.list_members(b, councils.find_council(b, "八幡").id))
     assert conflicts(b) == []
+
+
+def test_an_anonymised_file_carries_no_hash_of_a_withheld_field(two_pcs, tmp_path):
+    import openpyxl
+
+    from app.exchange import sheets as S
+    from app.exchange import sync
+
+    _a, b = two_pcs
+    out = tmp_path / "anonymous.xlsx"
+    export_councils(b, out, [councils.find_council(b, "八幡").id], anonymize=True)
+    rows = list(openpyxl.load_workbook(out, read_only=True)["メンバー"].iter_rows(values_only=True))
+    stamps = [S.read_stamp(r[-1]) for r in rows[1:]]
+    bases = [sync.decode(s.base) for s in stamps if s]
+    assert bases and all(bases)
+    private = {"name", "furigana", "phone", "address", "note"}
+    assert not any(private & set(base) for base in bases)
+    assert all("status" in base for base in bases)  # what is not withheld still merges by field
