@@ -6,12 +6,15 @@ class UserError(Exception):
 
 
 class ValidationError(UserError):
-    """Bad input for one field; `field` is the Japanese field label shown beside the input."""
+    """Bad input for one field; `field` is the Japanese field label shown beside the input,
+    `name` the field's key in the service's declaration (base.Field.name) when it is known, so a
+    form finds its input by key and not by the label's wording."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, name: str | None = None) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.reason = message
+        self.name = name
 
 
 class NotFoundError(UserError):

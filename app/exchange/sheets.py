@@ -25,14 +25,12 @@ from app.errors import ValidationError
 from app.models import (
     CONTACT_KINDS,
     MEETING_KINDS,
-    MEMBER_STATUSES,
     NEED_SOURCES,
     NEED_STATUSES,
-    OPERATOR_TYPES,
     QUESTION_KINDS,
     TALLY_KINDS,
 )
-from app.services import base
+from app.services import base, members, neighbourhoods, resources
 from app.services import normalize as norm
 from app.services.schedule import END_OF_DAY, try_parse
 
@@ -77,10 +75,7 @@ def id_list(value: object, label: str) -> tuple[str, ...]:
     return tuple(sorted({required_id(p, label) for p in pieces}))
 
 
-def name_list(value: object, label: str) -> tuple[str, ...]:
-    text = "" if value is None else str(value)
-    pieces = (norm.nfkc(p) for p in re.split(r"[、,，・/／\n]+", text))
-    return tuple(sorted({p for p in pieces if p}))
+name_list = base.name_list
 
 
 def entry_list(value: object, label: str) -> tuple[str, ...]:
@@ -146,27 +141,10 @@ def labelled_choice(options: Mapping[str, str], default: str | None = None) -> P
     return parse
 
 
-def fraction(value: object, label: str) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(norm.nfkc(str(value)))
-    except ValueError:
-        raise ValidationError(label, f"「{value}」は地図上の位置として読めません（0〜1の数）") from None
-    if not 0 <= number <= 1:
-        raise ValidationError(label, "0〜1の数で入力してください（地図の枠の中）")
-    return number
+fraction = resources.map_position
 
 
-def choice_or(options: Sequence[str], default: str) -> Parser:
-    """A choice where a blank cell (a row added in Excel) means the usual value."""
-    parse_choice = base.choice(options)
-
-    def parse(value: object, label: str) -> str:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return default
-        return parse_choice(value, label)
-    return parse
+choice_or = base.choice_or
 
 
 def passthrough(value: object, _label: str) -> object:
@@ -213,6 +191,19 @@ def _council() -> Col:
     return Col(COUNCIL, "council", text(100), width=16)
 
 
+def field_col(field: base.Field) -> Col:
+    """A sheet column built from the service's declaration of the field."""
+    return Col(field.heading, field.key, field.read_cell, field.width, required=field.required,
+               private=field.privacy or "")
+
+
+def from_fields(fields: Sequence[base.Field], *order: str | Col) -> tuple[Col, ...]:
+    """The sheet's columns in `order` (the order old files have): a name is the service field of
+    that name, a Col is a column only the exchange has (ID, 協議体, ...)."""
+    by_name = {f.name: f for f in fields}
+    return tuple(item if isinstance(item, Col) else field_col(by_name[item]) for item in order)
+
+
 @dataclasses.dataclass(frozen=True)
 class Sheet:
     title: str
@@ -246,36 +237,17 @@ COUNCILS = Sheet("協議体", "council", (
     Col("備考", "note", long_text, 30),
 ), scoped=False)
 
-NEIGHBOURHOODS = Sheet("町内会", "neighbourhood", (
-    _id(),
-    Col("町内会名", "name", text(100), 16, required=True),
-    Col("順番", "position", int_default(0), 6),
-    Col("世帯数", "households", integer, 10),
-    Col("人口", "population", integer, 10),
-    Col("65歳以上の人数", "aged_65_plus", integer, 10),
-    Col("75歳以上の人数", "aged_75_plus", integer, 10),
-    Col("資料の高齢化率", "stated_aging_rate", rate, 10),
-    Col("人数の時点", "stats_as_of", date, 12),
-    _council(),
+NEIGHBOURHOODS = Sheet("町内会", "neighbourhood", from_fields(
+    neighbourhoods.NEIGHBOURHOOD_FIELDS,
+    _id(), "name", Col("順番", "position", int_default(0), 6), "households", "population",
+    "aged_65_plus", "aged_75_plus", "stated_aging_rate", "stats_as_of", _council(),
 ))
 
-MEMBERS = Sheet("メンバー", "member", (
-    _id(),
-    Col("氏名", "name", text(100), 16, required=True, private="person"),
-    Col("ふりがな", "furigana", text(200), 18, private="person"),
-    Col("役割", "roles", name_list, 14),
-    Col("区分", "kinds", kinds, 30),
-    Col("コアメンバー", "is_core", boolean, 8),
-    Col("町内会", "neighbourhood", text(100), 12),
-    Col("登録日", "registered_on", date, 12),
-    Col("最終確認日", "last_confirmed_on", date, 12),
-    Col("状況", "status", choice_or(MEMBER_STATUSES, "活動中"), 8),
-    Col("電話", "phone", phone, 15, private="contact"),
-    Col("住所", "address", text(300), 24, private="contact"),
-    Col("ハンドブック掲載", "consent_handbook", boolean, 10),
-    Col("連絡先共有", "consent_share_contact", boolean, 10),
-    Col("備考", "note", long_text, 24, private="person"),
-    _council(),
+MEMBERS = Sheet("メンバー", "member", from_fields(
+    members.MEMBER_FIELDS,
+    _id(), "name", "furigana", "roles", Col("区分", "kinds", kinds, 30), "is_core",
+    "neighbourhood_id", "registered_on", "last_confirmed_on", "status", "phone", "address",
+    "consent_handbook", "consent_share_contact", "note", _council(),
 ))
 
 TRAININGS = Sheet("研修", "training", (
@@ -374,29 +346,13 @@ SURVEY_CHOICES = Sheet("アンケートの選択肢", "survey_choice", (
     Col("数", "count", int_default(0), 8),
 ), scoped=False)
 
-RESOURCES = Sheet("社会資源", "resource", (
-    _id(),
-    Col("名称", "name", text(200), 24, required=True),
-    Col("分類", "category", text(50), 14),
-    Col("内容", "content", long_text, 30),
-    Col("団体・代表者", "representative", text(200), 18),
-    Col("電話", "phone", phone, 15),
-    Col("会場", "venue", text(200), 16),
-    Col("町内会", "neighbourhood", text(100), 12),
-    Col("日程", "schedule_text", text(200), 28),
-    Col("開始", "start_info", time_of_day, 8, info=True),
-    Col("終了", "end_info", time_of_day, 8, info=True),
-    Col("対象", "target", text(200), 16),
-    Col("費用", "fee", text(100), 10),
-    Col("運営主体", "operator_type", choice_or(OPERATOR_TYPES, "住民団体"), 12),
-    Col("協議体で創出", "created_by_council", boolean, 10),
-    Col("最終確認日", "last_verified_on", date, 12),
-    Col("備考", "note", long_text, 24),
-    Col("祝日は休み", "skip_holidays", boolean, 10),
-    Col("地図の位置（横）", "map_x", fraction, 10),
-    Col("地図の位置（縦）", "map_y", fraction, 10),
-    Col("順番", "position", int_default(0), 6),
-    _council(),
+RESOURCES = Sheet("社会資源", "resource", from_fields(
+    resources.RESOURCE_FIELDS,
+    _id(), "name", "category", "content", "representative", "phone", "venue", "neighbourhood_id",
+    "schedule_text", Col("開始", "start_info", time_of_day, 8, info=True),
+    Col("終了", "end_info", time_of_day, 8, info=True), "target", "fee", "operator_type",
+    "created_by_council", "last_verified_on", "note", "skip_holidays", "map_x", "map_y",
+    Col("順番", "position", int_default(0), 6), _council(),
 ))
 
 MEETINGS = Sheet("会議・活動", "meeting", (

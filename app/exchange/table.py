@@ -41,40 +41,39 @@ IGNORE = "（読まない）"
 KINDS = ("members", "resources", "tally")
 
 # field name -> (label shown, header words that mean it). Exact matches win over partial ones.
-MEMBER_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "name": ("氏名", ("氏名", "名前", "お名前", "姓名", "メンバー名", "委員名", "name")),
-    "furigana": ("ふりがな", ("ふりがな", "フリガナ", "よみがな", "ヨミガナ", "読み", "よみ", "カナ", "かな")),
-    "roles": ("役割", ("役割", "役職", "立場", "肩書", "肩書き", "選出区分")),
-    "kinds": ("区分", ("区分", "サポーター区分", "サポーター")),
-    "is_core": ("コアメンバー", ("コアメンバー", "コア")),
-    "neighbourhood": ("町内会", ("町内会", "町内会名", "自治会", "地区", "町名", "行政区", "町内")),
-    "registered_on": ("登録日", ("登録日", "登録年月日", "登録")),
-    "last_confirmed_on": ("最終確認日", ("最終確認日", "確認日")),
-    "status": ("状況", ("状況", "状態")),
-    "phone": ("電話", ("電話", "電話番号", "tel", "携帯", "携帯電話", "連絡先", "℡")),
-    "address": ("住所", ("住所", "所在地", "住まい")),
-    "consent_handbook": ("ハンドブック掲載", ("ハンドブック掲載", "掲載同意", "ハンドブック")),
-    "consent_share_contact": ("連絡先共有", ("連絡先共有", "共有同意", "連絡先の共有")),
-    "note": ("備考", ("備考", "メモ", "特記事項", "その他")),
-}
-RESOURCE_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "name": ("名称", ("名称", "名前", "団体名", "サロン名", "活動名", "資源名", "社会資源", "name")),
-    "category": ("分類", ("分類", "種類", "種別", "カテゴリ", "カテゴリー")),
-    "content": ("内容", ("内容", "活動内容", "概要", "説明")),
-    "representative": ("団体・代表者", ("団体・代表者", "代表者", "代表", "主催", "主催者", "担当者")),
-    "phone": ("電話", ("電話", "電話番号", "tel", "連絡先", "℡")),
-    "venue": ("会場", ("会場", "場所", "開催場所", "活動場所")),
-    "neighbourhood": ("町内会", ("町内会", "町内会名", "自治会", "地区", "町名")),
-    "schedule_text": ("日程", ("日程", "日時", "開催日", "開催日時", "活動日", "曜日", "開催")),
-    "start": ("開始", ("開始", "開始時刻", "開始時間", "から")),
-    "end": ("終了", ("終了", "終了時刻", "終了時間", "まで")),
-    "target": ("対象", ("対象", "対象者")),
-    "fee": ("費用", ("費用", "参加費", "料金", "会費")),
-    "operator_type": ("運営主体", ("運営主体", "運営")),
-    "created_by_council": ("協議体で創出", ("協議体で創出", "創出")),
-    "last_verified_on": ("最終確認日", ("最終確認日", "確認日")),
-    "note": ("備考", ("備考", "メモ", "その他")),
-}
+Columns = dict[str, tuple[str, tuple[str, ...]]]
+
+
+def from_fields(fields: Sequence[base.Field], *order: str | tuple[str, str, tuple[str, ...]]
+                ) -> Columns:
+    """The columns in `order`: a name is the service field of that name (its header and header
+    words as the service declares them), a (key, label, words) triple is a column only the import
+    has (区分 split into two fields, 開始/終了 written into the schedule)."""
+    by_name = {f.name: f for f in fields}
+    columns: Columns = {}
+    for item in order:
+        if isinstance(item, tuple):
+            key, label, words = item
+            columns[key] = (label, words)
+        else:
+            field = by_name[item]
+            columns[field.key] = (field.heading, field.synonyms)
+    return columns
+
+
+MEMBER_COLUMNS = from_fields(
+    members.MEMBER_FIELDS,
+    "name", "furigana", "roles", ("kinds", "区分", ("区分", "サポーター区分", "サポーター")), "is_core",
+    "neighbourhood_id", "registered_on", "last_confirmed_on", "status", "phone", "address",
+    "consent_handbook", "consent_share_contact", "note",
+)
+RESOURCE_COLUMNS = from_fields(
+    RESOURCE_FIELDS,
+    "name", "category", "content", "representative", "phone", "venue", "neighbourhood_id",
+    "schedule_text", ("start", "開始", ("開始", "開始時刻", "開始時間", "から")),
+    ("end", "終了", ("終了", "終了時刻", "終了時間", "まで")), "target", "fee", "operator_type",
+    "created_by_council", "last_verified_on", "note",
+)
 TALLY_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "label": ("町内会名", ("町内会名", "町内会", "地区", "町名", "自治会", "行政区")),
     "households": ("世帯数", ("世帯数", "世帯")),

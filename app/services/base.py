@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -22,11 +23,43 @@ Parser = Callable[[object, str], Any]
 
 @dataclasses.dataclass(frozen=True)
 class Field:
+    """One field, declared once: the service validates with it, and the exchange sheet's column,
+    the header words of lists made elsewhere and the window's input are all built from it
+    (exchange/sheets.py, exchange/table.py, the area's page), so a label, a parser or a width
+    cannot drift apart between them."""
+
     name: str
     label: str
     parse: Parser
     required: bool = False
     default: Any = None
+    _: dataclasses.KW_ONLY
+    header: str = ""                # the sheet's and other lists' header, when it differs from label
+    width: float = 12               # the sheet column's width
+    privacy: str | None = None      # "person": left out when anonymising; "contact": also unless shared
+    synonyms: tuple[str, ...] = ()  # header words that mean this field in lists made elsewhere
+    kind: str = "text"              # the form's input: text | long | date | bool | choice | multi
+    choices: tuple[str, ...] = ()   # a choice's fixed options (the page adds the ones read from the data)
+    tip: str = ""                   # the form input's tooltip
+    # A reference given by a name people read (町内会 by name, not its ID) is called `column`
+    # on the sheet, in other lists and in the form, and its cells are read by `cell`. `cell` also
+    # serves where a sheet cell reads differently from a typed value (a blank 状況 is the usual one).
+    column: str = ""
+    cell: Parser | None = None
+
+    @property
+    def heading(self) -> str:
+        """The header a sheet or a list made elsewhere shows."""
+        return self.header or self.label
+
+    @property
+    def key(self) -> str:
+        """The name outside the service: the sheet column's key, the list's and the form's field."""
+        return self.column or self.name
+
+    @property
+    def read_cell(self) -> Parser:
+        return self.cell or self.parse
 
 
 def text(max_len: int = 200) -> Parser:
@@ -74,6 +107,24 @@ def choice(options: Iterable[str]) -> Parser:
     return parse
 
 
+def choice_or(options: Iterable[str], default: str) -> Parser:
+    """A choice where a blank cell (a row added in Excel) means the usual value."""
+    parse_choice = choice(options)
+
+    def parse(value: object, label: str) -> str:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return default
+        return parse_choice(value, label)
+    return parse
+
+
+def name_list(value: object, label: str) -> tuple[str, ...]:
+    """Names written in one cell (、 , ・ / or one a line), sorted: the same names read the same."""
+    text_value = "" if value is None else str(value)
+    pieces = (norm.nfkc(p) for p in re.split(r"[、,，・/／\n]+", text_value))
+    return tuple(sorted({p for p in pieces if p}))
+
+
 def validate(fields: Iterable[Field], raw: Mapping[str, object], *, partial: bool = False) -> dict:
     """Typed values for the fields given; on create (partial=False) missing ones get defaults.
 
@@ -89,12 +140,17 @@ def validate(fields: Iterable[Field], raw: Mapping[str, object], *, partial: boo
             if partial:
                 continue
             if field.required:
-                raise ValidationError(field.label, "入力してください")
+                raise ValidationError(field.label, "入力してください", name=name)
             values[name] = field.default() if callable(field.default) else field.default
             continue
-        value = field.parse(raw[name], field.label)
+        try:
+            value = field.parse(raw[name], field.label)
+        except ValidationError as exc:
+            if exc.name is None:
+                exc.name = name
+            raise
         if field.required and value in (None, ""):
-            raise ValidationError(field.label, "入力してください")
+            raise ValidationError(field.label, "入力してください", name=name)
         if value is None and field.default is not None:
             value = field.default() if callable(field.default) else field.default
         values[name] = value

@@ -28,22 +28,45 @@ from app.services.base import Field
 from app.services.normalize import kana_key, nfkc
 from app.store import Store
 
+# Each field once: validation here, the exchange sheet's column (exchange/sheets.py), the header
+# words of member lists made elsewhere (exchange/table.py) and the window's input (ui/pages/members.py)
+# are built from it.
 MEMBER_FIELDS = (
-    Field("name", "氏名", base.text(100), required=True),
-    Field("furigana", "ふりがな", base.text(200), default=""),
-    Field("roles", "役割", lambda v, label: _role_names(v, label), default=list),
-    Field("is_thinker", "地域づくりを考える人", base.boolean, default=False),
-    Field("is_provider", "サービスの担い手", base.boolean, default=False),
-    Field("is_core", "コアメンバー", base.boolean, default=False),
-    Field("neighbourhood_id", "町内会", lambda v, _l: v or None),
-    Field("registered_on", "登録日", base.date),
-    Field("last_confirmed_on", "最終確認日", base.date),
-    Field("status", "状況", base.choice(MEMBER_STATUSES), default="活動中"),
-    Field("phone", "電話", base.phone, default=""),
-    Field("address", "住所", base.text(300), default=""),
-    Field("note", "備考", base.long_text, default=""),
-    Field("consent_handbook", "ハンドブック掲載の同意", base.boolean, default=False),
-    Field("consent_share_contact", "連絡先共有の同意", base.boolean, default=False),
+    Field("name", "氏名", base.text(100), required=True, width=16, privacy="person",
+          synonyms=("氏名", "名前", "お名前", "姓名", "メンバー名", "委員名", "name"), tip="例: 山田 花子"),
+    Field("furigana", "ふりがな", base.text(200), default="", width=18, privacy="person",
+          synonyms=("ふりがな", "フリガナ", "よみがな", "ヨミガナ", "読み", "よみ", "カナ", "かな"),
+          tip="五十音順に並べるために使います"),
+    Field("roles", "役割", lambda v, label: _role_names(v, label), default=list, width=14,
+          cell=base.name_list, synonyms=("役割", "役職", "立場", "肩書", "肩書き", "選出区分"),
+          kind="multi"),
+    Field("is_thinker", "地域づくりを考える人", base.boolean, default=False, kind="bool"),
+    Field("is_provider", "サービスの担い手", base.boolean, default=False, kind="bool",
+          tip="担い手養成講座を修了した人だけが選べます"),
+    Field("is_core", "コアメンバー", base.boolean, default=False, width=8,
+          synonyms=("コアメンバー", "コア"), kind="bool"),
+    Field("neighbourhood_id", "町内会", lambda v, _l: v or None, column="neighbourhood",
+          cell=base.text(100), width=12,
+          synonyms=("町内会", "町内会名", "自治会", "地区", "町名", "行政区", "町内"), kind="choice"),
+    Field("registered_on", "登録日", base.date, width=12, synonyms=("登録日", "登録年月日", "登録"),
+          kind="date"),
+    Field("last_confirmed_on", "最終確認日", base.date, width=12, synonyms=("最終確認日", "確認日"),
+          kind="date"),
+    Field("status", "状況", base.choice(MEMBER_STATUSES), default="活動中", width=8,
+          cell=base.choice_or(MEMBER_STATUSES, "活動中"), synonyms=("状況", "状態"), kind="choice",
+          choices=MEMBER_STATUSES),
+    Field("phone", "電話", base.phone, default="", width=15, privacy="contact",
+          synonyms=("電話", "電話番号", "tel", "携帯", "携帯電話", "連絡先", "℡")),
+    Field("address", "住所", base.text(300), default="", width=24, privacy="contact",
+          synonyms=("住所", "所在地", "住まい")),
+    Field("note", "備考", base.long_text, default="", width=24, privacy="person",
+          synonyms=("備考", "メモ", "特記事項", "その他"), kind="long"),
+    Field("consent_handbook", "ハンドブック掲載の同意", base.boolean, default=False,
+          header="ハンドブック掲載", width=10, synonyms=("ハンドブック掲載", "掲載同意", "ハンドブック"),
+          kind="bool", tip="印刷するハンドブックの名簿に載せてよいと本人が同意したか"),
+    Field("consent_share_contact", "連絡先共有の同意", base.boolean, default=False,
+          header="連絡先共有", width=10, synonyms=("連絡先共有", "共有同意", "連絡先の共有"),
+          kind="bool", tip="生活支援コーディネーターに連絡先を伝えてよいと本人が同意したか"),
 )
 
 
@@ -109,7 +132,7 @@ def _resolve_roles(session, names: Iterable[str], roles: dict[str, Role] | None 
     unknown = [n for n in names if n not in roles]
     if unknown:
         raise ValidationError("役割", f"「{'、'.join(unknown)}」は役割の一覧にありません"
-                                      f"（{'、'.join(roles)} から選んでください）")
+                                      f"（{'、'.join(roles)} から選んでください）", name="roles")
     return [roles[n] for n in names]
 
 
@@ -118,13 +141,13 @@ def _check_neighbourhood(session, council_id: str, neighbourhood_id: str | None)
         return
     nb = session.get(Neighbourhood, neighbourhood_id)
     if nb is None or nb.council_id != council_id:
-        raise ValidationError("町内会", "この協議体の町内会から選んでください")
+        raise ValidationError("町内会", "この協議体の町内会から選んでください", name="neighbourhood_id")
 
 
 def check_dates(values: Mapping[str, object]) -> None:
     registered, confirmed = values.get("registered_on"), values.get("last_confirmed_on")
     if registered and confirmed and confirmed < registered:
-        raise ValidationError("最終確認日", "登録日より前になっています")
+        raise ValidationError("最終確認日", "登録日より前になっています", name="last_confirmed_on")
 
 
 def _check_provider(session, member_id: str | None, values: Mapping[str, object]) -> None:
@@ -134,7 +157,7 @@ def _check_provider(session, member_id: str | None, values: Mapping[str, object]
     if not trained:
         raise ValidationError("サービスの担い手",
                               "担い手養成講座を修了した人だけが「サービスの担い手」になれます。"
-                              "先に研修の出席（修了）を記録してください")
+                              "先に研修の出席（修了）を記録してください", name="is_provider")
 
 
 def list_members(store: Store, council_id: str, *, status: str | None = None,
@@ -195,11 +218,12 @@ def create_members(store: Store, council_id: str, raws: Sequence[Mapping[str, ob
                 values = base.validate(MEMBER_FIELDS, raw)
                 check_dates(values)
                 if values["neighbourhood_id"] and values["neighbourhood_id"] not in neighbourhoods:
-                    raise ValidationError("町内会", "この協議体の町内会から選んでください")
+                    raise ValidationError("町内会", "この協議体の町内会から選んでください",
+                                          name="neighbourhood_id")
                 _check_provider(s, None, values)
                 role_rows = _resolve_roles(s, values.pop("roles"), roles)
             except ValidationError as exc:
-                raise ValidationError(f"{number}行目の{exc.field}", exc.reason) from None
+                raise ValidationError(f"{number}行目の{exc.field}", exc.reason, name=exc.name) from None
             member_id = new_id()
             rows.append({"id": member_id, "council_id": council_id, "created_at": now,
                          "updated_at": now,
@@ -246,7 +270,8 @@ def confirm_members(store: Store, member_ids: Iterable[str], on: dt.date | None 
         for member_id in member_ids:
             member = base.get_or_fail(s, Member, member_id, "メンバー")
             if member.registered_on and on < member.registered_on:
-                raise ValidationError("最終確認日", f"{member.name}さんの登録日より前の日付です")
+                raise ValidationError("最終確認日", f"{member.name}さんの登録日より前の日付です",
+                                      name="last_confirmed_on")
             member.last_confirmed_on = on
             count += 1
     return count

@@ -15,14 +15,16 @@ from app.services.base import Field
 from app.services.councils import aging_rate
 from app.store import Store
 
+# Each field once: validation here, the exchange sheet's column (exchange/sheets.py) and the
+# window's input (ui/pages/settings.py) are built from it.
 NEIGHBOURHOOD_FIELDS = (
-    Field("name", "町内会名", base.text(100), required=True),
-    Field("households", "世帯数", base.integer),
-    Field("population", "人口", base.integer),
-    Field("aged_65_plus", "65歳以上の人数", base.integer),
-    Field("aged_75_plus", "75歳以上の人数", base.integer),
-    Field("stated_aging_rate", "資料の高齢化率", base.rate),
-    Field("stats_as_of", "人数の時点", base.date),
+    Field("name", "町内会名", base.text(100), required=True, width=16),
+    Field("households", "世帯数", base.integer, width=10),
+    Field("population", "人口", base.integer, width=10),
+    Field("aged_65_plus", "65歳以上の人数", base.integer, width=10),
+    Field("aged_75_plus", "75歳以上の人数", base.integer, width=10),
+    Field("stated_aging_rate", "資料の高齢化率", base.rate, width=10),
+    Field("stats_as_of", "人数の時点", base.date, width=12, kind="date"),
 )
 
 
@@ -50,9 +52,9 @@ def check_counts(values: Mapping[str, object]) -> None:
     for key, label in (("aged_65_plus", "65歳以上の人数"), ("aged_75_plus", "75歳以上の人数")):
         count = values.get(key)
         if population is not None and count is not None and count > population:
-            raise ValidationError(label, f"人口（{population:,}人）より多くなっています")
+            raise ValidationError(label, f"人口（{population:,}人）より多くなっています", name=key)
     if (values.get("aged_75_plus") or 0) > (values.get("aged_65_plus") or 10**9):
-        raise ValidationError("75歳以上の人数", "65歳以上の人数より多くなっています")
+        raise ValidationError("75歳以上の人数", "65歳以上の人数より多くなっています", name="aged_75_plus")
 
 
 def list_neighbourhoods(store: Store, council_id: str) -> list[NeighbourhoodDTO]:
@@ -100,7 +102,7 @@ def _check_name_free(session, council_id: str, name: str, own_id: str | None) ->
     other = session.scalars(select(Neighbourhood).where(
         Neighbourhood.council_id == council_id, Neighbourhood.name == name)).first()
     if other is not None and other.id != own_id:
-        raise ValidationError("町内会名", f"「{name}」はこの協議体にもうあります")
+        raise ValidationError("町内会名", f"「{name}」はこの協議体にもうあります", name="name")
 
 
 def neighbourhood_ids_by_name(session, council_id: str) -> dict[str, str]:

@@ -30,36 +30,57 @@ from app.services.wareki import format_wareki
 from app.store import Store
 
 
-def _fraction(value: object, label: str) -> float | None:
+def map_position(value: object, label: str) -> float | None:
     if value is None or value == "":
         return None
     try:
         number = float(nfkc(str(value)))
     except ValueError:
-        raise ValidationError(label, f"「{value}」は地図上の位置として読めません") from None
+        raise ValidationError(label, f"「{value}」は地図上の位置として読めません（0〜1の数）") from None
     if not 0 <= number <= 1:
-        raise ValidationError(label, "地図の枠の中に置いてください")
+        raise ValidationError(label, "0〜1の数で入力してください（地図の枠の中）")
     return number
 
 
+# Each field once: validation here, the exchange sheet's column (exchange/sheets.py), the header
+# words of resource lists made elsewhere (exchange/table.py) and the window's input
+# (ui/pages/resources.py) are built from it.
 RESOURCE_FIELDS = (
-    Field("name", "名称", base.text(200), required=True),
-    Field("category", "分類", base.text(50), default=""),
-    Field("content", "内容", base.long_text, default=""),
-    Field("operator_type", "運営主体", base.choice(OPERATOR_TYPES), default="住民団体"),
-    Field("representative", "団体・代表者", base.text(200), default=""),
-    Field("phone", "電話", base.phone, default=""),
-    Field("venue", "会場", base.text(200), default=""),
-    Field("neighbourhood_id", "町内会", lambda v, _l: v or None),
-    Field("schedule_text", "日程", base.text(200), default=""),
-    Field("skip_holidays", "祝日は休み", base.boolean, default=False),
-    Field("target", "対象", base.text(200), default=""),
-    Field("fee", "費用", base.text(100), default=""),
-    Field("created_by_council", "協議体で創出", base.boolean, default=False),
-    Field("last_verified_on", "最終確認日", base.date),
-    Field("map_x", "地図の位置（横）", _fraction),
-    Field("map_y", "地図の位置（縦）", _fraction),
-    Field("note", "備考", base.long_text, default=""),
+    Field("name", "名称", base.text(200), required=True, width=24,
+          synonyms=("名称", "名前", "団体名", "サロン名", "活動名", "資源名", "社会資源", "name"),
+          tip="例: ミチの会"),
+    Field("category", "分類", base.text(50), default="", width=14,
+          synonyms=("分類", "種類", "種別", "カテゴリ", "カテゴリー"), kind="choice"),
+    Field("content", "内容", base.long_text, default="", width=30,
+          synonyms=("内容", "活動内容", "概要", "説明"), kind="long", tip="例: いきいきサロン"),
+    Field("operator_type", "運営主体", base.choice(OPERATOR_TYPES), default="住民団体", width=12,
+          cell=base.choice_or(OPERATOR_TYPES, "住民団体"), synonyms=("運営主体", "運営"),
+          kind="choice", choices=OPERATOR_TYPES),
+    Field("representative", "団体・代表者", base.text(200), default="", width=18,
+          synonyms=("団体・代表者", "代表者", "代表", "主催", "主催者", "担当者")),
+    Field("phone", "電話", base.phone, default="", width=15,
+          synonyms=("電話", "電話番号", "tel", "連絡先", "℡"), tip="例: 027-123-4567"),
+    Field("venue", "会場", base.text(200), default="", width=16,
+          synonyms=("会場", "場所", "開催場所", "活動場所"), tip="例: 上町崎公民館"),
+    Field("neighbourhood_id", "町内会", lambda v, _l: v or None, column="neighbourhood",
+          cell=base.text(100), width=12, synonyms=("町内会", "町内会名", "自治会", "地区", "町名"),
+          kind="choice"),
+    Field("schedule_text", "日程", base.text(200), default="", width=28,
+          synonyms=("日程", "日時", "開催日", "開催日時", "活動日", "曜日", "開催")),
+    Field("skip_holidays", "祝日は休み", base.boolean, default=False, width=10, kind="bool"),
+    Field("target", "対象", base.text(200), default="", width=16, synonyms=("対象", "対象者"),
+          tip="例: おおむね65歳以上の方"),
+    Field("fee", "費用", base.text(100), default="", width=10, synonyms=("費用", "参加費", "料金", "会費"),
+          tip="例: 1回100円"),
+    Field("created_by_council", "協議体で創出", base.boolean, default=False, width=10,
+          synonyms=("協議体で創出", "創出"), kind="bool",
+          tip="協議体の話し合いから生まれた資源（資源開発）なら印をつけます"),
+    Field("last_verified_on", "最終確認日", base.date, width=12, synonyms=("最終確認日", "確認日"),
+          kind="date", tip="今も書いてあるとおりに開いていると確かめた日"),
+    Field("map_x", "地図の位置（横）", map_position, width=10),
+    Field("map_y", "地図の位置（縦）", map_position, width=10),
+    Field("note", "備考", base.long_text, default="", width=24, synonyms=("備考", "メモ", "その他"),
+          kind="long"),
 )
 
 
@@ -123,7 +144,7 @@ def _apply(session, resource: Resource, values: dict) -> None:
     if "neighbourhood_id" in values and values["neighbourhood_id"]:
         nb = session.get(Neighbourhood, values["neighbourhood_id"])
         if nb is None or nb.council_id != resource.council_id:
-            raise ValidationError("町内会", "この協議体の町内会から選んでください")
+            raise ValidationError("町内会", "この協議体の町内会から選んでください", name="neighbourhood_id")
     if "schedule_text" in values:
         parsed = try_parse(values["schedule_text"]) if values["schedule_text"] else None
         resource.schedule = parsed.to_dict() if parsed else None
@@ -138,7 +159,7 @@ def _category(session, name: str) -> ResourceCategory:
         if nfkc(category.name) == wanted:
             return category
     raise ValidationError("分類", f"「{name}」は分類の一覧にありません"
-                                  f"（{'、'.join(c.name for c in categories)}）")
+                                  f"（{'、'.join(c.name for c in categories)}）", name="category")
 
 
 def _query():
@@ -254,15 +275,15 @@ _MONTHDAY_SEP = re.compile(r"\s*[、,・\s]\s*")
 def _monthdays(text: str) -> tuple[int, ...]:
     cleaned = nfkc(text).strip("、,・ ")
     if not cleaned:
-        raise ValidationError("日程", "毎月の何日かを入れてください（例: 15 または 1・15）")
+        raise ValidationError("日程", "毎月の何日かを入れてください（例: 15 または 1・15）", name="schedule_text")
     days = []
     for piece in _MONTHDAY_SEP.split(cleaned):
         match = re.fullmatch(r"(\d{1,2})日?", piece)
         if not match:
-            raise ValidationError("日程", f"日付「{piece}」が分かりません（例: 15 または 1・15）")
+            raise ValidationError("日程", f"日付「{piece}」が分かりません（例: 15 または 1・15）", name="schedule_text")
         day = int(match[1])
         if not 1 <= day <= 31:
-            raise ValidationError("日程", f"{day}日はありません（1〜31日）")
+            raise ValidationError("日程", f"{day}日はありません（1〜31日）", name="schedule_text")
         days.append(day)
     return tuple(days)
 
@@ -276,13 +297,13 @@ def compose_schedule(freq: str, *, weekdays: Iterable[int] = (), nths: Iterable[
     says what to pick, so the editor never writes a wrong text.
     """
     if freq not in FREQS:
-        raise ValidationError("日程", f"頻度「{freq}」が分かりません")
+        raise ValidationError("日程", f"頻度「{freq}」が分かりません", name="schedule_text")
     wds = tuple(sorted(set(weekdays)))
     nth_list = tuple(nths)
     if freq in ("weekly", "biweekly", "monthly_nth") and not wds:
-        raise ValidationError("日程", "曜日を選んでください")
+        raise ValidationError("日程", "曜日を選んでください", name="schedule_text")
     if freq == "monthly_nth" and not nth_list:
-        raise ValidationError("日程", "第何週かを選んでください（第1〜第5・最終）")
+        raise ValidationError("日程", "第何週かを選んでください（第1〜第5・最終）", name="schedule_text")
     days = _monthdays(monthdays) if freq == "monthly_day" else ()
     pieces = []
     for number, (start, end) in enumerate(slots, 1):
@@ -290,20 +311,20 @@ def compose_schedule(freq: str, *, weekdays: Iterable[int] = (), nths: Iterable[
         if not start and not end:
             continue
         if not start:
-            raise ValidationError("日程", f"{number}つ目の時間：開始を入れてください")
+            raise ValidationError("日程", f"{number}つ目の時間：開始を入れてください", name="schedule_text")
         pieces.append(f"{start}〜{end}")  # no end: an open end, 「10:00〜」
     time_slots: tuple = ()
     if pieces:
         try:
             time_slots = parse_schedule("毎日 " + "又は".join(pieces)).slots
         except ScheduleError as exc:
-            raise ValidationError("日程", exc.reason) from None
+            raise ValidationError("日程", exc.reason, name="schedule_text") from None
     try:
         built = Schedule(freq, weekdays=wds if freq in ("weekly", "biweekly", "monthly_nth") else (),
                          nths=nth_list if freq == "monthly_nth" else (), monthdays=days,
                          slots=time_slots)
     except ScheduleError as exc:
-        raise ValidationError("日程", exc.reason) from None
+        raise ValidationError("日程", exc.reason, name="schedule_text") from None
     text = format_schedule(built)
     return ScheduleReading(text, text, built, "")
 
@@ -332,7 +353,7 @@ def mark_verified_many(store: Store, resource_ids: Iterable[str],
     day = base.date(on, "最終確認日") if on is not None else base.today()
     ids = list(dict.fromkeys(resource_ids))
     if not ids:
-        raise ValidationError("最終確認日", "確認した社会資源を選んでください")
+        raise ValidationError("最終確認日", "確認した社会資源を選んでください", name="last_verified_on")
     with store.session() as s:
         rows = [base.get_or_fail(s, Resource, rid, "社会資源") for rid in ids]
         for row in rows:
@@ -345,5 +366,5 @@ def mark_verified_many(store: Store, resource_ids: Iterable[str],
 def set_map_position(store: Store, resource_id: str, x: object, y: object) -> ResourceDTO:
     """Place (or, with both None, remove) a resource's pin: fractions 0..1 of the map."""
     if (x is None or x == "") != (y is None or y == ""):
-        raise ValidationError("地図の位置（横）", "横と縦の両方を指定してください")
+        raise ValidationError("地図の位置（横）", "横と縦の両方を指定してください", name="map_x")
     return update_resource(store, resource_id, {"map_x": x, "map_y": y})

@@ -103,6 +103,19 @@ class FormField:
     kind: str = "text"   # text | long | date | bool | choice | multi (several checkboxes)
     choices: Sequence[str] = ()
     tip: str = ""
+    key: str = ""        # the service field's name when the input's differs (町内会 by name: neighbourhood_id)
+
+
+def form_fields(fields: Sequence[Any], choices: dict[str, Sequence[str]] | None = None,
+                only: Sequence[str] | None = None) -> list[FormField]:
+    """The form's inputs from the service's field declarations (base.Field): label, kind and tip
+    as declared; `choices` adds the options read from the data (役割, 町内会) by the field's key;
+    `only` picks and orders the fields a form shows (by key)."""
+    by_key = {f.key: f for f in fields}
+    chosen = [by_key[k] for k in only] if only is not None else [f for f in fields if f.kind]
+    return [FormField(f.key, f.label, f.kind, (choices or {}).get(f.key, f.choices), f.tip,
+                      f.name if f.name != f.key else "")
+            for f in chosen]
 
 
 def input_value(widget: QWidget) -> Any:
@@ -167,14 +180,21 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
 
 
 def show_field_error(exc: UserError, inputs: dict[str, QWidget], errors: dict[str, QLabel],
-                     by_label: dict[str, str], general: QLabel, *, focus: bool = True) -> None:
-    """A ValidationError naming a field's label goes under that field and marks it; anything
-    else goes to the general line."""
+                     by_label: dict[str, str], general: QLabel, *, focus: bool = True,
+                     by_name: dict[str, str] | None = None) -> None:
+    """A ValidationError naming a field goes under that field and marks it; anything else goes
+    to the general line. The field is found by its key first (`exc.name`, through `by_name`, or
+    an input of that name), then by its label."""
     for name, error in errors.items():
         error.hide()
         mark_invalid(inputs[name], False)
     general.hide()
-    name = by_label.get(getattr(exc, "field", ""))
+    key = getattr(exc, "name", None)
+    name = None
+    if key:
+        name = by_name.get(key) if by_name is not None else (key if key in inputs else None)
+    if name is None:
+        name = by_label.get(getattr(exc, "field", ""))
     if name is not None:
         errors[name].setText(exc.reason)
         errors[name].show()
@@ -187,14 +207,16 @@ def show_field_error(exc: UserError, inputs: dict[str, QWidget], errors: dict[st
 
 
 class FormPanel(QWidget):
-    """Labelled inputs with a message line under each: a ValidationError naming a field's label
-    is shown under that field and marks it; other errors go to the line at the bottom."""
+    """Labelled inputs with a message line under each: a ValidationError naming a field (by its
+    key, else by its label) is shown under that field and marks it; other errors go to the line
+    at the bottom."""
 
     def __init__(self, fields: Sequence[FormField], values: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self._by_label: dict[str, str] = {}
+        self._by_name: dict[str, str] = {}
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for field in fields:
@@ -209,6 +231,9 @@ class FormPanel(QWidget):
             form.addRow(field.label, box)
             self.inputs[field.name], self.errors[field.name] = widget, error
             self._by_label[field.label] = field.name
+            self._by_name[field.name] = field.name
+            if field.key:
+                self._by_name[field.key] = field.name
         self.general_error = label("", "error", wrap=True)
         self.general_error.hide()
         layout = QVBoxLayout(self)
@@ -233,7 +258,7 @@ class FormPanel(QWidget):
 
     def show_error(self, exc: UserError, *, focus: bool = True) -> None:
         show_field_error(exc, self.inputs, self.errors, self._by_label, self.general_error,
-                         focus=focus)
+                         focus=focus, by_name=self._by_name)
 
 
 DISCARD_QUESTION = "入力した内容を保存せずに閉じますか？"

@@ -25,6 +25,7 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    form_fields,
     label,
     record_table,
     wareki,
@@ -167,26 +168,9 @@ class MembersPage(Page):
 
     # --- edits --------------------------------------------------------------------------------
     def _fields(self) -> list[FormField]:
-        return [
-            FormField("name", "氏名", tip="例: 山田 花子"),
-            FormField("furigana", "ふりがな", tip="五十音順に並べるために使います"),
-            FormField("roles", "役割", "multi", members.role_names(self.store)),
-            FormField("is_thinker", "地域づくりを考える人", "bool"),
-            FormField("is_provider", "サービスの担い手", "bool",
-                      tip="担い手養成講座を修了した人だけが選べます"),
-            FormField("is_core", "コアメンバー", "bool"),
-            FormField("neighbourhood", "町内会", "choice", ["（なし）", *self._nb]),
-            FormField("registered_on", "登録日", "date"),
-            FormField("last_confirmed_on", "最終確認日", "date"),
-            FormField("status", "状況", "choice", MEMBER_STATUSES),
-            FormField("phone", "電話"),
-            FormField("address", "住所"),
-            FormField("note", "備考", "long"),
-            FormField("consent_handbook", "ハンドブック掲載の同意", "bool",
-                      tip="印刷するハンドブックの名簿に載せてよいと本人が同意したか"),
-            FormField("consent_share_contact", "連絡先共有の同意", "bool",
-                      tip="生活支援コーディネーターに連絡先を伝えてよいと本人が同意したか"),
-        ]
+        """From members.MEMBER_FIELDS: labels, kinds and tips are declared there once."""
+        return form_fields(members.MEMBER_FIELDS, {"roles": members.role_names(self.store),
+                                                   "neighbourhood": ["（なし）", *self._nb]})
 
     def _raw(self, values: dict) -> dict:
         nb = values.pop("neighbourhood")

@@ -46,10 +46,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError, ValidationError
-from app.models import OPERATOR_TYPES
 from app.services import neighbourhoods, resources, snapshots
 from app.services.normalize import kana_key, nfkc
-from app.services.resources import ResourceDTO, ScheduleReading
+from app.services.resources import RESOURCE_FIELDS, ResourceDTO, ScheduleReading
 from app.services.schedule import LAST, WEEKDAYS, Schedule
 from app.ui.pages.base import Page
 from app.ui.widgets import (
@@ -63,6 +62,7 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    form_fields,
     input_value,
     label,
     make_input,
@@ -74,6 +74,9 @@ from app.ui.widgets import (
 
 ALL_CATEGORIES = "すべての分類"
 NONE = "（なし）"
+# The dialog's left column, in this order (日程 and 祝日は休み are the schedule editor's).
+LEFT_FIELDS = ("name", "category", "content", "operator_type", "representative", "phone", "venue",
+               "neighbourhood", "target", "fee", "created_by_council", "last_verified_on", "note")
 UNREADABLE = "⚠ 読み取れません"
 WORD_JOINER = "\u2060"
 STALE_TIP = "1年以上確認していません"
@@ -461,23 +464,11 @@ class ResourceDialog(EditDialog):
         self.inputs: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self._by_label: dict[str, str] = {}
-        left_fields = [
-            FormField("name", "名称", tip="例: ミチの会"),
-            FormField("category", "分類", "choice", [NONE, *categories]),
-            FormField("content", "内容", "long", tip="例: いきいきサロン"),
-            FormField("operator_type", "運営主体", "choice", OPERATOR_TYPES),
-            FormField("representative", "団体・代表者"),
-            FormField("phone", "電話", tip="例: 027-123-4567"),
-            FormField("venue", "会場", tip="例: 上町崎公民館"),
-            FormField("neighbourhood", "町内会", "choice", [NONE, *neighbourhood_names]),
-            FormField("target", "対象", tip="例: おおむね65歳以上の方"),
-            FormField("fee", "費用", tip="例: 1回100円"),
-            FormField("created_by_council", "協議体で創出", "bool",
-                  tip="協議体の話し合いから生まれた資源（資源開発）なら印をつけます"),
-            FormField("last_verified_on", "最終確認日", "date",
-                  tip="今も書いてあるとおりに開いていると確かめた日"),
-            FormField("note", "備考", "long"),
-        ]
+        self._by_name: dict[str, str] = {}
+        # Labels, kinds and tips from resources.RESOURCE_FIELDS, declared there once.
+        left_fields = form_fields(RESOURCE_FIELDS, {"category": [NONE, *categories],
+                                                    "neighbourhood": [NONE, *neighbourhood_names]},
+                                  only=LEFT_FIELDS)
         # Two forms so that, stacked on a narrow screen, the schedule comes right after 内容.
         top, rest = QFormLayout(), QFormLayout()
         em = self.fontMetrics().horizontalAdvance("あ")
@@ -490,12 +481,15 @@ class ResourceDialog(EditDialog):
             row_label = label(field.label)
             row_label.setMinimumWidth(label_width)  # both forms line up
             self._add(field.name, field.label, row_label, widget, top if index < 3 else rest)
+            if field.key:
+                self._by_name[field.key] = field.name
 
         self.schedule = ScheduleEditor(values.get("schedule_text") or "",
                                        bool(values.get("skip_holidays")))
         self.schedule.line.setMinimumWidth(18 * em)
-        self._register("schedule_text", "日程", self.schedule, self.schedule.error)
-        self._register("skip_holidays", "祝日は休み", self.schedule.skip_holidays,
+        labels = {f.name: f.label for f in RESOURCE_FIELDS}
+        self._register("schedule_text", labels["schedule_text"], self.schedule, self.schedule.error)
+        self._register("skip_holidays", labels["skip_holidays"], self.schedule.skip_holidays,
                        self.schedule.skip_error)
         self._schedule_box = QGroupBox("日程")
         QVBoxLayout(self._schedule_box).addWidget(self.schedule)
@@ -580,12 +574,14 @@ class ResourceDialog(EditDialog):
     def _register(self, name: str, text: str, widget: QWidget, error: QLabel) -> None:
         self.inputs[name], self.errors[name] = widget, error
         self._by_label[text] = name
+        self._by_name[name] = name
 
     def values(self) -> dict[str, Any]:
         return {name: input_value(widget) for name, widget in self.inputs.items()}
 
     def show_error(self, exc: UserError) -> None:
-        show_field_error(exc, self.inputs, self.errors, self._by_label, self.general_error)
+        show_field_error(exc, self.inputs, self.errors, self._by_label, self.general_error,
+                         by_name=self._by_name)
 
     def _save(self) -> None:
         try:

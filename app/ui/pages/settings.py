@@ -34,6 +34,7 @@ from app.ui.widgets import (
     button,
     confirm_delete,
     enable_with_selection,
+    form_fields,
     input_value,
     label,
     record_table,
@@ -54,15 +55,8 @@ COUNCIL_FORM = (
               tip="資料に書かれている高齢化率（%）。人数から計算した値と比べるために使います"),
     FormField("stats_as_of", "人口の時点", "date"),
 )
-NEIGHBOURHOOD_FORM = (
-    FormField("name", "町内会名"),
-    FormField("households", "世帯数"),
-    FormField("population", "人口"),
-    FormField("aged_65_plus", "65歳以上の人数"),
-    FormField("aged_75_plus", "75歳以上の人数"),
-    FormField("stated_aging_rate", "資料の高齢化率"),
-    FormField("stats_as_of", "人数の時点", "date"),
-)
+# From neighbourhoods.NEIGHBOURHOOD_FIELDS: labels and kinds are declared there once.
+NEIGHBOURHOOD_FORM = tuple(form_fields(neighbourhoods.NEIGHBOURHOOD_FIELDS))
 
 
 def _n(value) -> str:

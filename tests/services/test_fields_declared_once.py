@@ -1,0 +1,159 @@
+"""One rule book: each field is declared once, in its service (base.Field). The exchange sheet's
+columns, the header words of lists made elsewhere and the window's inputs are built from that
+declaration, and an error the service raises for a field names the field's key, so a form finds
+its input without relying on the Japanese label."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+
+from app.errors import ValidationError
+from app.exchange import sheets, table
+from app.services import members, neighbourhoods, resources
+from app.ui.pages import members as members_page
+from app.ui.pages import resources as resources_page
+from app.ui.pages import settings as settings_page
+
+# area -> (the declaration, its sheet, the sheet's columns only the exchange has,
+#          the table import's columns (None: the area has no import of foreign lists) and the
+#          ones only the import has)
+AREAS = {
+    "members": (members.MEMBER_FIELDS, sheets.MEMBERS, {"id", "kinds", "council"},
+                table.MEMBER_COLUMNS, {"kinds"}),
+    "resources": (resources.RESOURCE_FIELDS, sheets.RESOURCES,
+                  {"id", "start_info", "end_info", "position", "council"},
+                  table.RESOURCE_COLUMNS, {"start", "end"}),
+    "neighbourhoods": (neighbourhoods.NEIGHBOURHOOD_FIELDS, sheets.NEIGHBOURHOODS,
+                       {"id", "position", "council"}, None, set()),
+}
+
+
+def _by_key(fields):
+    return {f.key: f for f in fields}
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_the_sheet_is_built_from_the_fields(area):
+    fields, sheet, exchange_only, _columns, _only = AREAS[area]
+    by_key = _by_key(fields)
+    built = [c for c in sheet.columns if c.key not in exchange_only]
+    assert {c.key for c in sheet.columns} - set(by_key) == exchange_only
+    for col in built:
+        field = by_key[col.key]
+        assert col.parse is field.read_cell
+        assert col.header == field.heading
+        assert (col.width, col.required, col.private) == (field.width, field.required,
+                                                          field.privacy or "")
+
+
+@pytest.mark.parametrize("area", [a for a, spec in AREAS.items() if spec[3] is not None])
+def test_the_foreign_list_columns_are_built_from_the_fields(area):
+    fields, _sheet, _exchange_only, columns, import_only = AREAS[area]
+    by_key = _by_key(fields)
+    assert set(columns) - set(by_key) == import_only
+    for key, (label, words) in columns.items():
+        if key in import_only:
+            continue
+        assert label == by_key[key].heading
+        assert words is by_key[key].synonyms and words
+
+
+def test_the_member_form_is_built_from_the_fields(monkeypatch):
+    monkeypatch.setattr(members, "role_names", lambda _store: ["区長", "民生委員"])
+    page = types.SimpleNamespace(store=None, _nb={"八幡1": "nb-id"})
+    form = members_page.MembersPage._fields(page)
+    assert [(f.name, f.label, f.kind, f.tip) for f in form] == \
+        [(f.key, f.label, f.kind, f.tip) for f in members.MEMBER_FIELDS]
+    by_name = {f.name: f for f in form}
+    assert list(by_name["roles"].choices) == ["区長", "民生委員"]
+    assert list(by_name["neighbourhood"].choices) == ["（なし）", "八幡1"]
+    assert by_name["neighbourhood"].key == "neighbourhood_id"
+    assert tuple(by_name["status"].choices) == _by_key(members.MEMBER_FIELDS)["status"].choices
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"name": ""}, "name"),
+    ({"registered_on": "2024-02-30"}, "registered_on"),
+    ({"roles": "町長"}, "roles"),
+    ({"status": "引退"}, "status"),
+    ({"registered_on": "2025-04-01", "last_confirmed_on": "2025-03-01"}, "last_confirmed_on"),
+    ({"is_provider": True}, "is_provider"),
+    ({"neighbourhood_id": "not-a-neighbourhood"}, "neighbourhood_id"),
+    ({"phone": "abc"}, "phone"),
+])
+def test_a_member_error_names_the_fields_key(store, council, raw, key):
+    with pytest.raises(ValidationError) as err:
+        members.create_member(store, council.id, {"name": "山田 花子", **raw})
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in members.MEMBER_FIELDS}[key].label
+
+
+def test_the_resource_dialog_is_built_from_the_fields(qtbot):
+    dialog = resources_page.ResourceDialog("社会資源を追加", ["サロン"], ["八幡1"], {}, lambda v: v)
+    qtbot.addWidget(dialog)
+    shown = [f for f in resources.RESOURCE_FIELDS if f.name not in ("map_x", "map_y")]
+    assert dialog._by_label == {f.label: f.key for f in shown}
+    for field in shown:
+        if field.name not in ("schedule_text", "skip_holidays"):  # the schedule editor's own
+            assert dialog.inputs[field.key].toolTip() == (field.tip or field.label)
+    dialog.show_error(ValidationError("地区", "この協議体の町内会から選んでください",
+                                      name="neighbourhood_id"))
+    assert not dialog.errors["neighbourhood"].isHidden()
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"name": ""}, "name"),
+    ({"category": "存在しない分類"}, "category"),
+    ({"operator_type": "宇宙人"}, "operator_type"),
+    ({"phone": "abc"}, "phone"),
+    ({"last_verified_on": "2024-02-30"}, "last_verified_on"),
+    ({"map_x": "2"}, "map_x"),
+    ({"neighbourhood_id": "not-a-neighbourhood"}, "neighbourhood_id"),
+])
+def test_a_resource_error_names_the_fields_key(store, council, raw, key):
+    with pytest.raises(ValidationError) as err:
+        resources.create_resource(store, council.id, {"name": "ミチの会", **raw})
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in resources.RESOURCE_FIELDS}[key].label
+
+
+def test_the_neighbourhood_form_is_built_from_the_fields():
+    assert [(f.name, f.label, f.kind, f.tip) for f in settings_page.NEIGHBOURHOOD_FORM] == \
+        [(f.key, f.label, f.kind, f.tip) for f in neighbourhoods.NEIGHBOURHOOD_FIELDS]
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"name": ""}, "name"),
+    ({"households": "たくさん"}, "households"),
+    ({"population": 100, "aged_65_plus": 120}, "aged_65_plus"),
+    ({"aged_65_plus": 10, "aged_75_plus": 20}, "aged_75_plus"),
+    ({"stated_aging_rate": "abc"}, "stated_aging_rate"),
+    ({"stats_as_of": "2024-02-30"}, "stats_as_of"),
+])
+def test_a_neighbourhood_error_names_the_fields_key(store, council, raw, key):
+    with pytest.raises(ValidationError) as err:
+        neighbourhoods.create_neighbourhood(store, council.id, {"name": "八幡1", **raw})
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in neighbourhoods.NEIGHBOURHOOD_FIELDS}[key].label
+
+
+def test_validation_error_without_a_name_still_works():
+    exc = ValidationError("氏名", "入力してください")
+    assert (exc.field, exc.reason, exc.name, str(exc)) == ("氏名", "入力してください", None,
+                                                          "氏名: 入力してください")
+
+
+def test_the_form_finds_the_input_by_key_before_label(qtbot):
+    from app.ui.widgets import FormField, FormPanel
+
+    panel = FormPanel([FormField("neighbourhood", "町内会", "choice", ["（なし）"], key="neighbourhood_id"),
+                       FormField("note", "備考", "long")])
+    qtbot.addWidget(panel)
+    panel.show_error(ValidationError("地区", "この協議体の町内会から選んでください", name="neighbourhood_id"))
+    assert not panel.errors["neighbourhood"].isHidden() and panel.general_error.isHidden()
+    panel.show_error(ValidationError("備考", "長すぎます"))  # no key: found by its label, as before
+    assert not panel.errors["note"].isHidden() and panel.errors["neighbourhood"].isHidden()
+    panel.show_error(ValidationError("備考", "ほかの欄の話", name="unknown"))
+    assert not panel.errors["note"].isHidden()
