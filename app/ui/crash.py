@@ -3,6 +3,11 @@ shown as a short Japanese dialog that says what is kept and where the log is —
 traceback window. Edits are committed the moment they are made, so an error loses at most the
 operation that was running.
 
+The log holds no personal data: for each error only its type, the file/line/function of every
+frame (no local variables) and a message with names, numbers and addresses taken out
+(`safe_message`): the message of a UserError or of a database error is never written, since it
+may quote a member's name or a row's values. The log file is readable by the user only.
+
 Also here: `install_qt_japanese(app)`, so Qt's own texts (the folder picker, the right-click
 menu of text fields: 元に戻す・切り取り・コピー・貼り付け) are Japanese.
 """
@@ -11,10 +16,13 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import platform
+import re
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 from types import TracebackType
 
@@ -35,6 +43,100 @@ def default_log_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_log_path(APP_DIR_NAME, appauthor=False)
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+_MAIL = re.compile(r"\S+@\S+")
+_DIGITS = re.compile(r"\d")
+_WITHHELD = "（文面は記録しません）"
+
+
+def _withheld(exc: BaseException) -> bool:
+    """Errors whose text may quote the data itself: ours (names, values the user typed) and the
+    database's (SQLAlchemy adds the statement's parameters)."""
+    from app.errors import UserError
+
+    module = type(exc).__module__ or ""
+    return isinstance(exc, UserError) or module.startswith(("sqlite3", "sqlcipher3", "sqlalchemy"))
+
+
+def safe_message(exc: BaseException | None) -> str:
+    """The message of `exc` for the log, with anything that may be personal data taken out:
+    every non-ASCII run (Japanese names, addresses), every digit (phones, dates of birth) and
+    mail addresses; withheld entirely for UserError and database errors."""
+    if exc is None:
+        return ""
+    if _withheld(exc):
+        return _WITHHELD
+    try:
+        text = str(exc)
+    except Exception:  # noqa: BLE001 - a broken __str__ must not stop the log
+        return _WITHHELD
+    text = _MAIL.sub("…@…", text)
+    text = _NOT_ASCII.sub("…", text)
+    text = _DIGITS.sub("#", text)
+    return text[:300]
+
+
+_CAUSE = "The above exception was the direct cause of the following exception:"
+_CONTEXT = "During handling of the above exception, another exception occurred:"
+
+
+def safe_traceback(exc_type, exc, tb) -> str:
+    """Like Python's traceback, without local variables and with `safe_message` messages."""
+    blocks: list[list[str]] = []  # the error raised last first; reversed at the end
+    current, current_type, current_tb = exc, exc_type, tb
+    seen: set[int] = set()
+    while True:
+        block = []
+        if current_tb is not None:
+            block.append("Traceback (most recent call last):")
+            block += [f'  File "{f.filename}", line {f.lineno}, in {f.name}'
+                      for f in traceback.extract_tb(current_tb)]
+        name = getattr(current_type, "__qualname__", str(current_type))
+        module = getattr(current_type, "__module__", "")
+        if module and module != "builtins":
+            name = f"{module}.{name}"
+        message = safe_message(current)
+        block.append(f"{name}: {message}" if message else name)
+        blocks.append(block)
+        if current is None:
+            break
+        seen.add(id(current))
+        if current.__cause__ is not None and id(current.__cause__) not in seen:
+            current, how = current.__cause__, _CAUSE
+        elif (current.__context__ is not None and not current.__suppress_context__
+              and id(current.__context__) not in seen):
+            current, how = current.__context__, _CONTEXT
+        else:
+            break
+        blocks.append(["", how, ""])
+        current_type, current_tb = type(current), current.__traceback__
+    return "\n".join(line for block in reversed(blocks) for line in block)
+
+
+class _PrivateFormatter(logging.Formatter):
+    """Any record's exception (ours or a library's) as `safe_traceback`; the text another
+    handler may have cached on the record is not used."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        return safe_traceback(*ei)
+
+    def format(self, record: logging.LogRecord) -> str:
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
+
+class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
+    """The log file created 0600 on POSIX (on Windows it inherits the ACL of the user's
+    profile folder, which only the user can read)."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
 def crash_message(log_path: Path | None) -> tuple[str, str]:
@@ -75,8 +177,10 @@ class CrashHandler:
         self.notify(args.exc_type, args.exc_value)
 
     def _log(self, exc_type, exc, tb, thread_name: str) -> None:
-        # logging's handlers report their own failures (a full disk) without raising.
-        logger.error("予期しないエラー（スレッド %s）", thread_name, exc_info=(exc_type, exc, tb))
+        # The traceback goes in as text already without personal data, so no handler (a console,
+        # a test's capture) ever formats the raw one. logging's handlers report their own
+        # failures (a full disk) without raising.
+        logger.error("予期しないエラー（スレッド %s）\n%s", thread_name, safe_traceback(exc_type, exc, tb))
 
     # --- telling the user -------------------------------------------------------------------
     def notify(self, exc_type, exc) -> None:
@@ -165,11 +269,13 @@ def install(log_dir: Path | None = None) -> CrashHandler:
     log_path: Path | None = None
     try:
         folder = Path(log_dir) if log_dir else default_log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         log_path = folder / LOG_FILE_NAME
-        handler = logging.handlers.RotatingFileHandler(
+        if os.name != "nt" and log_path.exists():
+            os.chmod(log_path, 0o600)  # a log written by an earlier version
+        handler = _PrivateFileHandler(
             log_path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(_PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root = logging.getLogger()
         root.addHandler(handler)
         if root.level == logging.NOTSET or root.level > logging.INFO:
