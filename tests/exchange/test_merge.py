@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from app.exchange import sheets as S
-from app.exchange.export_file import export_councils
 from app.exchange.conflicts import list_conflicts
+from app.exchange.export_file import export_councils
 from app.exchange.merge import ImportFailed, import_files
 from app.models import AppMeta, Base, Member
 from app.services import councils, members, needs, resources

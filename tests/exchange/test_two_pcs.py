@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from app.exchange.export_file import export_councils
 from app.exchange.conflicts import list_conflicts
+from app.exchange.export_file import export_councils
 from app.exchange.merge import import_files
 from app.services import councils, members, resources
 from app.store import Store
