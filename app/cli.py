@@ -62,6 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup_file", type=Path, help="戻すバックアップのファイル（backups の一覧から）")
     p.set_defaults(run=cmd_restore)
 
+    p = sub.add_parser("purge-member",
+                       help="削除したメンバーを、バックアップからも完全に消す"
+                            "（前のパスコードのバックアップは SASAEAI_RECOVERY_CODE で）")
+    p.add_argument("--council", metavar="NAME", required=True, help="協議体の名前（例: 八幡）")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--id", dest="member_id", metavar="MEMBER_ID",
+                     help="消すメンバーのID（削除の記録 deletion にあります）")
+    who.add_argument("--name", metavar="NAME", help="消すメンバーの氏名（いちばん新しいバックアップで探します）")
+    p.set_defaults(run=cmd_purge_member)
+
     p = sub.add_parser("reset-passcode",
                        help="パスコードを忘れたとき: 回復コードで新しいパスコードを決める"
                             "（SASAEAI_RECOVERY_CODE・SASAEAI_NEW_PASSCODE か入力で）")
@@ -367,6 +377,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
     with _store(args) as store:
         dest = store.backup(args.output)
     print(f"バックアップを作りました: {dest}")
+    return 0
+
+
+def cmd_purge_member(args: argparse.Namespace) -> int:
+    from app.services import councils, purge
+
+    secret = os.environ.get(RECOVERY_ENV) or None
+    with _store(args) as store:
+        councils.find_council(store, args.council)  # an unknown council is named as such
+        member_id = args.member_id or purge.find_deleted_member(store, args.council, args.name, secret)
+        report = purge.purge_member(store, member_id, secret=secret)
+    print(report.text)
     return 0
 
 

@@ -522,6 +522,9 @@ def _set_pragmas(dbapi_connection, _record) -> None:
     cur.execute("PRAGMA synchronous=FULL")  # a power cut must not lose a committed edit
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
+    # Deleted rows are overwritten with zeros, so a backup (which copies free pages too) made
+    # after a deletion does not carry the deleted names and phones.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 

@@ -22,7 +22,6 @@ from app.ui.widgets import (
     FormDialog,
     FormField,
     button,
-    confirm_delete,
     empty_hint,
     enable_with_selection,
     form_fields,
@@ -212,11 +211,16 @@ class MembersPage(Page):
             self.controller.message.emit("削除する人を選んでください")
             return
         what = f"{chosen[0].name}さん" if len(chosen) == 1 else f"{len(chosen)}人のメンバー"
-        if not confirm_delete(self, what):
+        from app.ui.purge_confirm import confirm_member_delete, purge_deleted
+
+        deleting, purge_too = confirm_member_delete(self, what)
+        if not deleting:
             return
         for m in chosen:
             self.controller.delete(f"{m.name}さんを削除", "member", m.id,
                                    lambda m=m: members.delete_member(self.store, m.id), {"members"})
+        if purge_too:  # 「バックアップからも完全に消す」
+            purge_deleted(self, [m.id for m in chosen])
 
     def confirm_selected(self) -> None:
         chosen = [m for m in self.selected() if m.is_supporter]
