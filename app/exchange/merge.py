@@ -43,11 +43,11 @@ from app.services import backups, preferences
 from app.services import meetings as meeting_rules
 from app.services import members as member_rules
 from app.services import neighbourhoods as neighbourhood_rules
+from app.services import resources as resource_rules
 from app.services import surveys as survey_rules
 from app.services import tallies as tally_rules
 from app.services.councils import is_empty_council
-from app.services.normalize import kana_key, nfkc
-from app.services.schedule import try_parse
+from app.services.normalize import nfkc
 from app.store import Store
 
 T = Base.metadata.tables
@@ -748,18 +748,11 @@ def _check_providers(session: Session, files: Sequence[ParsedFile], problems: Pr
 
 # --- merging -----------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=4096)
-def _schedule(text: str) -> dict | None:
-    """The parsed schedule as stored (shared between rows: it is only ever serialised)."""
-    parsed = try_parse(text) if text else None
-    return parsed.to_dict() if parsed else None
-
-
 def _derived(table: str, values: dict) -> dict:
     if table == "member":
-        return {"sort_key": kana_key(values.get("furigana") or values.get("name") or "")}
+        return {"sort_key": member_rules.sort_key(values.get("furigana"), values.get("name"))}
     if table == "resource":
-        return {"schedule": _schedule(values.get("schedule_text") or "")}
+        return {"schedule": resource_rules.stored_schedule(values.get("schedule_text"))}
     return {}
 
 

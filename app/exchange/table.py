@@ -30,6 +30,7 @@ from app.exchange.workbook import (
 )
 from app.models import TALLY_KINDS, Council, Neighbourhood, Resource, ResourceCategory, utcnow
 from app.services import backups, base, members, tallies
+from app.services import resources as resource_rules
 from app.services.normalize import nfkc
 from app.services.resources import RESOURCE_FIELDS
 from app.services.schedule import try_parse
@@ -512,10 +513,9 @@ def _create_resources(store: Store, council_id: str, raws: Sequence[Mapping[str,
         for offset, raw in enumerate(raws):
             values = base.validate(RESOURCE_FIELDS, raw)
             category = values.pop("category")
-            parsed = try_parse(values["schedule_text"]) if values["schedule_text"] else None
             s.add(Resource(council_id=council_id, position=position + offset,
                            category_id=categories.get(category) if category else None,
-                           schedule=parsed.to_dict() if parsed else None, created_at=now,
+                           schedule=resource_rules.stored_schedule(values["schedule_text"]), created_at=now,
                            updated_at=now, **values))
     return len(raws)
 

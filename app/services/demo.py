@@ -41,8 +41,9 @@ from app.models import (
     reference_id,
     utcnow,
 )
-from app.services.normalize import kana_key
-from app.services.schedule import next_dates, parse_schedule, try_parse
+from app.services import members as member_rules
+from app.services import resources as resource_rules
+from app.services.schedule import next_dates, parse_schedule
 from app.services.tallies import NEEDS_COLUMNS, SERVICE_USE_COLUMNS
 from app.store import Store, write_failure
 
@@ -308,7 +309,7 @@ def _yawata(council: Council, today: dt.date, roles: dict[str, Role]) -> list:
         # Most were re-confirmed this year; every fourth is overdue, so the home page has work.
         confirmed = today - relativedelta(months=14) if i % 4 == 3 else today - relativedelta(days=20 + i)
         member = Member(id=demo_id(name, "member", mname), council_id=council.id, name=mname,
-                        furigana=kana, sort_key=kana_key(kana), is_thinker=thinker,
+                        furigana=kana, sort_key=member_rules.sort_key(kana, mname), is_thinker=thinker,
                         is_provider=provider, is_core=core,
                         neighbourhood_id=nbs[nb].id if nb else None, registered_on=registered,
                         last_confirmed_on=max(confirmed, registered), status=status,
@@ -334,7 +335,6 @@ def _yawata(council: Council, today: dt.date, roles: dict[str, Role]) -> list:
 
     resources = []
     for i, (rname, content, category, schedule, venue, nb, made, x, y) in enumerate(YAWATA_RESOURCES):
-        parsed = try_parse(schedule) if schedule else None
         verified = today - relativedelta(months=1 + i % 5) if i % 5 != 4 else today - relativedelta(months=15)
         resources.append(Resource(
             id=demo_id(name, "resource", rname), council_id=council.id, name=rname,
@@ -342,7 +342,7 @@ def _yawata(council: Council, today: dt.date, roles: dict[str, Role]) -> list:
             operator_type="住民団体", representative=f"{rname} 代表",
             phone=f"027-000-{2001 + i:04d}", venue=venue,
             neighbourhood_id=nbs[nb].id if nb else None, schedule_text=schedule,
-            schedule=parsed.to_dict() if parsed else None, skip_holidays=i % 3 == 0,
+            schedule=resource_rules.stored_schedule(schedule), skip_holidays=i % 3 == 0,
             target="どなたでも" if i % 2 else "おおむね65歳以上の方", fee="無料" if i % 3 else "1回100円",
             created_by_council=made, last_verified_on=verified, map_x=x, map_y=y, position=i))
     by_name = {r.name: r for r in resources}
@@ -410,7 +410,7 @@ def load_synthetic(store: Store, councils: int, *, members: int = 2000, resource
     rng = random.Random(seed)
     now = utcnow()
     stamp = {"created_at": now, "updated_at": now}
-    parsed = {text: (p.to_dict() if (p := try_parse(text)) else None) for text in _SCHEDULES}
+    parsed = {text: resource_rules.stored_schedule(text) for text in _SCHEDULES}
     added, skipped = [], []
     with store.session() as s:
         role_ids = list(s.scalars(select(Role.id)))
@@ -440,7 +440,7 @@ def load_synthetic(store: Store, councils: int, *, members: int = 2000, resource
                 kana = f"{sur_k} {given_k}"
                 rows[Member].append({
                     "id": member_id, "council_id": council_id, "name": f"{sur} {given}{i}",
-                    "furigana": kana, "sort_key": kana_key(kana), "is_thinker": rng.random() < .6,
+                    "furigana": kana, "sort_key": member_rules.sort_key(kana, None), "is_thinker": rng.random() < .6,
                     "is_provider": False, "is_core": rng.random() < .1,
                     "neighbourhood_id": rng.choice(nb_ids), "registered_on": dt.date(2017, 4, 1),
                     "last_confirmed_on": dt.date(2026, 4, 1), "status": "活動中",

@@ -99,6 +99,11 @@ class MemberDTO:
         return self.is_thinker or self.is_provider
 
 
+
+def sort_key(furigana: str | None, name: str | None) -> str:
+    """五十音 order: from the ふりがな, else the name. Every writer (window, import, demo) uses it."""
+    return kana_key(furigana or name or "")
+
 def _role_names(value: object, label: str) -> list[str]:
     if value is None or value == "":
         return []
@@ -195,7 +200,7 @@ def create_member(store: Store, council_id: str, raw: Mapping[str, object]) -> M
         _check_neighbourhood(s, council_id, values["neighbourhood_id"])
         _check_provider(s, None, values)
         roles = _resolve_roles(s, values.pop("roles"))
-        member = Member(council_id=council_id, sort_key=kana_key(values["furigana"] or values["name"]),
+        member = Member(council_id=council_id, sort_key=sort_key(values["furigana"], values["name"]),
                         roles=roles, **values)
         s.add(member)
         s.flush()
@@ -227,7 +232,7 @@ def create_members(store: Store, council_id: str, raws: Sequence[Mapping[str, ob
             member_id = new_id()
             rows.append({"id": member_id, "council_id": council_id, "created_at": now,
                          "updated_at": now,
-                         "sort_key": kana_key(values["furigana"] or values["name"]), **values})
+                         "sort_key": sort_key(values["furigana"], values["name"]), **values})
             links.extend({"member_id": member_id, "role_id": r.id} for r in role_rows)
         if rows:
             s.execute(insert(Member), rows)
@@ -252,7 +257,7 @@ def update_member(store: Store, member_id: str, raw: Mapping[str, object]) -> Me
         for key, value in values.items():
             setattr(member, key, value)
         if "furigana" in values or "name" in values:
-            member.sort_key = kana_key(member.furigana or member.name)
+            member.sort_key = sort_key(member.furigana, member.name)
         member.updated_at = utcnow()  # role changes alone do not touch the row itself
     return get_member(store, member_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -29,6 +30,14 @@ from app.services.schedule import (
 from app.services.wareki import format_wareki
 from app.store import Store
 
+
+@functools.lru_cache(maxsize=4096)
+def stored_schedule(text: str | None) -> dict | None:
+    """The schedule as stored beside its text (None when it is not understood): every writer
+    (window, import, lists made elsewhere, demo) uses it. Cached: thousands of rows share a few
+    schedules; the dict is shared, so callers only store or serialise it."""
+    parsed = try_parse(text) if text else None
+    return parsed.to_dict() if parsed else None
 
 def map_position(value: object, label: str) -> float | None:
     if value is None or value == "":
@@ -146,8 +155,7 @@ def _apply(session, resource: Resource, values: dict) -> None:
         if nb is None or nb.council_id != resource.council_id:
             raise ValidationError("町内会", "この協議体の町内会から選んでください", name="neighbourhood_id")
     if "schedule_text" in values:
-        parsed = try_parse(values["schedule_text"]) if values["schedule_text"] else None
-        resource.schedule = parsed.to_dict() if parsed else None
+        resource.schedule = stored_schedule(values["schedule_text"])
     for key, value in values.items():
         setattr(resource, key, value)
 
