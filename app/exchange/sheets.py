@@ -25,12 +25,10 @@ from app.errors import ValidationError
 from app.models import (
     CONTACT_KINDS,
     MEETING_KINDS,
-    NEED_SOURCES,
-    NEED_STATUSES,
     QUESTION_KINDS,
     TALLY_KINDS,
 )
-from app.services import base, members, neighbourhoods, resources
+from app.services import base, members, needs, neighbourhoods, resources
 from app.services import normalize as norm
 from app.services.schedule import END_OF_DAY, try_parse
 
@@ -78,12 +76,7 @@ def id_list(value: object, label: str) -> tuple[str, ...]:
 name_list = base.name_list
 
 
-def entry_list(value: object, label: str) -> tuple[str, ...]:
-    """Resource names, one a line; 「名前［ID］」 where a name is not unique. (A line that names
-    no resource is tried again split at 、 when resolved: names may contain 、 themselves.)"""
-    text = "" if value is None else str(value)
-    pieces = (p.strip() for p in text.splitlines())
-    return tuple(sorted({p for p in pieces if p}))
+entry_list = needs.resource_entries
 
 
 def kinds(value: object, label: str) -> tuple[bool, bool]:
@@ -269,17 +262,10 @@ TRAINING_ATTENDANCE = Sheet("研修の出席", "training_attendance", (
     Col("氏名（参考）", "member_info", passthrough, 16, info=True, private="person"),
 ), scoped=False)
 
-NEEDS = Sheet("ニーズ", "need", (
-    _id(),
-    Col("町内会", "neighbourhood", text(100), 12),
-    Col("分類", "category", text(50), 14, required=True),
-    Col("内容", "description", long_text, 40),
-    Col("人数", "count", integer, 8),
-    Col("把握方法", "source", choice_or(NEED_SOURCES, "聞き取り"), 14),
-    Col("把握日", "noted_on", date, 12),
-    Col("状況", "status", choice_or(NEED_STATUSES, "未対応"), 8),
-    Col("対応する社会資源", "resources", entry_list, 30),
-    _council(),
+NEEDS = Sheet("ニーズ", "need", from_fields(
+    (*needs.NEED_FIELDS, needs.RESOURCES_FIELD),
+    _id(), "neighbourhood_id", "category", "description", "count", "source", "noted_on", "status",
+    "resources", _council(),
 ))
 
 TALLIES = Sheet("集計表", "tally", (

@@ -24,15 +24,36 @@ from app.services.base import Field
 from app.services.normalize import nfkc
 from app.store import Store
 
+# Each field once: validation here, the exchange sheet's column (exchange/sheets.py) and the
+# window's input (ui/pages/needs.py) are built from it.
 NEED_FIELDS = (
-    Field("category", "分類", base.text(50), required=True),
-    Field("neighbourhood_id", "町内会", lambda v, _l: v or None),
-    Field("description", "内容", base.long_text, default=""),
-    Field("count", "人数", base.integer),
-    Field("source", "把握方法", base.choice(NEED_SOURCES), default="聞き取り"),
-    Field("noted_on", "把握日", base.date),
-    Field("status", "状況", base.choice(NEED_STATUSES), default="未対応"),
+    Field("category", "分類", base.text(50), required=True, width=14, kind="choice"),
+    Field("neighbourhood_id", "町内会", lambda v, _l: v or None, column="neighbourhood",
+          cell=base.text(100), width=12, kind="choice"),
+    Field("description", "内容", base.long_text, default="", width=40, kind="long",
+          tip="聞いたとおりに書きます。例: 病院に行く足がない"),
+    Field("count", "人数", base.integer, width=8, tip="そのニーズを持つ人の数（分からなければ空欄）"),
+    Field("source", "把握方法", base.choice(NEED_SOURCES), default="聞き取り", width=14,
+          cell=base.choice_or(NEED_SOURCES, "聞き取り"), kind="choice", choices=NEED_SOURCES),
+    Field("noted_on", "把握日", base.date, width=12, kind="date"),
+    Field("status", "状況", base.choice(NEED_STATUSES), default="未対応", width=8,
+          cell=base.choice_or(NEED_STATUSES, "未対応"), kind="choice", choices=NEED_STATUSES),
 )
+
+
+def resource_entries(value: object, label: str) -> tuple[str, ...]:
+    """Resource names, one a line; 「名前［ID］」 where a name is not unique. (A line that names
+    no resource is tried again split at 、 when resolved: names may contain 、 themselves.)"""
+    text = "" if value is None else str(value)
+    pieces = (p.strip() for p in text.splitlines())
+    return tuple(sorted({p for p in pieces if p}))
+
+
+# The resources a need is linked to: not one of NEED_FIELDS (the service takes their IDs apart,
+# `resource_ids`), but declared here once for the sheet's column and the form's checkboxes.
+RESOURCES_FIELD = Field("resources", "対応する社会資源", resource_entries, width=30, kind="multi",
+                        tip="このニーズに応えている社会資源に印を付けます（いくつでも）")
+
 OPEN_STATUSES = ("未対応", "検討中", "対応中")
 
 
@@ -80,7 +101,7 @@ def _category(session, name: str) -> NeedCategory:
         if nfkc(category.name) == nfkc(name):
             return category
     raise ValidationError("分類", f"「{name}」は分類の一覧にありません"
-                                  f"（{'、'.join(c.name for c in categories)}）")
+                                  f"（{'、'.join(c.name for c in categories)}）", name="category")
 
 
 def _apply(session, need: Need, values: dict, resource_ids: Iterable[str] | None) -> None:
@@ -89,13 +110,15 @@ def _apply(session, need: Need, values: dict, resource_ids: Iterable[str] | None
     if values.get("neighbourhood_id"):
         nb = session.get(Neighbourhood, values["neighbourhood_id"])
         if nb is None or nb.council_id != need.council_id:
-            raise ValidationError("町内会", "この協議体の町内会から選んでください")
+            raise ValidationError("町内会", "この協議体の町内会から選んでください",
+                                  name="neighbourhood_id")
     if resource_ids is not None:
         resources = []
         for resource_id in dict.fromkeys(resource_ids):
             resource = session.get(Resource, resource_id)
             if resource is None or resource.council_id != need.council_id:
-                raise ValidationError("対応する社会資源", "この協議体の社会資源から選んでください")
+                raise ValidationError(RESOURCES_FIELD.label, "この協議体の社会資源から選んでください",
+                                      name=RESOURCES_FIELD.name)
             resources.append(resource)
         need.resources = resources
     for key, value in values.items():
@@ -218,7 +241,7 @@ def crosstab(store: Store, council_id: str, statuses: Iterable[str] | None = Non
         unknown = wanted - set(NEED_STATUSES)
         if unknown:
             raise ValidationError("状況", f"「{'・'.join(sorted(unknown))}」は選べません"
-                                        f"（{'・'.join(NEED_STATUSES)} のどれか）")
+                                        f"（{'・'.join(NEED_STATUSES)} のどれか）", name="status")
     chosen = [n for n in list_needs(store, council_id) if wanted is None or n.status in wanted]
     order = {name: i for i, name in enumerate(category_names(store))}
     categories = tuple(sorted({n.category for n in chosen}, key=lambda c: (order.get(c, 10**6), c)))

@@ -11,8 +11,9 @@ import pytest
 
 from app.errors import ValidationError
 from app.exchange import sheets, table
-from app.services import members, neighbourhoods, resources
+from app.services import members, needs, neighbourhoods, resources
 from app.ui.pages import members as members_page
+from app.ui.pages import needs as needs_page
 from app.ui.pages import resources as resources_page
 from app.ui.pages import settings as settings_page
 
@@ -27,6 +28,8 @@ AREAS = {
                   table.RESOURCE_COLUMNS, {"start", "end"}),
     "neighbourhoods": (neighbourhoods.NEIGHBOURHOOD_FIELDS, sheets.NEIGHBOURHOODS,
                        {"id", "position", "council"}, None, set()),
+    "needs": ((*needs.NEED_FIELDS, needs.RESOURCES_FIELD), sheets.NEEDS, {"id", "council"}, None,
+              set()),
 }
 
 
@@ -157,3 +160,41 @@ def test_the_form_finds_the_input_by_key_before_label(qtbot):
     assert not panel.errors["note"].isHidden() and panel.errors["neighbourhood"].isHidden()
     panel.show_error(ValidationError("備考", "ほかの欄の話", name="unknown"))
     assert not panel.errors["note"].isHidden()
+
+
+def test_the_need_form_is_built_from_the_fields(monkeypatch):
+    monkeypatch.setattr(needs, "category_names", lambda _store: ["見守り", "買い物"])
+    page = types.SimpleNamespace(store=None, _nb={"八幡1": "nb-id"}, _resources={"ミチの会": "r-id"})
+    form = needs_page.NeedsPage._fields(page)
+    declared = (*needs.NEED_FIELDS, needs.RESOURCES_FIELD)
+    assert [(f.name, f.label, f.kind, f.tip) for f in form] == \
+        [(f.key, f.label, f.kind, f.tip) for f in declared]
+    by_name = {f.name: f for f in form}
+    assert list(by_name["category"].choices) == ["見守り", "買い物"]
+    assert list(by_name["neighbourhood"].choices) == ["（なし）", "八幡1"]
+    assert by_name["neighbourhood"].key == "neighbourhood_id"
+    assert list(by_name["resources"].choices) == ["ミチの会"]
+    for key in ("source", "status"):
+        assert tuple(by_name[key].choices) == _by_key(needs.NEED_FIELDS)[key].choices
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"category": ""}, "category"),
+    ({"category": "宇宙"}, "category"),
+    ({"count": "たくさん"}, "count"),
+    ({"source": "噂"}, "source"),
+    ({"noted_on": "2024-02-30"}, "noted_on"),
+    ({"status": "放置"}, "status"),
+    ({"neighbourhood_id": "not-a-neighbourhood"}, "neighbourhood_id"),
+])
+def test_a_need_error_names_the_fields_key(store, council, raw, key):
+    with pytest.raises(ValidationError) as err:
+        needs.create_need(store, council.id, {"category": "見守り", **raw})
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in needs.NEED_FIELDS}[key].label
+
+
+def test_a_need_resource_error_names_the_resources_input(store, council):
+    with pytest.raises(ValidationError) as err:
+        needs.create_need(store, council.id, {"category": "見守り"}, ["not-a-resource"])
+    assert (err.value.name, err.value.field) == ("resources", needs.RESOURCES_FIELD.label)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models import NEED_SOURCES, NEED_STATUSES
+from app.models import NEED_STATUSES
 from app.services import councils, needs, neighbourhoods, resources
 from app.services.needs import CoverageDTO, Crosstab, CrosstabCell, NeedDTO
 from app.ui.pages.base import Page
@@ -39,6 +39,7 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    form_fields,
     label,
     record_table,
     wareki,
@@ -485,17 +486,12 @@ class NeedsPage(Page):
 
     # --- edits --------------------------------------------------------------------------------
     def _fields(self) -> list[FormField]:
-        return [
-            FormField("category", "分類", "choice", needs.category_names(self.store)),
-            FormField("neighbourhood", "町内会", "choice", [NO_NB, *self._nb]),
-            FormField("description", "内容", "long", tip="聞いたとおりに書きます。例: 病院に行く足がない"),
-            FormField("count", "人数", tip="そのニーズを持つ人の数（分からなければ空欄）"),
-            FormField("source", "把握方法", "choice", NEED_SOURCES),
-            FormField("noted_on", "把握日", "date"),
-            FormField("status", "状況", "choice", NEED_STATUSES),
-            FormField("resources", "対応する社会資源", "multi", list(self._resources),
-                      tip="このニーズに応えている社会資源に印を付けます（いくつでも）"),
-        ]
+        """From needs.NEED_FIELDS and needs.RESOURCES_FIELD: labels, kinds and tips are declared
+        there once; the choices read from the data are added here."""
+        return form_fields((*needs.NEED_FIELDS, needs.RESOURCES_FIELD),
+                           {"category": needs.category_names(self.store),
+                            "neighbourhood": [NO_NB, *self._nb],
+                            "resources": list(self._resources)})
 
     def _split(self, values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         values = dict(values)
