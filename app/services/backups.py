@@ -38,6 +38,11 @@ RECENT = dt.timedelta(days=2)
 DAILY_UNTIL = dt.timedelta(days=30)
 MONTHLY_UNTIL = dt.timedelta(days=365)
 
+# How long backups keep data (what `thin` does), for the backup page.
+RETENTION_TEXT = (f"{RECENT.days}日間はすべて、{DAILY_UNTIL.days}日まではその日の最後の1つ、"
+                  "1年までは月に1つ、いちばん新しいものはずっと残します。"
+                  "削除したメンバーの情報もその間バックアップに残ります（「完全に消す」で消せます）。")
+
 # Reason codes are part of the file name (ASCII); what a volunteer reads is the label.
 REASONS = {
     "manual": "手動（今すぐバックアップ）",

@@ -35,8 +35,7 @@ COLUMNS = (
 )
 
 INTRO = ("バックアップは、データの控えです。ささえあいノートを閉じるとき（変更があったとき）と、"
-         "ファイルを読み込む前・新しい版に更新する前に、自動で作ります。"
-         "古いものは少しずつ間引きます（2日以内はすべて、1か月以内は1日に1つ、1年以内は1か月に1つ）。")
+         "ファイルを読み込む前・新しい版に更新する前に、自動で作ります。古いものは少しずつ間引きます。")
 
 
 def _card() -> tuple[QFrame, QVBoxLayout]:
@@ -66,6 +65,11 @@ class BackupsPage(Page):
     def __init__(self, controller) -> None:
         super().__init__(controller)
         self.body.addWidget(label(INTRO, "note", wrap=True))
+        self.retention = label(backups.RETENTION_TEXT, "note", wrap=True)  # how long data stays
+        self.body.addWidget(self.retention)
+        # Without a passcode: a copied file can be read (privacy.file_text says which).
+        self.file_notice = label("", "note", wrap=True)
+        self.body.addWidget(self.file_notice)
         self.drive_warning = label("", "error", wrap=True)
         self.drive_warning.hide()
         self.body.addWidget(self.drive_warning)
@@ -179,6 +183,7 @@ class BackupsPage(Page):
         self._show_passcode_state()
 
     def _show_passcode_state(self) -> None:
+        self.file_notice.setText(privacy.file_text(self.store))
         has = privacy.has_passcode(self.store)
         minutes = privacy.idle_minutes(self.store)
         self.idle_minutes.setValue(minutes)
