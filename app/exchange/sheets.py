@@ -24,11 +24,10 @@ from typing import Any
 from app.errors import ValidationError
 from app.models import (
     CONTACT_KINDS,
-    MEETING_KINDS,
     QUESTION_KINDS,
     TALLY_KINDS,
 )
-from app.services import base, members, needs, neighbourhoods, resources
+from app.services import base, meetings, members, needs, neighbourhoods, resources
 from app.services import normalize as norm
 from app.services.schedule import END_OF_DAY, try_parse
 
@@ -92,13 +91,7 @@ def kinds(value: object, label: str) -> tuple[bool, bool]:
     return thinker, provider
 
 
-def time_of_day(value: object, label: str) -> dt.time | None:
-    if isinstance(value, dt.datetime):
-        return value.time().replace(second=0, microsecond=0)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1:
-        minutes = round(value * 24 * 60)
-        return dt.time(minutes // 60, minutes % 60)
-    return norm.to_time(value, label)
+time_of_day = base.time_of_day
 
 
 def int_default(default: int) -> Parser:
@@ -153,8 +146,7 @@ phone = base.phone
 rate = base.rate
 
 
-def required_date(value: object, label: str) -> dt.date:
-    return norm.to_date(value, label, required=True)  # type: ignore[return-value]
+required_date = base.required_date
 
 
 # --- columns and sheets -------------------------------------------------------------------------
@@ -341,18 +333,10 @@ RESOURCES = Sheet("社会資源", "resource", from_fields(
     Col("順番", "position", int_default(0), 6), _council(),
 ))
 
-MEETINGS = Sheet("会議・活動", "meeting", (
-    _id(),
-    Col("開催日", "held_on", required_date, 12, required=True),
-    Col("開始", "start_time", time_of_day, 8),
-    Col("終了", "end_time", time_of_day, 8),
-    Col("種類", "kind", choice_or(MEETING_KINDS, "定例会"), 10),
-    Col("題名", "title", text(200), 30),
-    Col("場所", "venue", text(200), 16),
-    Col("参加人数", "attendance_count", integer, 10),
-    Col("記録", "minutes", long_text, 40),
-    Col("出席メンバーID", "attendees", id_list, 40),
-    _council(),
+MEETINGS = Sheet("会議・活動", "meeting", from_fields(
+    meetings.MEETING_FIELDS,
+    _id(), "held_on", "start_time", "end_time", "kind", "title", "venue", "attendance_count",
+    "minutes", Col("出席メンバーID", "attendees", id_list, 40), _council(),
 ))
 
 CONTACTS = Sheet("連絡先", "council_contact", (

@@ -94,6 +94,21 @@ def time(value: object, label: str) -> dt.time | None:
     return norm.to_time(value, label)
 
 
+def time_of_day(value: object, label: str) -> dt.time | None:
+    """A time as a sheet cell holds it: a datetime, Excel's fraction of a day, or text."""
+    if isinstance(value, dt.datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return dt.time(minutes // 60, minutes % 60)
+    return norm.to_time(value, label)
+
+
+def required_date(value: object, label: str) -> dt.date:
+    """A date that must be there (a sheet cell of a required date column)."""
+    return norm.to_date(value, label, required=True)  # type: ignore[return-value]
+
+
 def choice(options: Iterable[str]) -> Parser:
     allowed = tuple(options)
 

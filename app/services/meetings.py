@@ -16,16 +16,27 @@ from app.services.base import Field
 from app.services.schedule import END_OF_DAY, next_dates, try_parse
 from app.store import Store
 
+# Each field once: validation here, the exchange sheet's column (exchange/sheets.py) and the
+# window's input (ui/pages/meetings.py) are built from it.
 MEETING_FIELDS = (
-    Field("held_on", "開催日", base.date, required=True),
-    Field("start_time", "開始", base.time),
-    Field("end_time", "終了", base.time),
-    Field("kind", "種類", base.choice(MEETING_KINDS), default="定例会"),
-    Field("title", "題名", base.text(200), default=""),
-    Field("venue", "場所", base.text(200), default=""),
-    Field("attendance_count", "参加人数", base.integer),
-    Field("minutes", "記録", base.long_text, default=""),
+    Field("held_on", "開催日", base.date, required=True, width=12, cell=base.required_date,
+          kind="date"),
+    Field("start_time", "開始", base.time, width=8, cell=base.time_of_day,
+          tip="始まる時刻（例: 10:00）"),
+    Field("end_time", "終了", base.time, width=8, cell=base.time_of_day,
+          tip="終わる時刻（例: 12:00）。開始より後にします"),
+    Field("kind", "種類", base.choice(MEETING_KINDS), default="定例会", width=10,
+          cell=base.choice_or(MEETING_KINDS, "定例会"), kind="choice", choices=MEETING_KINDS),
+    Field("title", "題名", base.text(200), default="", width=30, tip="例: 八幡協議体 定例会（1月）"),
+    Field("venue", "場所", base.text(200), default="", width=16, tip="例: 八幡公民館"),
+    Field("attendance_count", "参加人数", base.integer, width=10,
+          tip="メンバー以外も含めて来た人の数。出席に印をつけたメンバーの数以上にします"),
+    Field("minutes", "記録", base.long_text, default="", width=40, kind="long",
+          tip="話し合ったこと、決まったこと、次にすること"),
 )
+# The members ticked as present: not one of MEETING_FIELDS (the service takes their IDs apart);
+# the window shows them in its own checklist, the sheet as 出席メンバーID.
+ATTENDEES = "出席者"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,10 +62,11 @@ def check_values(values: Mapping[str, object], attendees: int) -> None:
     """The rules across fields; the window and the import both apply them."""
     start, end = values.get("start_time"), values.get("end_time")
     if start and end and end <= start:
-        raise ValidationError("終了", "開始より後の時刻にしてください")
+        raise ValidationError("終了", "開始より後の時刻にしてください", name="end_time")
     count = values.get("attendance_count")
     if count is not None and count < attendees:
-        raise ValidationError("参加人数", f"出席を記録したメンバー（{attendees}人）より少なくなっています")
+        raise ValidationError("参加人数", f"出席を記録したメンバー（{attendees}人）より少なくなっています",
+                              name="attendance_count")
 
 
 def list_meetings(store: Store, council_id: str) -> list[MeetingDTO]:
@@ -114,7 +126,7 @@ def _members(session, council_id: str, ids: Iterable[str]) -> list[Member]:
     for member_id in dict.fromkeys(ids):
         member = session.get(Member, member_id)
         if member is None or member.council_id != council_id:
-            raise ValidationError("出席者", "この協議体のメンバーから選んでください")
+            raise ValidationError(ATTENDEES, "この協議体のメンバーから選んでください", name="attendee_ids")
         members.append(member)
     return members
 
@@ -195,7 +207,7 @@ def attendee_choices(store: Store, council_id: str,
         with store.session() as s:
             meeting = base.get_or_fail(s, Meeting, meeting_id, "会議・活動")
             if meeting.council_id != council_id:
-                raise ValidationError("出席者", "ほかの協議体の会議です")
+                raise ValidationError(ATTENDEES, "ほかの協議体の会議です", name="attendee_ids")
             present = {a.id for a in meeting.attendees}
     return [AttendeeChoice(m.id, m.name, m.status, m.id in present)
             for m in members.list_members(store, council_id)

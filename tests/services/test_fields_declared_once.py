@@ -11,7 +11,8 @@ import pytest
 
 from app.errors import ValidationError
 from app.exchange import sheets, table
-from app.services import members, needs, neighbourhoods, resources
+from app.services import meetings, members, needs, neighbourhoods, resources
+from app.ui.pages import meetings as meetings_page
 from app.ui.pages import members as members_page
 from app.ui.pages import needs as needs_page
 from app.ui.pages import resources as resources_page
@@ -30,6 +31,8 @@ AREAS = {
                        {"id", "position", "council"}, None, set()),
     "needs": ((*needs.NEED_FIELDS, needs.RESOURCES_FIELD), sheets.NEEDS, {"id", "council"}, None,
               set()),
+    "meetings": (meetings.MEETING_FIELDS, sheets.MEETINGS, {"id", "attendees", "council"}, None,
+                 set()),
 }
 
 
@@ -198,3 +201,35 @@ def test_a_need_resource_error_names_the_resources_input(store, council):
     with pytest.raises(ValidationError) as err:
         needs.create_need(store, council.id, {"category": "見守り"}, ["not-a-resource"])
     assert (err.value.name, err.value.field) == ("resources", needs.RESOURCES_FIELD.label)
+
+
+def test_the_meeting_form_is_built_from_the_fields():
+    form = meetings_page.meeting_fields()
+    assert [(f.name, f.label, f.kind, tuple(f.choices), f.tip) for f in form] == \
+        [(f.key, f.label, f.kind, f.choices, f.tip) for f in meetings.MEETING_FIELDS]
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"held_on": ""}, "held_on"),
+    ({"held_on": "2024-02-30"}, "held_on"),
+    ({"start_time": "夕方"}, "start_time"),
+    ({"start_time": "10:00", "end_time": "09:00"}, "end_time"),
+    ({"kind": "宴会"}, "kind"),
+    ({"attendance_count": "たくさん"}, "attendance_count"),
+])
+def test_a_meeting_error_names_the_fields_key(store, council, raw, key):
+    with pytest.raises(ValidationError) as err:
+        meetings.create_meeting(store, council.id, {"held_on": "2025-04-01", **raw})
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in meetings.MEETING_FIELDS}[key].label
+
+
+def test_a_meeting_attendee_error_goes_to_the_checklist(qtbot, store, council):
+    with pytest.raises(ValidationError) as err:
+        meetings.create_meeting(store, council.id, {"held_on": "2025-04-01"}, ["not-a-member"])
+    assert (err.value.name, err.value.field) == ("attendee_ids", meetings.ATTENDEES)
+    dialog = meetings_page.MeetingDialog("会議・活動を追加", meetings_page.meeting_fields(), {}, [],
+                                         lambda v: v, None)
+    qtbot.addWidget(dialog)
+    dialog.show_error(err.value)
+    assert not dialog.attendance.error.isHidden() and dialog.general_error.isHidden()

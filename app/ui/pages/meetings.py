@@ -39,6 +39,7 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    form_fields,
     label,
     record_table,
     wareki,
@@ -179,7 +180,8 @@ class MeetingDialog(FormDialog):
     def show_error(self, exc: UserError) -> None:
         super().show_error(exc)
         self.attendance.error.hide()
-        if getattr(exc, "field", "") == "出席者":  # not one of the form's fields: show it here
+        if getattr(exc, "name", None) == "attendee_ids" or getattr(exc, "field", "") == meetings.ATTENDEES:
+            # not one of the form's fields: show it here
             self.general_error.hide()
             self.attendance.error.setText(exc.reason)  # type: ignore[attr-defined]
             self.attendance.error.show()
@@ -196,18 +198,8 @@ def fit_to_screen(dialog: QWidget, width_chars: int, height_lines: int) -> None:
 
 
 def meeting_fields() -> list[FormField]:
-    # Labels equal MEETING_FIELDS' labels, so a service message lands under its field.
-    return [
-        FormField("held_on", "開催日", "date"),
-        FormField("start_time", "開始", tip="始まる時刻（例: 10:00）"),
-        FormField("end_time", "終了", tip="終わる時刻（例: 12:00）。開始より後にします"),
-        FormField("kind", "種類", "choice", MEETING_KINDS),
-        FormField("title", "題名", tip="例: 八幡協議体 定例会（1月）"),
-        FormField("venue", "場所", tip="例: 八幡公民館"),
-        FormField("attendance_count", "参加人数",
-                  tip="メンバー以外も含めて来た人の数。出席に印をつけたメンバーの数以上にします"),
-        FormField("minutes", "記録", "long", tip="話し合ったこと、決まったこと、次にすること"),
-    ]
+    """From meetings.MEETING_FIELDS: labels, kinds, choices and tips are declared there once."""
+    return form_fields(meetings.MEETING_FIELDS)
 
 
 class MeetingsPage(Page):
