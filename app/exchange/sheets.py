@@ -23,11 +23,10 @@ from typing import Any
 
 from app.errors import ValidationError
 from app.models import (
-    CONTACT_KINDS,
     QUESTION_KINDS,
     TALLY_KINDS,
 )
-from app.services import base, meetings, members, needs, neighbourhoods, resources
+from app.services import base, councils, meetings, members, needs, neighbourhoods, resources
 from app.services import normalize as norm
 from app.services.schedule import END_OF_DAY, try_parse
 
@@ -204,22 +203,12 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
-COUNCILS = Sheet("協議体", "council", (
-    _id(),
-    Col("名前", "name", text(100), 18, required=True),
-    Col("層", "tier", tier, 6, required=True),
-    Col("第1層協議体", "parent", text(100), 18),
-    Col("地区名", "area_name", text(200), 20),
-    Col("発足日", "founded_on", date, 12),
-    Col("会議の場所", "meeting_place", text(200), 16),
-    Col("会議の日程", "meeting_schedule", text(200), 22),
-    Col("人口", "population", integer, 10),
-    Col("世帯数", "households", integer, 10),
-    Col("65歳以上の人数", "aged_65_plus", integer, 10),
-    Col("75歳以上の人数", "aged_75_plus", integer, 10),
-    Col("資料の高齢化率", "stated_aging_rate", rate, 10),
-    Col("人口の時点", "stats_as_of", date, 12),
-    Col("備考", "note", long_text, 30),
+# 層 is required on the sheet (a council's row says which it is) where the service defaults it.
+COUNCILS = Sheet("協議体", "council", from_fields(
+    councils.COUNCIL_FIELDS,
+    _id(), "name", Col("層", "tier", tier, 6, required=True), "parent_id", "area_name",
+    "founded_on", "meeting_place", "meeting_schedule", "population", "households",
+    "aged_65_plus", "aged_75_plus", "stated_aging_rate", "stats_as_of", "note",
 ), scoped=False)
 
 NEIGHBOURHOODS = Sheet("町内会", "neighbourhood", from_fields(
@@ -339,23 +328,18 @@ MEETINGS = Sheet("会議・活動", "meeting", from_fields(
     "minutes", Col("出席メンバーID", "attendees", id_list, 40), _council(),
 ))
 
-CONTACTS = Sheet("連絡先", "council_contact", (
-    _id(),
-    Col("順番", "position", int_default(0), 6),
-    Col("種類", "kind", base.choice(CONTACT_KINDS), 14, required=True),
-    Col("名前", "name", text(200), 26, required=True),
-    Col("担当者", "person", text(200), 12),
-    Col("電話", "phone", phone, 15),
+CONTACTS = Sheet("連絡先", "council_contact", from_fields(
+    councils.CONTACT_FIELDS,
+    _id(), Col("順番", "position", int_default(0), 6), "kind", "name", "person", "phone",
     _council(),
 ))
 
-VISIONS = Sheet("地域像", "vision_revision", (
-    _id(),
-    Col("目指す地域像", "phrase", text(300), 40, required=True),
-    Col("副題", "subtitle", text(300), 30),
-    Col("決めた日", "decided_on", required_date, 12, required=True),
-    Col("備考", "note", long_text, 24),
-    _council(),
+# 決めた日 is required on the sheet (an old revision's date is not today) where the service
+# defaults it to today.
+VISIONS = Sheet("地域像", "vision_revision", from_fields(
+    councils.VISION_FIELDS,
+    _id(), "phrase", "subtitle", Col("決めた日", "decided_on", required_date, 12, required=True),
+    "note", _council(),
 ))
 
 # Workbook order: the nine sheets people look at first, then the detail sheets.

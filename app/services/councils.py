@@ -19,33 +19,45 @@ from app.store import Store
 
 DELETE_BACKUP_REASON = "before-delete-council"  # labelled in backups.REASONS
 
+# Each field once: validation here, the exchange sheets' columns (exchange/sheets.py: 協議体,
+# 連絡先, 地域像) and the window's inputs (ui/pages/settings.py) are built from them.
 COUNCIL_FIELDS = (
-    Field("tier", "層", lambda v, label: _tier(v, label), default=2),
-    Field("parent_id", "第1層協議体", lambda v, _l: v or None),
-    Field("name", "協議体の名前", base.text(100), required=True),
-    Field("area_name", "地区名", base.text(200), default=""),
-    Field("founded_on", "発足日", base.date),
-    Field("meeting_place", "会議の場所", base.text(200), default=""),
-    Field("meeting_schedule", "会議の日程", base.text(200), default=""),
-    Field("population", "人口", base.integer),
-    Field("households", "世帯数", base.integer),
-    Field("aged_65_plus", "65歳以上の人数", base.integer),
-    Field("aged_75_plus", "75歳以上の人数", base.integer),
-    Field("stated_aging_rate", "資料の高齢化率", base.rate),
-    Field("stats_as_of", "人口の時点", base.date),
-    Field("note", "備考", base.long_text, default=""),
+    Field("tier", "層", lambda v, label: _tier(v, label), default=2, kind=""),
+    Field("parent_id", "第1層協議体", lambda v, _l: v or None, column="parent", cell=base.text(100),
+          width=18, kind=""),
+    Field("name", "協議体の名前", base.text(100), required=True, header="名前", width=18),
+    Field("area_name", "地区名", base.text(200), default="", width=20),
+    Field("founded_on", "発足日", base.date, width=12, kind="date"),
+    Field("meeting_place", "会議の場所", base.text(200), default="", width=16,
+          tip="チラシに載ります。例: 八幡公民館"),
+    Field("meeting_schedule", "会議の日程", base.text(200), default="", width=22,
+          tip="例: 第3(水) 10:00〜12:00"),
+    Field("population", "人口", base.integer, width=10),
+    Field("households", "世帯数", base.integer, width=10),
+    Field("aged_65_plus", "65歳以上の人数", base.integer, width=10),
+    Field("aged_75_plus", "75歳以上の人数", base.integer, width=10),
+    Field("stated_aging_rate", "資料の高齢化率", base.rate, width=10,
+          tip="資料に書かれている高齢化率（%）。人数から計算した値と比べるために使います"),
+    Field("stats_as_of", "人口の時点", base.date, width=12, kind="date"),
+    Field("note", "備考", base.long_text, default="", width=30, kind="long"),
 )
+# The fields the settings page edits in place (層 and 第1層協議体 are chosen when the council is
+# made; 備考 is kept for the exchange file).
+COUNCIL_FORM_FIELDS = ("name", "area_name", "founded_on", "meeting_place", "meeting_schedule",
+                       "population", "households", "aged_65_plus", "aged_75_plus",
+                       "stated_aging_rate", "stats_as_of")
 CONTACT_FIELDS = (
-    Field("kind", "連絡先の種類", base.choice(CONTACT_KINDS), required=True),
-    Field("name", "連絡先の名前", base.text(200), required=True),
-    Field("person", "担当者", base.text(200), default=""),
-    Field("phone", "電話番号", base.phone, default=""),
+    Field("kind", "連絡先の種類", base.choice(CONTACT_KINDS), required=True, header="種類", width=14,
+          kind="choice", choices=CONTACT_KINDS),
+    Field("name", "連絡先の名前", base.text(200), required=True, header="名前", width=26),
+    Field("person", "担当者", base.text(200), default="", width=12),
+    Field("phone", "電話番号", base.phone, default="", header="電話", width=15),
 )
 VISION_FIELDS = (
-    Field("phrase", "目指す地域像", base.text(300), required=True),
-    Field("subtitle", "副題", base.text(300), default=""),
-    Field("decided_on", "決めた日", base.date, default=base.today),
-    Field("note", "備考", base.long_text, default=""),
+    Field("phrase", "目指す地域像", base.text(300), required=True, width=40),
+    Field("subtitle", "副題", base.text(300), default="", width=30),
+    Field("decided_on", "決めた日", base.date, default=base.today, kind="date"),
+    Field("note", "備考", base.long_text, default="", width=24, kind="long"),
 )
 
 
@@ -360,7 +372,8 @@ def revise_vision(store: Store, council_id: str, raw: Mapping[str, object]) -> V
     with store.session() as s:
         council = _load(s, council_id)
         if council.visions and values["decided_on"] < council.visions[-1].decided_on:
-            raise ValidationError("決めた日", "今の地域像より前の日付です。履歴の最後に加えてください")
+            raise ValidationError("決めた日", "今の地域像より前の日付です。履歴の最後に加えてください",
+                                  name="decided_on")
         revision = VisionRevision(council_id=council_id, **values)
         s.add(revision)
         s.flush()
@@ -376,14 +389,17 @@ def vision_history(store: Store, council_id: str) -> list[VisionDTO]:
 def _check_name_free(session, name: str, own_id: str | None) -> None:
     other = session.scalars(select(Council).where(Council.name == name)).first()
     if other is not None and other.id != own_id:
-        raise ValidationError("協議体の名前", f"「{name}」はもう登録されています。別の名前にしてください")
+        raise ValidationError("協議体の名前", f"「{name}」はもう登録されています。別の名前にしてください",
+                              name="name")
 
 
 def _check_parent(session, values: Mapping[str, object]) -> None:
     parent_id = values.get("parent_id")
     if values.get("tier") == 1 and parent_id:
-        raise ValidationError("第1層協議体", "第1層の協議体は、ほかの協議体の下には入りません")
+        raise ValidationError("第1層協議体", "第1層の協議体は、ほかの協議体の下には入りません",
+                              name="parent_id")
     if parent_id:
         parent = session.get(Council, parent_id)
         if parent is None or parent.tier != 1:
-            raise ValidationError("第1層協議体", "上の協議体には第1層の協議体を選んでください")
+            raise ValidationError("第1層協議体", "上の協議体には第1層の協議体を選んでください",
+                                  name="parent_id")

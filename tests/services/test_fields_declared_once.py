@@ -11,7 +11,7 @@ import pytest
 
 from app.errors import ValidationError
 from app.exchange import sheets, table
-from app.services import meetings, members, needs, neighbourhoods, resources
+from app.services import councils, meetings, members, needs, neighbourhoods, resources
 from app.ui.pages import meetings as meetings_page
 from app.ui.pages import members as members_page
 from app.ui.pages import needs as needs_page
@@ -33,6 +33,11 @@ AREAS = {
               set()),
     "meetings": (meetings.MEETING_FIELDS, sheets.MEETINGS, {"id", "attendees", "council"}, None,
                  set()),
+    "councils": (councils.COUNCIL_FIELDS, sheets.COUNCILS, {"id", "tier"}, None, set()),
+    "contacts": (councils.CONTACT_FIELDS, sheets.CONTACTS, {"id", "position", "council"}, None,
+                 set()),
+    "visions": (councils.VISION_FIELDS, sheets.VISIONS, {"id", "decided_on", "council"}, None,
+                set()),
 }
 
 
@@ -45,7 +50,10 @@ def test_the_sheet_is_built_from_the_fields(area):
     fields, sheet, exchange_only, _columns, _only = AREAS[area]
     by_key = _by_key(fields)
     built = [c for c in sheet.columns if c.key not in exchange_only]
-    assert {c.key for c in sheet.columns} - set(by_key) == exchange_only
+    assert {c.key for c in sheet.columns} - set(by_key) == exchange_only - set(by_key)
+    for col in sheet.columns:
+        if col.key in exchange_only and col.key in by_key:  # declared, but the sheet reads it its way
+            assert col.header == by_key[col.key].heading
     for col in built:
         field = by_key[col.key]
         assert col.parse is field.read_cell
@@ -233,3 +241,75 @@ def test_a_meeting_attendee_error_goes_to_the_checklist(qtbot, store, council):
     qtbot.addWidget(dialog)
     dialog.show_error(err.value)
     assert not dialog.attendance.error.isHidden() and dialog.general_error.isHidden()
+
+
+def test_the_council_forms_are_built_from_the_fields():
+    by_name = {f.name: f for f in councils.COUNCIL_FIELDS}
+    assert [(f.name, f.label, f.kind, f.tip) for f in settings_page.COUNCIL_FORM] == \
+        [(by_name[k].key, by_name[k].label, by_name[k].kind, by_name[k].tip)
+         for k in councils.COUNCIL_FORM_FIELDS]
+    assert tuple(f.name for f in councils.CONTACT_FIELDS) == settings_page.CONTACT_KEYS
+
+
+def test_the_contacts_table_has_the_sheets_headers():
+    headers = [c.header for c in sheets.CONTACTS.columns if c.key in settings_page.CONTACT_KEYS]
+    assert headers == [f.heading for f in councils.CONTACT_FIELDS]
+    kind = councils.CONTACT_FIELDS[settings_page.KIND_COLUMN]
+    assert kind.name == "kind" and kind.choices
+
+
+def test_the_vision_form_is_built_from_the_fields():
+    assert [(f.name, f.label, f.kind, f.tip) for f in settings_page.VISION_FORM] == \
+        [(f.key, f.label, f.kind, f.tip) for f in councils.VISION_FIELDS]
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"name": ""}, "name"),
+    ({"tier": 3}, "tier"),
+    ({"founded_on": "2024-02-30"}, "founded_on"),
+    ({"population": "たくさん"}, "population"),
+    ({"stated_aging_rate": "abc"}, "stated_aging_rate"),
+    ({"tier": 1, "parent_id": "not-a-council"}, "parent_id"),
+    ({"parent_id": "not-a-council"}, "parent_id"),
+])
+def test_a_council_error_names_the_fields_key(store, raw, key):
+    with pytest.raises(ValidationError) as err:
+        councils.create_council(store, {"name": "八幡地区", "tier": 2, **raw})
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in councils.COUNCIL_FIELDS}[key].label
+
+
+def test_a_council_name_taken_names_the_name(store, council):
+    with pytest.raises(ValidationError) as err:
+        councils.create_council(store, {"name": council.name, "tier": 2})
+    assert err.value.name == "name"
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"kind": "FAX"}, "kind"),
+    ({"name": ""}, "name"),
+    ({"phone": "abc"}, "phone"),
+])
+def test_a_contact_error_names_the_fields_key(store, council, raw, key):
+    with pytest.raises(ValidationError) as err:
+        councils.set_contacts(store, council.id, [{"kind": "社協", "name": "八幡公民館", **raw}])
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in councils.CONTACT_FIELDS}[key].label
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"phrase": ""}, "phrase"),
+    ({"decided_on": "2024-02-30"}, "decided_on"),
+])
+def test_a_vision_error_names_the_fields_key(store, council, raw, key):
+    with pytest.raises(ValidationError) as err:
+        councils.revise_vision(store, council.id, {"phrase": "支え合う町", **raw})
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in councils.VISION_FIELDS}[key].label
+
+
+def test_an_earlier_vision_date_names_decided_on(store, council):
+    councils.revise_vision(store, council.id, {"phrase": "支え合う町", "decided_on": "2025-04-01"})
+    with pytest.raises(ValidationError) as err:
+        councils.revise_vision(store, council.id, {"phrase": "見守る町", "decided_on": "2024-04-01"})
+    assert err.value.name == "decided_on"

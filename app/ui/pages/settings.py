@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.models import CONTACT_KINDS
 from app.services import councils, neighbourhoods, resources
 from app.ui.pages.base import Page
 from app.ui.widgets import (
@@ -29,7 +28,6 @@ from app.ui.widgets import (
     Column,
     DtoTableModel,
     FormDialog,
-    FormField,
     FormPanel,
     button,
     confirm_delete,
@@ -41,22 +39,16 @@ from app.ui.widgets import (
     wareki,
 )
 
-COUNCIL_FORM = (
-    FormField("name", "協議体の名前"),
-    FormField("area_name", "地区名"),
-    FormField("founded_on", "発足日", "date"),
-    FormField("meeting_place", "会議の場所", tip="チラシに載ります。例: 八幡公民館"),
-    FormField("meeting_schedule", "会議の日程", tip="例: 第3(水) 10:00〜12:00"),
-    FormField("population", "人口"),
-    FormField("households", "世帯数"),
-    FormField("aged_65_plus", "65歳以上の人数"),
-    FormField("aged_75_plus", "75歳以上の人数"),
-    FormField("stated_aging_rate", "資料の高齢化率",
-              tip="資料に書かれている高齢化率（%）。人数から計算した値と比べるために使います"),
-    FormField("stats_as_of", "人口の時点", "date"),
-)
+# From councils.COUNCIL_FIELDS (the ones this page edits in place): labels, kinds and tips are
+# declared there once.
+COUNCIL_FORM = tuple(form_fields(councils.COUNCIL_FIELDS, only=councils.COUNCIL_FORM_FIELDS))
 # From neighbourhoods.NEIGHBOURHOOD_FIELDS: labels and kinds are declared there once.
 NEIGHBOURHOOD_FORM = tuple(form_fields(neighbourhoods.NEIGHBOURHOOD_FIELDS))
+# From councils.VISION_FIELDS.
+VISION_FORM = tuple(form_fields(councils.VISION_FIELDS))
+# The contacts table's columns, in councils.CONTACT_FIELDS' order (種類 is a drop-down).
+CONTACT_KEYS = tuple(f.name for f in councils.CONTACT_FIELDS)
+KIND_COLUMN = CONTACT_KEYS.index("kind")
 
 
 def _n(value) -> str:
@@ -123,12 +115,13 @@ class SettingsPage(Page):
         self.body.addLayout(nb_row)
 
         self.body.addWidget(label("連絡先（チラシに載ります）", "subheading"))
-        self.contacts = QTableWidget(0, 4)
-        self.contacts.setHorizontalHeaderLabels(["種類", "名前", "担当者", "電話"])
+        # Columns and headers from councils.CONTACT_FIELDS, as on the exchange sheet.
+        self.contacts = QTableWidget(0, len(councils.CONTACT_FIELDS))
+        self.contacts.setHorizontalHeaderLabels([f.heading for f in councils.CONTACT_FIELDS])
         self.contacts.horizontalHeader().setStretchLastSection(True)
         self.contacts.setToolTip("種類は一覧から選びます。種類と名前を入れた行が保存されます")
-        self.kind_delegate = ChoiceDelegate(CONTACT_KINDS, self.contacts)
-        self.contacts.setItemDelegateForColumn(0, self.kind_delegate)
+        self.kind_delegate = ChoiceDelegate(councils.CONTACT_FIELDS[KIND_COLUMN].choices, self.contacts)
+        self.contacts.setItemDelegateForColumn(KIND_COLUMN, self.kind_delegate)
         self.contacts.itemChanged.connect(lambda _item: self._contacts_edited())
         # Tall enough for the usual three or four contacts; the page scrolls rather than squeeze.
         self.contacts.setMinimumHeight(self.fontMetrics().height() * 9)
@@ -165,7 +158,7 @@ class SettingsPage(Page):
                        else self._shown[f.name] for f in COUNCIL_FORM}
         self._shown_council = self.council_id
         self._show_rate(c)
-        self._fill_contacts([(x.kind, x.name, x.person, x.phone) for x in c.contacts])
+        self._fill_contacts([tuple(getattr(x, k) for k in CONTACT_KEYS) for x in c.contacts])
         self.error.setText("")
         self.visions.clear()
         for v in councils.vision_history(self.store, self.council_id):
@@ -294,7 +287,7 @@ class SettingsPage(Page):
                                    {"neighbourhoods", "members", "resources", "needs", "tallies"})
 
     # --- 連絡先 -------------------------------------------------------------------------------
-    def _fill_contacts(self, rows: list[tuple[str, str, str, str]]) -> None:
+    def _fill_contacts(self, rows: list[tuple[str, ...]]) -> None:
         self.contacts.blockSignals(True)
         try:
             self.contacts.setRowCount(0)
@@ -310,7 +303,7 @@ class SettingsPage(Page):
         self.contacts.insertRow(r)
         for col, value in enumerate(cells):
             self.contacts.setItem(r, col, QTableWidgetItem(value))
-        self.contacts.openPersistentEditor(self.contacts.item(r, 0))  # 種類: always a drop-down
+        self.contacts.openPersistentEditor(self.contacts.item(r, KIND_COLUMN))  # 種類: always a drop-down
         return r
 
     def add_contact_row(self) -> None:
@@ -325,9 +318,10 @@ class SettingsPage(Page):
     def _contact_rows(self) -> list[dict]:
         rows = []
         for r in range(self.contacts.rowCount()):
-            cells = [self.contacts.item(r, c).text() if self.contacts.item(r, c) else "" for c in range(4)]
+            cells = [self.contacts.item(r, c).text() if self.contacts.item(r, c) else ""
+                     for c in range(len(CONTACT_KEYS))]
             if any(cell.strip() for cell in cells):
-                rows.append(dict(zip(("kind", "name", "person", "phone"), cells, strict=True)))
+                rows.append(dict(zip(CONTACT_KEYS, cells, strict=True)))
         return rows
 
     def _contacts_edited(self) -> None:
@@ -374,12 +368,11 @@ class SettingsPage(Page):
 
     def revise_vision(self) -> FormDialog:
         council_id = self.council_id
-        fields = [FormField("phrase", "目指す地域像"), FormField("subtitle", "副題"),
-                  FormField("decided_on", "決めた日", "date"), FormField("note", "備考", "long")]
 
         def save(values: dict):
             return self.controller.create("地域像を見直す", "vision_revision",
                                           lambda: councils.revise_vision(self.store, council_id, values),
                                           {"council"})
 
-        return self.open_dialog(FormDialog("地域像を見直す", fields, {"decided_on": dt.date.today()}, save, self))
+        return self.open_dialog(FormDialog("地域像を見直す", VISION_FORM, {"decided_on": dt.date.today()},
+                                           save, self))
