@@ -26,7 +26,16 @@ from app.models import (
     QUESTION_KINDS,
     TALLY_KINDS,
 )
-from app.services import base, councils, meetings, members, needs, neighbourhoods, resources
+from app.services import (
+    base,
+    councils,
+    meetings,
+    members,
+    needs,
+    neighbourhoods,
+    resources,
+    trainings,
+)
 from app.services import normalize as norm
 from app.services.schedule import END_OF_DAY, try_parse
 
@@ -224,14 +233,9 @@ MEMBERS = Sheet("メンバー", "member", from_fields(
     "consent_handbook", "consent_share_contact", "note", _council(),
 ))
 
-TRAININGS = Sheet("研修", "training", (
-    _id(),
-    Col("開催日", "held_on", required_date, 12, required=True),
-    Col("講座名", "title", text(200), 30, required=True),
-    Col("会場", "venue", text(200), 16),
-    Col("参加者数", "participant_count", integer, 10),
-    Col("備考", "note", long_text, 24),
-    _council(),
+TRAININGS = Sheet("研修", "training", from_fields(
+    trainings.TRAINING_FIELDS,
+    _id(), "held_on", "title", "venue", "participant_count", "note", _council(),
 ))
 
 TRAINING_ATTENDANCE = Sheet("研修の出席", "training_attendance", (

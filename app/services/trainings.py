@@ -15,12 +15,17 @@ from app.services import base, members
 from app.services.base import Field
 from app.store import Store
 
+# Each field once: validation here, the exchange sheet's column (exchange/sheets.py) and the
+# window's input (ui/pages/trainings.py) are built from it.
 TRAINING_FIELDS = (
-    Field("held_on", "開催日", base.date, required=True),
-    Field("title", "講座名", base.text(200), required=True),
-    Field("venue", "会場", base.text(200), default=""),
-    Field("participant_count", "参加者数", base.integer),
-    Field("note", "備考", base.long_text, default=""),
+    Field("held_on", "開催日", base.date, required=True, width=12, cell=base.required_date,
+          kind="date"),
+    Field("title", "講座名", base.text(200), required=True, width=30,
+          tip="例: 担い手養成講座（八幡地区協議体・高崎市共催）"),
+    Field("venue", "会場", base.text(200), default="", width=16, tip="例: 八幡公民館"),
+    Field("participant_count", "参加者数", base.integer, width=10,
+          tip="メンバー以外も含めて来た人の数（例: 65）"),
+    Field("note", "備考", base.long_text, default="", width=24, kind="long"),
 )
 
 
@@ -44,7 +49,8 @@ def _dto(t: Training) -> TrainingDTO:
 def _check_count(values: Mapping[str, object], attending: int) -> None:
     count = values.get("participant_count")
     if count is not None and count < attending:
-        raise ValidationError("参加者数", f"出席を記録したメンバー（{attending}人）より少なくなっています")
+        raise ValidationError("参加者数", f"出席を記録したメンバー（{attending}人）より少なくなっています",
+                              name="participant_count")
 
 
 def list_trainings(store: Store, council_id: str) -> list[TrainingDTO]:

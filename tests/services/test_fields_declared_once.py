@@ -11,12 +11,21 @@ import pytest
 
 from app.errors import ValidationError
 from app.exchange import sheets, table
-from app.services import councils, meetings, members, needs, neighbourhoods, resources
+from app.services import (
+    councils,
+    meetings,
+    members,
+    needs,
+    neighbourhoods,
+    resources,
+    trainings,
+)
 from app.ui.pages import meetings as meetings_page
 from app.ui.pages import members as members_page
 from app.ui.pages import needs as needs_page
 from app.ui.pages import resources as resources_page
 from app.ui.pages import settings as settings_page
+from app.ui.pages import trainings as trainings_page
 
 # area -> (the declaration, its sheet, the sheet's columns only the exchange has,
 #          the table import's columns (None: the area has no import of foreign lists) and the
@@ -38,6 +47,7 @@ AREAS = {
                  set()),
     "visions": (councils.VISION_FIELDS, sheets.VISIONS, {"id", "decided_on", "council"}, None,
                 set()),
+    "trainings": (trainings.TRAINING_FIELDS, sheets.TRAININGS, {"id", "council"}, None, set()),
 }
 
 
@@ -313,3 +323,23 @@ def test_an_earlier_vision_date_names_decided_on(store, council):
     with pytest.raises(ValidationError) as err:
         councils.revise_vision(store, council.id, {"phrase": "見守る町", "decided_on": "2024-04-01"})
     assert err.value.name == "decided_on"
+
+
+def test_the_training_form_is_built_from_the_fields():
+    form = trainings_page.TrainingsPage._fields()
+    assert [(f.name, f.label, f.kind, f.tip) for f in form] == \
+        [(f.key, f.label, f.kind, f.tip) for f in trainings.TRAINING_FIELDS]
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"held_on": ""}, "held_on"),
+    ({"held_on": "2024-02-30"}, "held_on"),
+    ({"title": ""}, "title"),
+    ({"participant_count": "たくさん"}, "participant_count"),
+])
+def test_a_training_error_names_the_fields_key(store, council, raw, key):
+    with pytest.raises(ValidationError) as err:
+        trainings.create_training(store, council.id, {"held_on": "2025-04-01", "title": "担い手養成講座",
+                                                      **raw})
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in trainings.TRAINING_FIELDS}[key].label

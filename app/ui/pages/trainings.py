@@ -34,6 +34,7 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    form_fields,
     label,
     record_table,
     show_error,
@@ -290,15 +291,8 @@ class TrainingsPage(Page):
 
     @staticmethod
     def _fields() -> list[FormField]:
-        # Labels equal TRAINING_FIELDS' labels, so a service message lands under its field.
-        return [
-            FormField("held_on", "開催日", "date"),
-            FormField("title", "講座名", tip="例: 担い手養成講座（八幡地区協議体・高崎市共催）"),
-            FormField("venue", "会場", tip="例: 八幡公民館"),
-            FormField("participant_count", "参加者数",
-                      tip="メンバー以外も含めて来た人の数（例: 65）"),
-            FormField("note", "備考", "long"),
-        ]
+        """From trainings.TRAINING_FIELDS: labels, kinds and tips are declared there once."""
+        return form_fields(trainings.TRAINING_FIELDS)
 
     def add(self) -> FormDialog:
         store, council_id = self.store, self.council_id
