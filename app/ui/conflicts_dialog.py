@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.exchange.conflicts import ConflictDTO, conflicts, resolve
-from app.ui.widgets import button, label, show_error
+from app.ui.widgets import button, label, run_dialog, show_error
 
 
 class ConflictsDialog(QDialog):
@@ -117,9 +117,4 @@ class ConflictsDialog(QDialog):
 
 
 def open_conflicts(controller, parent: QWidget | None = None, *, modal: bool = True) -> ConflictsDialog:
-    dialog = ConflictsDialog(controller, parent)
-    if modal:
-        dialog.exec()
-    else:
-        dialog.show()
-    return dialog
+    return run_dialog(ConflictsDialog(controller, parent), modal)  # type: ignore[return-value]

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QPlainTextEdit, QVBoxLayout
 
 from app.errors import UserError
 from app.services import councils, snapshots
-from app.ui.widgets import EditDialog, FormDialog, FormField, label, save_cancel_buttons, show_error
+from app.ui.widgets import (
+    EditDialog,
+    FormDialog,
+    FormField,
+    confirm_delete,
+    label,
+    save_cancel_buttons,
+    show_error,
+)
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -109,18 +117,8 @@ def delete_council(window: MainWindow, *, ask: bool = True) -> bool:
     controller = window.controller
     store, council_id = controller.store, controller.council_id
     question, detail = delete_text(store, council_id)
-    if ask:
-        box = QMessageBox(window)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("協議体の削除")
-        box.setText(question)
-        box.setInformativeText(detail)
-        yes = box.addButton("削除する", QMessageBox.ButtonRole.DestructiveRole)
-        no = box.addButton("やめる", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(no)
-        box.exec()
-        if box.clickedButton() is not yes:
-            return False
+    if ask and not confirm_delete(window, "", question=question, detail=detail):
+        return False
     name = councils.get_council(store, council_id).name
     # Older steps were made inside this council: after it is gone they could not run.
     controller.undo_stack.clear()

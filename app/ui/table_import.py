@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.exchange import table
-from app.ui.widgets import button, label
+from app.ui.widgets import button, label, run_dialog
 
 FILE_FILTER = "Excel・CSVの一覧 (*.xlsx *.csv *.txt);;Excelのファイル (*.xlsx);;CSVのファイル (*.csv *.txt)"
 IGNORE = "読み込まない"
@@ -457,9 +457,4 @@ class _Busy:
 def open_table_import(controller, parent: QWidget | None = None, *, modal: bool = True
                       ) -> TableImportDialog:
     """The entry from the ファイル page. `modal=False` (tests) shows it and returns at once."""
-    dialog = TableImportDialog(controller, parent)
-    if modal:
-        dialog.exec()
-    else:
-        dialog.show()
-    return dialog
+    return run_dialog(TableImportDialog(controller, parent), modal)  # type: ignore[return-value]

@@ -566,13 +566,23 @@ def empty_hint(text: str) -> QLabel:
     return hint
 
 
-def confirm_delete(parent: QWidget, what: str) -> bool:
+def run_dialog(dialog: QDialog, modal: bool = True) -> QDialog:
+    """Modal in use; tests pass modal=False, get the dialog at once and drive it."""
+    if modal:
+        dialog.exec()
+    else:
+        dialog.show()
+    return dialog
+
+
+def confirm_delete(parent: QWidget, what: str, *, question: str = "",
+                   detail: str = "削除しても「元に戻す」（Ctrl+Z）で戻せます。") -> bool:
     """Deleting always asks first, with the thing named and the safe choice as default."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("削除の確認")
-    box.setText(f"{what}を削除しますか？")
-    box.setInformativeText("削除しても「元に戻す」（Ctrl+Z）で戻せます。")
+    box.setText(question or f"{what}を削除しますか？")
+    box.setInformativeText(detail)
     yes = box.addButton("削除する", QMessageBox.ButtonRole.DestructiveRole)
     no = box.addButton("やめる", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(no)
