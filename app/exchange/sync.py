@@ -34,23 +34,32 @@ Base = dict[str, str]  # field -> hash
 
 
 _HASHED: dict[tuple[type, object], str] = {}  # repeated values (statuses, dates, ids, blanks)
+_TEXTS: dict[str, str] = {}  # the common case, without building a key
+
+
+def _crc(data: bytes) -> str:
+    return f"{zlib.crc32(data):08x}"
 
 
 def field_hash(value: object) -> str:
     """Short and stable: the parsed value's repr (both sides parse cells the same way). CRC-32
     is enough to notice a change; repeated values are hashed once."""
-    key = (type(value), tuple(value) if isinstance(value, list) else value)
+    if type(value) is str:
+        found = _TEXTS.get(value)
+        if found is None:
+            found = _crc(b"s" + value.encode("utf-8", "surrogatepass"))
+            if len(_TEXTS) < 200_000:
+                _TEXTS[value] = found
+        return found
+    plain = tuple(value) if isinstance(value, list) else value
+    key = (type(value), plain)
     try:
         return _HASHED[key]
     except KeyError:
         pass
     except TypeError:  # unhashable: computed every time
         key = None
-    if type(value) is str:
-        data = b"s" + value.encode("utf-8", "surrogatepass")
-    else:
-        data = repr(tuple(value) if isinstance(value, list) else value).encode("utf-8", "surrogatepass")
-    found = f"{zlib.crc32(data):08x}"
+    found = _crc(repr(plain).encode("utf-8", "surrogatepass"))
     if key is not None and len(_HASHED) < 200_000:
         _HASHED[key] = found
     return found
@@ -109,6 +118,9 @@ def save_bases(session: Session, table: str, bases: Mapping[str, Base]) -> None:
 def deleted_here(session: Session, table: str, ids: Iterable[str]) -> dict[str, dt.datetime]:
     ids = list(ids)
     found: dict[str, dt.datetime] = {}
+    if not ids or session.execute(select(Deletion.row_id).where(Deletion.table_name == table)
+                                  .limit(1)).first() is None:
+        return found  # nothing of this table was ever deleted here (a new database)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         found.update(session.execute(select(Deletion.row_id, Deletion.deleted_at).where(
