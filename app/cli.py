@@ -151,14 +151,15 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="すべての協議体")
     p.add_argument("-o", "--output", type=Path, required=True, help="保存先の .xlsx")
     p.add_argument("--anonymize", action="store_true", help="メンバーの氏名・住所・電話・備考を書き出さない")
-    p.add_argument("--password", nargs="?", const="", metavar="P",
-                   help="ファイルにパスワードをかける（値なしなら入力か環境変数 "
-                        "SASAEAI_EXPORT_PASSWORD から。値を書くと、ほかの利用者から見えることがあります）")
+    p.add_argument("--password", nargs="?", const="", metavar="",
+                   help="ファイルにパスワードをかける（パスワードは環境変数 SASAEAI_FILE_PASSWORD か"
+                        "入力で。コマンドに書くとほかの利用者から見えるので受け付けません）")
     p.set_defaults(run=cmd_export)
 
     p = sub.add_parser("import", help="書き出したファイル（.xlsx）を読み込んでまとめる（IDで照合）")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="読み込む .xlsx（いくつでも）")
-    p.add_argument("--password", help="パスワードのかかったファイルのパスワード")
+    p.add_argument("--password", nargs="?", const="", metavar="",
+                   help="パスワードのかかったファイル（パスワードは環境変数 SASAEAI_FILE_PASSWORD か入力で）")
     p.add_argument("--dry-run", action="store_true", help="確かめて結果を表示するだけで、データベースは変えない")
     p.set_defaults(run=cmd_import)
 
@@ -603,24 +604,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _store(args) as store:
         ids = None if args.all else [councils.find_council(store, n).id for n in args.council]
         report = export_councils(store, args.output, ids, anonymize=args.anonymize,
-                                 password=_export_password(args.password))
+                                 password=_file_password(args.password, twice=True))
     print(format_export(report))
     return 0
 
 
-def _export_password(given: str | None) -> str | None:
-    """--password P still works but shows P to other users (process list); --password alone or
-    SASAEAI_EXPORT_PASSWORD asks without showing it."""
+def _file_password(given: str | None, *, twice: bool = False) -> str | None:
+    """A file's password: never from the command line (the process list shows it to every user
+    of the PC), but from SASAEAI_FILE_PASSWORD (SASAEAI_EXPORT_PASSWORD too, for export) or
+    typed at a terminal. None when --password was not given and no variable is set."""
     if given:
-        print("注意: --password に書いたパスワードは、このパソコンのほかの利用者から見えることがあります。"
-              "次からは --password だけにして入力するか、環境変数 SASAEAI_EXPORT_PASSWORD を"
-              "使ってください。", file=sys.stderr)
-        return given
-    if given is None and not os.environ.get("SASAEAI_EXPORT_PASSWORD"):
+        raise UserError("パスワードはコマンドに書かないでください（このパソコンのほかの利用者から見えます）。"
+                        "--password だけにして入力するか、環境変数 SASAEAI_FILE_PASSWORD に入れてください。")
+    env = "SASAEAI_EXPORT_PASSWORD" if twice and os.environ.get("SASAEAI_EXPORT_PASSWORD") \
+        else "SASAEAI_FILE_PASSWORD"
+    if given is None and not os.environ.get(env):
         return None
-    value = _secret("SASAEAI_EXPORT_PASSWORD", "ファイルのパスワード: ", twice=True)
+    value = _secret(env, "ファイルのパスワード: ", twice=twice)
     if not value:
-        raise UserError("パスワードを環境変数 SASAEAI_EXPORT_PASSWORD に入れるか、端末で実行して"
+        raise UserError("パスワードを環境変数 SASAEAI_FILE_PASSWORD に入れるか、端末で実行して"
                         "入力してください。")
     return value
 
@@ -630,7 +632,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from app.exchange.report import format_import
 
     with _store(args) as store:
-        report = import_files(store, args.files, password=args.password, dry_run=args.dry_run)
+        report = import_files(store, args.files, password=_file_password(args.password),
+                              dry_run=args.dry_run)
     print(format_import(report))
     return 0
 

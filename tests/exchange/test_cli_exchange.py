@@ -36,12 +36,17 @@ def test_export_then_import(demo_db, empty_db, tmp_path, capsys):
     assert line.split()[1:] == ["22", "0", "0", "0", "0"]
 
 
-def test_export_all_anonymized_with_password(demo_db, tmp_path, capsys):
+def test_export_all_anonymized_with_password(demo_db, tmp_path, capsys, monkeypatch):
     out = tmp_path / "all.xlsx"
     assert main(["--db", str(demo_db), "export", "--all", "--anonymize", "--password", "pw",
+                 "-o", str(out)]) == 1  # never on the command line: other users see it
+    assert "SASAEAI_FILE_PASSWORD" in capsys.readouterr().err and not out.exists()
+    monkeypatch.setenv("SASAEAI_FILE_PASSWORD", "pw")
+    assert main(["--db", str(demo_db), "export", "--all", "--anonymize", "--password",
                  "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "匿名化" in printed and "パスワード" in printed
+    assert main(["--db", str(demo_db), "import", str(out), "--password", "--dry-run"]) == 0
 
 
 def test_errors_are_one_line_and_leave_the_database_alone(empty_db, tmp_path):
