@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 import json
 
-from sqlalchemy import Date, DateTime, Time, delete, select, update
+from sqlalchemy import Date, DateTime, Time, delete, func, select, update
 
 from app.errors import NotFoundError, UserError
 from app.models import AppMeta, Base, utcnow
@@ -62,6 +62,13 @@ def _records(store: Store) -> list[tuple[str, dict]]:
     with store.session() as s:
         return [(key, json.loads(value)) for key, value in s.execute(
             select(AppMeta.key, AppMeta.value).where(AppMeta.key.like("conflict:%")))]
+
+
+def count_conflicts(store: Store) -> int:
+    """How many wait for a person (ホーム, the ファイル page): one query, no names looked up."""
+    with store.session() as s:
+        return s.execute(select(func.count()).select_from(AppMeta)
+                         .where(AppMeta.key.like("conflict:%"))).scalar_one()
 
 
 def list_conflicts(store: Store) -> list[dict]:

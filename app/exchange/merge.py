@@ -773,12 +773,13 @@ def _links_of(session: Session, table: str, ids: list[str]) -> dict[str, tuple[s
     return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
-def _label(sheet: S.Sheet, row: Row) -> str:
+def _label(values: dict, row_id: str) -> str:
+    """What a row is about, for a person: its name, title, wording…, else its id."""
     for key in ("name", "title", "phrase", "label", "text", "description"):
-        value = row.values.get(key)
+        value = values.get(key)
         if value:
             return str(value)[:40]
-    return row.id
+    return row_id
 
 
 def _jsonable(value: object) -> object:
@@ -1029,15 +1030,13 @@ class Merger:
         """Listed for a person: which fields, both versions of those fields only, which was kept."""
         headers = {c.key: c.header for c in sheet.columns}
         keys = {_field_header(sheet, k, headers): k for k in fields}
-        self._record(f, sheet, row.id, row.number, _label(sheet, row), kind, list(keys),
+        self._record(f, sheet, row.id, row.number, _label(row.values, row.id), kind, list(keys),
                      {_field_header(sheet, k, headers): _jsonable(v) for k, v in ours.items()},
                      {_field_header(sheet, k, headers): _jsonable(v) for k, v in theirs.items()}, kept,
                      keys)
 
     def _conflict_deleted_there(self, f: ParsedFile, sheet: S.Sheet, row_id: str, mine: dict) -> None:
-        label = next((str(mine[k])[:40] for k in ("name", "title", "phrase", "label", "text")
-                      if mine.get(k)), row_id)
-        self._record(f, sheet, row_id, None, label, "deleted_there", [], {}, {}, "ours")
+        self._record(f, sheet, row_id, None, _label(mine, row_id), "deleted_there", [], {}, {}, "ours")
 
     def _record(self, f: ParsedFile, sheet: S.Sheet, row_id: str, number: int | None, label: str,
                 kind: str, fields: list[str], ours: dict, theirs: dict, kept: str,

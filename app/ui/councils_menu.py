@@ -100,16 +100,11 @@ def rename_council(window: MainWindow) -> QDialog:
 
 
 def delete_text(store, council_id: str) -> tuple[str, str]:
-    """The question and what it takes with it, in numbers a person can check."""
-    from app.exchange.overview import coordinator_overview
-
+    """The question and what it takes with it, in numbers a person can check (the same count
+    the command line's `council delete` shows)."""
     council = councils.get_council(store, council_id)
-    row = next((c for c in coordinator_overview(store).councils if c.id == council_id), None)
-    held = ""
-    if row is not None and (row.members or row.resource_total or row.open_need_total):
-        held = (f"（メンバー{row.members}人、社会資源{row.resource_total}件、"
-                f"ニーズ{row.open_need_total}件など）")
-    return (f"協議体「{council.name}」と、その記録{held}をすべて削除しますか？",
+    held = councils.describe_records(store, council_id)
+    return (f"協議体「{council.name}」とその記録（{held}）をすべて削除しますか？",
             "削除する前にバックアップを作ります。「元に戻す」（Ctrl+Z）でも戻せます。")
 
 

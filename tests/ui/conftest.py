@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from app.ui import crash
 from app.ui.controller import Controller
 from app.ui.main_window import MainWindow
 
@@ -53,3 +54,11 @@ def answer_next_dialog(button_text: str) -> None:
         raise AssertionError(f"no button {button_text!r} in {dialog.windowTitle()!r}")
 
     QTimer.singleShot(0, click)
+
+
+@pytest.fixture
+def crash_handler(tmp_path):
+    """The crash dialog and log, installed for one test, logging under tmp_path."""
+    handler = crash.install(tmp_path / "logs")
+    yield handler
+    crash.uninstall()

@@ -283,13 +283,6 @@ def _read_crash_dialog(seen: list[str], button: str = "続ける") -> None:
     QTimer.singleShot(0, look)
 
 
-@pytest.fixture
-def crash_handler(tmp_path):
-    handler = crash.install(tmp_path / "logs")
-    yield handler
-    crash.uninstall()
-
-
 def test_forced_exception_shows_a_japanese_dialog_and_is_logged(qapp, crash_handler):
     seen: list[str] = []
     _read_crash_dialog(seen)

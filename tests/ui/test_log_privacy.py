@@ -30,13 +30,6 @@ def _close_crash_dialogs(seen: list[str]) -> None:
     QTimer.singleShot(0, look)
 
 
-@pytest.fixture
-def crash_handler(tmp_path):
-    handler = crash.install(tmp_path / "logs")
-    yield handler
-    crash.uninstall()
-
-
 @pytest.mark.qt_no_exception_capture
 def test_an_error_quoting_members_leaves_no_personal_data_in_the_log(window, qtbot, crash_handler,
                                                                      demo_store, monkeypatch):

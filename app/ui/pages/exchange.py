@@ -100,9 +100,9 @@ class ExchangePage(Page):
         self._count_conflicts()
 
     def _count_conflicts(self) -> None:
-        from app.exchange.conflicts import conflicts
+        from app.exchange.conflicts import count_conflicts
 
-        count = len(conflicts(self.store))
+        count = count_conflicts(self.store)
         self.conflicts_button.setText(f"決めることの一覧（{count}件）")
         self.conflicts_button.setVisible(count > 0)
 

@@ -126,9 +126,9 @@ class HomePage(Page):
         self.notices.clear()
         found = attention.notices(store, council_id)
         messages = [n.message for n in found]
-        from app.exchange.conflicts import conflicts
+        from app.exchange.conflicts import count_conflicts
 
-        waiting = len(conflicts(store))
+        waiting = count_conflicts(store)
         if waiting:
             messages.insert(0, f"ファイルの読み込みで、決めることが{waiting}件あります"
                                "（「ファイル」ページの「決めることの一覧」）")
