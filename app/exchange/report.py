@@ -2,9 +2,52 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 from app.exchange.export_file import ExportReport
-from app.exchange.merge import ImportReport
 from app.text_table import text_table
+
+# --- the import's report ------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class SheetCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0       # ours is newer: the file's older version was not taken
+    conflicts: int = 0
+    deleted: int = 0    # deleted there, and not changed here since: deleted here too
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.unchanged + self.kept + self.conflicts + self.deleted
+
+
+@dataclasses.dataclass(frozen=True)
+class Conflict:
+    file: str
+    sheet: str
+    row: int
+    id: str
+    label: str                   # what the row is about (a name, a title)
+    fields: tuple[str, ...]      # headers whose values differ
+    key: str                     # app_meta key of the kept record
+
+
+@dataclasses.dataclass
+class ImportReport:
+    files: tuple[str, ...]
+    councils: tuple[str, ...]
+    sheets: dict[str, SheetCounts]
+    conflicts: list[Conflict]
+    notes: list[str]
+    backup: Path | None
+    dry_run: bool
+
+    @property
+    def changed(self) -> bool:
+        return any(c.added or c.updated or c.conflicts for c in self.sheets.values())
 
 
 def format_export(report: ExportReport) -> str:
