@@ -29,7 +29,6 @@ from app.exchange.merge_rows import (
     Merger,
     Progress,
     adopt,
-    chunks,
     make_room,
     note_written,
     put_meta,
@@ -44,6 +43,7 @@ from app.services import members as member_rules
 from app.services import neighbourhoods as neighbourhood_rules
 from app.services import surveys as survey_rules
 from app.services import tallies as tally_rules
+from app.services.base import chunks
 from app.services.councils import is_empty_council
 from app.services.normalize import nfkc
 from app.store import Store

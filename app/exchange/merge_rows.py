@@ -22,6 +22,7 @@ from app.models import AppMeta, Base
 from app.services import members as member_rules
 from app.services import preferences
 from app.services import resources as resource_rules
+from app.services.base import chunks
 from app.store import Store
 
 T = Base.metadata.tables
@@ -32,12 +33,6 @@ LINKS = {  # sheet table -> (link table, own column, other column, parsed key)
     "need": ("need_resource", "need_id", "resource_id", "resources"),
     "meeting": ("meeting_attendance", "meeting_id", "member_id", "attendees"),
 }
-
-
-def chunks(items: Sequence | Iterable, size: int = 500) -> Iterable[list]:
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 # --- merging -----------------------------------------------------------------------------------

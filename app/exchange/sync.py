@@ -26,6 +26,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from app.models import SYNCED_TABLES, Deletion, SyncBase
+from app.services.base import chunks
 
 DELETIONS_SHEET = "_deleted"
 DELETIONS_HEADER = ("table", "id", "deleted_at", "row_updated_at")
@@ -85,10 +86,8 @@ def decode(text: object) -> Base | None:
 
 
 def load_bases(session: Session, table: str, ids: Iterable[str]) -> dict[str, Base]:
-    ids = list(ids)
     found: dict[str, Base] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk in chunks(ids):
         for row_id, text in session.execute(select(SyncBase.row_id, SyncBase.hashes).where(
                 SyncBase.table_name == table, SyncBase.row_id.in_(chunk))):
             base = decode(text)
@@ -121,8 +120,7 @@ def deleted_here(session: Session, table: str, ids: Iterable[str]) -> dict[str, 
     if not ids or session.execute(select(Deletion.row_id).where(Deletion.table_name == table)
                                   .limit(1)).first() is None:
         return found  # nothing of this table was ever deleted here (a new database)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+    for chunk in chunks(ids):
         found.update(session.execute(select(Deletion.row_id, Deletion.deleted_at).where(
             Deletion.table_name == table, Deletion.row_id.in_(chunk))).all())
     return found

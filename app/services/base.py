@@ -62,6 +62,16 @@ class Field:
         return self.cell or self.parse
 
 
+IN_CHUNK = 500  # ids per IN (...): well under SQLite's limit on bound parameters
+
+
+def chunks(items: Iterable, size: int = IN_CHUNK) -> Iterable[list]:
+    """Ids in slices for `IN (...)` queries (snapshots, the exchange)."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def text(max_len: int = 200) -> Parser:
     return lambda value, label: norm.clean_text(value, label, max_len=max_len)
 

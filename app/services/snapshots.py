@@ -14,6 +14,7 @@ from sqlalchemy import Table, bindparam, select, update
 
 from app.errors import NotFoundError
 from app.models import Base
+from app.services.base import chunks
 from app.store import Store
 
 
@@ -38,14 +39,6 @@ def _pk(table: Table, row: dict) -> dict:
 def _stamps(row: dict) -> dict:
     # Core UPDATE applies the column's onupdate; restoring must not count as an edit.
     return {"updated_at": row["updated_at"]} if "updated_at" in row else {}
-
-
-CHUNK = 500  # ids per IN (...): well under SQLite's limit on bound parameters
-
-
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def capture(store: Store, table_name: str, row_id: str) -> Snapshot:
@@ -78,7 +71,7 @@ def capture(store: Store, table_name: str, row_id: str) -> Snapshot:
                 for other, fk in _referencing(current):
                     values = list(dict.fromkeys(row[fk.column.name] for row in fresh
                                                 if row[fk.column.name] is not None))
-                    for chunk in _chunks(values):
+                    for chunk in chunks(values):
                         found = [dict(r) for r in s.execute(
                             select(other).where(fk.parent.in_(chunk))).mappings()]
                         if fk.ondelete == "CASCADE":
