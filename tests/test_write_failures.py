@@ -144,34 +144,23 @@ def test_export_on_a_full_disk_leaves_no_partial_file(demo_store, tmp_path, monk
     assert not out.exists() and not no_parts(tmp_path)
 
 
-def test_import_on_a_full_disk_changes_nothing(demo_store, tmp_path, template_db):
+@pytest.mark.parametrize(("error", "said"), [
+    (cipher.sqlcipher.OperationalError(FULL), "空き容量"),
+    (OSError(errno.EIO, "Input/output error"), ""),
+], ids=["disk-full", "os-error"])
+def test_import_failing_to_write_changes_nothing(demo_store, tmp_path, template_db, error, said):
     yawata = councils.find_council(demo_store, "八幡")
     source = tmp_path / "八幡.xlsx"
     export_councils(demo_store, source, [yawata.id])
     target = shutil.copyfile(template_db, tmp_path / "new.sqlite3")
     with Store.open(target) as new_pc:
         before = logical(target)
-        with failing_writes(target, cipher.sqlcipher.OperationalError(FULL)), \
-                pytest.raises(UserError) as failed:
+        with failing_writes(target, error), pytest.raises(UserError) as failed:
             import_files(new_pc, [source])
-        assert str(target) in str(failed.value) and "空き容量" in str(failed.value)
+        assert str(target) in str(failed.value) and said in str(failed.value)
         assert logical(target) == before
         assert councils.list_councils(new_pc) == []
     assert not no_parts(tmp_path)
-
-
-def test_import_with_an_os_error_changes_nothing(demo_store, tmp_path, template_db):
-    yawata = councils.find_council(demo_store, "八幡")
-    source = tmp_path / "八幡.xlsx"
-    export_councils(demo_store, source, [yawata.id])
-    target = shutil.copyfile(template_db, tmp_path / "new.sqlite3")
-    with Store.open(target) as new_pc:
-        before = logical(target)
-        with failing_writes(target, OSError(errno.EIO, "Input/output error")), \
-                pytest.raises(UserError) as failed:
-            import_files(new_pc, [source])
-        assert str(target) in str(failed.value)
-        assert logical(target) == before
 
 
 def test_demo_on_a_full_disk_adds_nothing(store, capsys):
