@@ -170,6 +170,8 @@ def set_input(widget: QWidget, value: Any) -> None:
         widget.setPlainText("" if value is None else str(value))
     else:
         widget.setText("" if value is None else str(value))
+        if isinstance(widget, QLineEdit):
+            widget.setCursorPosition(0)  # a long name or title shows its beginning, not its end
 
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:

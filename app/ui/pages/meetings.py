@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QLineEdit,
     QPlainTextEdit,
     QScrollArea,
     QSplitter,
@@ -167,9 +166,6 @@ class MeetingDialog(FormDialog):
         self.inputs["end_time"].setPlaceholderText("例: 12:00")  # type: ignore[attr-defined]
         self.inputs["attendance_count"].setPlaceholderText("来た人の数（メンバー以外も）")  # type: ignore[attr-defined]
         self.inputs["minutes"].setMinimumHeight(self.fontMetrics().height() * 5)
-        for widget in self.inputs.values():
-            if isinstance(widget, QLineEdit):
-                widget.setCursorPosition(0)  # a long title shows its beginning, not its end
         fit_to_screen(self, 50, 30)
 
     def values(self) -> dict[str, Any]:
