@@ -135,7 +135,7 @@ def labelled_choice(options: Mapping[str, str], default: str | None = None) -> P
     return parse
 
 
-fraction = resources.map_position
+fraction = base.map_position
 
 
 choice_or = base.choice_or

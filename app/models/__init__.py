@@ -1,5 +1,6 @@
 """All tables, imported here so metadata is complete (alembic, PyInstaller, tests)."""
 
+from app.models.area_map import AreaMap
 from app.models.base import Base, Entity, new_id, reference_id, utcnow
 from app.models.council import CONTACT_KINDS, Council, CouncilContact, VisionRevision
 from app.models.meeting import MEETING_KINDS, Meeting, meeting_attendance
@@ -26,6 +27,7 @@ from app.models.tally import TALLY_KINDS, Tally, TallyCell, TallyColumn, TallyRo
 from app.models.training import Training, TrainingAttendance
 
 __all__ = [
+    "AreaMap",
     "Base", "Entity", "new_id", "reference_id", "utcnow",
     "CONTACT_KINDS", "Council", "CouncilContact", "VisionRevision",
     "MEETING_KINDS", "Meeting", "meeting_attendance",

@@ -23,3 +23,6 @@ class Neighbourhood(Entity):
     aged_75_plus: Mapped[int | None] = mapped_column(Integer)
     stated_aging_rate: Mapped[float | None] = mapped_column(Float)
     stats_as_of: Mapped[dt.date | None] = mapped_column(Date)
+    # Where the 町内会's name goes on the area map (fractions of the image), like a resource's pin.
+    map_x: Mapped[float | None] = mapped_column(Float)
+    map_y: Mapped[float | None] = mapped_column(Float)

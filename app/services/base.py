@@ -100,6 +100,18 @@ def rate(value: object, label: str) -> float | None:
     return norm.to_rate(value, label)
 
 
+def map_position(value: object, label: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(norm.nfkc(str(value)))
+    except ValueError:
+        raise ValidationError(label, f"「{value}」は地図上の位置として読めません（0〜1の数）") from None
+    if not 0 <= number <= 1:
+        raise ValidationError(label, "0〜1の数で入力してください（地図の枠の中）")
+    return number
+
+
 def time(value: object, label: str) -> dt.time | None:
     return norm.to_time(value, label)
 

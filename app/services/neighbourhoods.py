@@ -25,6 +25,9 @@ NEIGHBOURHOOD_FIELDS = (
     Field("aged_75_plus", "75歳以上の人数", base.integer, width=10),
     Field("stated_aging_rate", "資料の高齢化率", base.rate, width=10),
     Field("stats_as_of", "人数の時点", base.date, width=12, kind="date"),
+    # The name's place on the area map: set on the map (kind "": not a form input).
+    Field("map_x", "地図の位置（横）", base.map_position, width=10, kind=""),
+    Field("map_y", "地図の位置（縦）", base.map_position, width=10, kind=""),
 )
 
 
@@ -40,6 +43,8 @@ class NeighbourhoodDTO:
     aged_75_plus: int | None
     stated_aging_rate: float | None
     stats_as_of: dt.date | None
+    map_x: float | None
+    map_y: float | None
     aging_rate: float | None
 
 

@@ -39,18 +39,6 @@ def stored_schedule(text: str | None) -> dict | None:
     parsed = try_parse(text) if text else None
     return parsed.to_dict() if parsed else None
 
-def map_position(value: object, label: str) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = float(nfkc(str(value)))
-    except ValueError:
-        raise ValidationError(label, f"「{value}」は地図上の位置として読めません（0〜1の数）") from None
-    if not 0 <= number <= 1:
-        raise ValidationError(label, "0〜1の数で入力してください（地図の枠の中）")
-    return number
-
-
 # Each field once: validation here, the exchange sheet's column (exchange/sheets.py), the header
 # words of resource lists made elsewhere (exchange/table.py) and the window's input
 # (ui/pages/resources.py) are built from it.
@@ -86,8 +74,8 @@ RESOURCE_FIELDS = (
           tip="協議体の話し合いから生まれた資源（資源開発）なら印をつけます"),
     Field("last_verified_on", "最終確認日", base.date, width=12, synonyms=("最終確認日", "確認日"),
           kind="date", tip="今も書いてあるとおりに開いていると確かめた日"),
-    Field("map_x", "地図の位置（横）", map_position, width=10),
-    Field("map_y", "地図の位置（縦）", map_position, width=10),
+    Field("map_x", "地図の位置（横）", base.map_position, width=10),
+    Field("map_y", "地図の位置（縦）", base.map_position, width=10),
     Field("note", "備考", base.long_text, default="", width=24, synonyms=("備考", "メモ", "その他"),
           kind="long"),
 )
