@@ -365,3 +365,42 @@ def set_neighbourhood_position(store: Store, neighbourhood_id: str, x: object, y
         row = base.get_or_fail(s, Neighbourhood, neighbourhood_id, "町内会")
         row.map_x, row.map_y = values["map_x"], values["map_y"]
 
+
+
+def spread(points: Sequence[tuple[float, float]], distance: float,
+           bounds: tuple[float, float, float, float]) -> list[tuple[float, float]]:
+    """Pin centres moved apart so that no two are closer than `distance` (no pin hides another),
+    in any unit (screen pixels in the window, points on paper), each inside `bounds` (x0, y0, x1,
+    y1). Pins are placed in order: one that would cover an earlier pin takes the nearest free
+    place on rings around its own spot, so the same pins give the same picture in the window and
+    on paper, and a pin moves only as far as it must. Neighbours come from a grid of cells one
+    `distance` wide (300 pins: a few milliseconds)."""
+    x0, y0, x1, y1 = bounds
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    limit = distance * 0.999
+
+    def free(x: float, y: float) -> bool:
+        cx, cy = int(x // distance), int(y // distance)
+        return all(math.hypot(x - ox, y - oy) >= limit
+                   for dx in (-1, 0, 1) for dy in (-1, 0, 1)
+                   for ox, oy in cells.get((cx + dx, cy + dy), ()))
+
+    placed: list[tuple[float, float]] = []
+    longest = max(x1 - x0, y1 - y0, distance)
+    for px, py in points:
+        home = (min(max(px, x0), x1), min(max(py, y0), y1))
+        spot = home
+        ring = 0
+        while not free(*spot) and ring * distance / 2 <= longest * 2:
+            ring += 1
+            radius = ring * distance / 2
+            steps = 6 * ring
+            options = [(home[0] + radius * math.cos(2 * math.pi * k / steps - math.pi / 2),
+                        home[1] + radius * math.sin(2 * math.pi * k / steps - math.pi / 2))
+                       for k in range(steps)]
+            inside = [o for o in options if x0 <= o[0] <= x1 and y0 <= o[1] <= y1 and free(*o)]
+            if inside:
+                spot = inside[0]
+        placed.append(spot)
+        cells.setdefault((int(spot[0] // distance), int(spot[1] // distance)), []).append(spot)
+    return placed
