@@ -5,9 +5,10 @@ the resources and 町内会 themselves."""
 from __future__ import annotations
 
 from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Entity
+from app.models.council import Council
 
 
 class AreaMap(Entity):
@@ -32,3 +33,6 @@ class AreaMap(Entity):
     ref2_y: Mapped[float | None] = mapped_column(Float)
     ref2_lat: Mapped[float | None] = mapped_column(Float)
     ref2_lon: Mapped[float | None] = mapped_column(Float)
+
+    # Only so a new council and its map added in one flush are inserted in that order.
+    council: Mapped[Council] = relationship()

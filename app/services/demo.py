@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 
 from app.errors import StoreError
 from app.models import (
+    AreaMap,
     Council,
     CouncilContact,
     Meeting,
@@ -41,6 +42,7 @@ from app.models import (
     reference_id,
     utcnow,
 )
+from app.services import demo_map
 from app.services import members as member_rules
 from app.services import resources as resource_rules
 from app.services.schedule import next_dates, parse_schedule
@@ -240,10 +242,23 @@ def _area(name: str, today: dt.date, roles: dict[str, Role]) -> list:
     return [council]
 
 
-def _neighbourhoods(council: Council, rows) -> dict[str, Neighbourhood]:
+def _neighbourhoods(council: Council, rows, places: dict | None = None) -> dict[str, Neighbourhood]:
+    places = places or {}
     return {label: Neighbourhood(id=demo_id(council.name, "nb", label), council_id=council.id,
-                                 name=label, position=position, households=households)
+                                 name=label, position=position, households=households,
+                                 map_x=places.get(label, (None, None))[0],
+                                 map_y=places.get(label, (None, None))[1])
             for position, (label, households) in enumerate(rows)}
+
+
+def _area_map(council: Council) -> AreaMap:
+    """The drawn sample map (services/demo_map.py) with its two made-up reference points."""
+    (x1, y1, lat1, lon1), (x2, y2, lat2, lon2) = demo_map.REFERENCES
+    return AreaMap(id=demo_id(council.name, "map"), council_id=council.id, name=demo_map.NAME,
+                   image=demo_map.demo_map_png(), image_format="png", width=demo_map.SIZE[0],
+                   height=demo_map.SIZE[1], source=demo_map.SOURCE,
+                   ref1_x=x1, ref1_y=y1, ref1_lat=lat1, ref1_lon=lon1,
+                   ref2_x=x2, ref2_y=y2, ref2_lat=lat2, ref2_lon=lon2)
 
 
 def _tally(council: Council, nbs: dict[str, Neighbourhood], kind: str, columns, rows,
@@ -298,7 +313,7 @@ def _yawata(council: Council, today: dt.date, roles: dict[str, Role]) -> list:
         CouncilContact(id=demo_id(name, "contact", 2), position=2, kind="市",
                        name="高崎市 長寿社会課", person="森", phone="027-000-0100"),
     ]
-    nbs = _neighbourhoods(council, YAWATA_NEIGHBOURHOODS)
+    nbs = _neighbourhoods(council, YAWATA_NEIGHBOURHOODS, demo_map.NEIGHBOURHOOD_PLACES)
     tallies = [_tally(council, nbs, "needs", NEEDS_COLUMNS, YAWATA_NEEDS,
                       dt.date(2015, 4, 1), dt.date(2017, 4, 30)),
                _tally(council, nbs, "service_use", YAWATA_SERVICE_COLUMNS, YAWATA_SERVICE_USE,
@@ -364,7 +379,8 @@ def _yawata(council: Council, today: dt.date, roles: dict[str, Role]) -> list:
             status="対応中" if linked else "未対応",
             resources=[by_name[r] for r in linked if r in by_name]))
     meetings = _yawata_meetings(council, members, today)
-    return [*nbs.values(), *tallies, *members, *trainings, *resources, *need_rows, *meetings]
+    return [*nbs.values(), *tallies, *members, *trainings, *resources, *need_rows, *meetings,
+            _area_map(council)]
 
 
 def _yawata_meetings(council: Council, members: list[Member], today: dt.date) -> list[Meeting]:
