@@ -117,6 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show-survey", help="アンケートの結果（数と割合）を表示")
     p.add_argument("--council", required=True, help="協議体の名前（例: 乗附）")
     p.set_defaults(run=cmd_show_survey)
+    p = sub.add_parser("map", help="協議体の地図（PNG・JPEG の画像か PDF の1ページ）を入れる・外す・基準点を決める")
+    p.add_argument("--council", required=True, help="協議体の名前")
+    p.add_argument("file", metavar="FILE", type=Path, nargs="?",
+                   help="地図の画像（.png .jpg）か PDF。省略すると、今の地図のようすを表示")
+    p.add_argument("--page", type=int, help="PDF のページ（1から。既定: 1）")
+    p.add_argument("--name", default="", help="地図の名前（既定: 「協議体名の地図」）")
+    p.add_argument("--remove", action="store_true", help="地図を外す（印の位置は残ります）")
+    p.add_argument("--point", action="append", metavar="X,Y=緯度,経度",
+                   help="基準点（2回指定）。X,Y は地図の上の位置で左上が0,0・右下が1,1。"
+                        "例: --point 0.1,0.2=36.3219,139.0031")
+    p.set_defaults(run=cmd_map)
+
     p = sub.add_parser("print", help="印刷物をPDFに保存する（回覧チラシ、ハンドブック、名簿など）")
     p.add_argument("kind", metavar="KIND", help="flyer, handbook, booklet, resources, resource-map, "
                    "needs, survey-results, survey-form, roster, attendance, overview（第1層用）")
@@ -550,6 +562,66 @@ def cmd_council_rename(args: argparse.Namespace) -> int:
         renamed = councils.update_council(store, council.id, {"name": args.new_name})
     print(f"協議体「{council.name}」の名前を「{renamed.name}」に変えました。")
     return 0
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from app.services import area_map, councils
+
+    if sum(bool(x) for x in (args.file, args.remove, args.point)) > 1:
+        raise UserError("FILE、--remove、--point は一つずつ指定してください。")
+    if args.page is not None and not args.file:
+        raise UserError("--page は地図の PDF（FILE）と一緒に指定してください。")
+    with _store(args) as store:
+        council = councils.find_council(store, args.council)
+        if args.file:
+            image = area_map.read_image_file(args.file, args.page)  # checked before anything is written
+            stored = area_map.set_map(store, council.id, image, args.file.name, args.name)
+            print(f"{council.name}の地図「{stored.name}」を入れました（{stored.width:,}×{stored.height:,} 画素、"
+                  f"{len(stored.image) / 1e6:.2f} MB、{stored.image_format.upper()}）。")
+        elif args.remove:
+            area_map.remove_map(store, council.id)
+            print(f"{council.name}の地図を外しました（社会資源と町内会の印の位置は残っています）。")
+        elif args.point:
+            stored = area_map.set_reference_points(store, council.id, _reference_points(args.point))
+            print(f"{council.name}の地図に基準点を2つ決めました。社会資源の書き出しに緯度・経度が入ります。")
+        else:
+            _print_map(area_map.get_map(store, council.id), council.name)
+    return 0
+
+
+def _reference_points(texts: list[str]):
+    from app.errors import ValidationError
+    from app.services import area_map
+    from app.services.normalize import nfkc
+
+    if len(texts) != 2:
+        raise UserError("--point は2回指定してください（地図の上の離れた2点）。")
+    points = []
+    for text in texts:
+        where, sep, lat_lon = nfkc(text).partition("=")
+        xy = [v for v in where.replace(",", " ").split() if v]
+        if not sep or len(xy) != 2:
+            raise UserError(f"--point「{text}」は「X,Y=緯度,経度」の形で指定してください"
+                            "（例: 0.1,0.2=36.3219,139.0031）。")
+        x, y = (area_map.base.map_position(v, "地図の基準点") for v in xy)
+        if x is None or y is None:
+            raise ValidationError("地図の基準点", f"「{text}」の位置が空です")
+        lat, lon = area_map.parse_lat_lon(lat_lon)
+        points.append(area_map.ReferencePoint(x, y, lat, lon))
+    return points
+
+
+def _print_map(stored, council_name: str) -> None:
+    if stored is None:
+        print(f"{council_name}には地図がありません。`map --council {council_name} 地図.png` で入れられます。")
+        return
+    print(f"地図: {stored.name}（{stored.width:,}×{stored.height:,} 画素、{len(stored.image) / 1e6:.2f} MB、"
+          f"{stored.image_format.upper()}、元のファイル: {stored.source or '不明'}）")
+    if stored.located:
+        print(f"基準点: ({stored.ref1_x:g}, {stored.ref1_y:g}) = {stored.ref1_lat}, {stored.ref1_lon}　"
+              f"({stored.ref2_x:g}, {stored.ref2_y:g}) = {stored.ref2_lat}, {stored.ref2_lon}")
+    else:
+        print("基準点: なし（社会資源の位置は地図の上の位置だけで、緯度・経度はありません）")
 
 
 def cmd_council_delete(args: argparse.Namespace) -> int:
