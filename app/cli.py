@@ -138,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "お知らせ）, recruit（サポーター募集）, newsletter（協議体だより）")
     p.add_argument("--headline", help="チラシの見出しを差し替える")
     p.add_argument("--body", help="チラシの本文を差し替える")
-    p.add_argument("--map-image", type=Path, help="社会資源マップに使う地図の画像")
+    p.add_argument("--paper", metavar="A4|A3", help="社会資源マップの用紙（既定: A4）。地図は "
+                   "map コマンドで入れたものを使い、用紙の向きは地図の形に合わせます")
     p.add_argument("--return-by", metavar="DATE", help="アンケート用紙の回収日（例: 2027-01-31、"
                    "令和9年1月31日）。省略すると「　月　日（　）まで」の空欄")
     p.add_argument("--return-to", metavar="WHERE", help="アンケート用紙の提出先（既定: 班長さん"
@@ -278,7 +279,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     if isinstance(letter, str):
         letter = letter.replace("\\n", "\n")
     options = {"template": args.template, "headline": args.headline, "body": args.body,
-               "map_image": args.map_image, "return_to": args.return_to, "cover_letter": letter,
+               "paper": args.paper, "return_to": args.return_to, "cover_letter": letter,
                "return_by": to_date(args.return_by, "--return-by（回収日）")}
     with _store(args) as store:
         if args.council:

@@ -37,7 +37,7 @@ KIND_LABELS = {
 # Options each kind understands besides the common ones (today).
 _OPTIONS = {
     "flyer": {"template", "headline", "body", "stamps"},
-    "resource-map": {"map_image"},
+    "resource-map": {"paper"},
     "survey-results": {"survey_id"},
     "survey-form": {"survey_id", "return_by", "return_to", "cover_letter"},
     "attendance": {"meeting_id", "blank_rows"},
@@ -62,9 +62,12 @@ def _maker(kind: str) -> Callable[[Job], tuple[bytes, int]]:
     if kind in ("survey-results", "survey-form"):
         from app.printing import survey
         return survey.make_results if kind == "survey-results" else survey.make_form
-    if kind in ("resources", "resource-map"):
+    if kind == "resources":
         from app.printing import resources
-        return resources.make_list if kind == "resources" else resources.make_map
+        return resources.make_list
+    if kind == "resource-map":
+        from app.printing import area_map
+        return area_map.make_map
     if kind == "overview":
         from app.printing import overview
         return overview.make
@@ -73,7 +76,7 @@ def _maker(kind: str) -> Callable[[Job], tuple[bytes, int]]:
 
 def render(store: Store, kind: str, council_id: str, out_path: str | os.PathLike, *,
            template: str | None = None, headline: str | None = None, body: str | None = None,
-           map_image: str | os.PathLike | None = None, stamps: int | list[str] | None = None,
+           paper: str | None = None, stamps: int | list[str] | None = None,
            survey_id: str | None = None, meeting_id: str | None = None,
            blank_rows: int | None = None, return_by: dt.date | str | None = None,
            return_to: str | None = None, cover_letter: bool | str | None = None,
@@ -88,10 +91,13 @@ def render(store: Store, kind: str, council_id: str, out_path: str | os.PathLike
     read too; None prints a blank to fill in and warns), `return_to` where the forms are handed in
     (default 班長さん（または区長さん）), `cover_letter` True for the standard 依頼文 on a first
     page, a str for the council's own text (paragraphs split at newlines), False/None for none.
+
+    resource-map: the council's stored map (services/area_map.py), `paper` "A4" (default) or
+    "A3"; the page turns with the map's shape.
     """
     if kind not in KINDS:
         raise UserError(f"印刷物の種類「{kind}」はありません。{'、'.join(KINDS)} から選んでください。")
-    given = {"template": template, "headline": headline, "body": body, "map_image": map_image,
+    given = {"template": template, "headline": headline, "body": body, "paper": paper,
              "stamps": stamps, "survey_id": survey_id, "meeting_id": meeting_id,
              "blank_rows": blank_rows, "return_by": return_by, "return_to": return_to,
              "cover_letter": cover_letter or None}

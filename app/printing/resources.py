@@ -1,6 +1,6 @@
-"""社会資源 (social resources): the list grouped by category (A4) and the map with numbered pins.
-
-The list is also the handbook's resource pages (A5), from the same table builder.
+"""社会資源 (social resources): the list grouped by category (A4); its 「地図」 column holds the
+pin numbers of the map (area_map.py). The list is also the handbook's resource pages (A5), from
+the same table builder.
 """
 
 from __future__ import annotations
@@ -8,17 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Sequence
-from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Spacer, TableStyle
+from reportlab.platypus import Flowable
 
 from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, PrintError, short_date, wareki, warn
-from app.printing.flowables import JTable, KText, table
+from app.printing.flowables import KText, table
 from app.services import resources as resource_service
+from app.services.area_map import map_numbers
 from app.services.resources import ResourceDTO
 
 UNCATEGORISED = "その他"
@@ -116,174 +116,3 @@ def make_list(job: Job) -> tuple[bytes, int]:
     return layout.build_pdf(story, pagesize=A4, title=f"{job.council.area_label}の社会資源リスト",
                             footer_left=job.council.label,
                             footer_right=f"{wareki(job.today)}作成")
-
-
-# --- the map -------------------------------------------------------------------------------
-
-def map_numbers(resources: Sequence[ResourceDTO]) -> dict[str, int]:
-    """Pin number per resource: resources at the same spot share one pin (one 公民館, seven
-    groups), numbered in list order."""
-    spots: dict[tuple[float, float], int] = {}
-    numbers: dict[str, int] = {}
-    for r in resources:
-        if r.map_x is None or r.map_y is None:
-            continue
-        key = (round(r.map_x, 3), round(r.map_y, 3))
-        if key not in spots:
-            spots[key] = len(spots) + 1
-        numbers[r.id] = spots[key]
-    return numbers
-
-
-class MapFlowable(Flowable):
-    """The area map (an image, or a plain placeholder frame) with numbered pins at the
-    resources' map_x/map_y fractions (0,0 = top left of the image)."""
-
-    def __init__(self, width: float, height: float, pins: Sequence[tuple[int, float, float]],
-                 image: Path | None = None) -> None:
-        super().__init__()
-        self.box_w, self.box_h = width, height
-        self.pins = pins
-        self.image = image
-        self._img_size: tuple[float, float] | None = None
-        if image is not None:
-            from reportlab.lib.utils import ImageReader
-
-            try:
-                self._reader = ImageReader(str(image))
-                self._img_size = self._reader.getSize()
-            except Exception as exc:  # noqa: BLE001 - any unreadable image is the same problem
-                raise PrintError(f"地図の画像 {image} を読めません（{exc}）。PNG か JPEG を指定してください。") from exc
-
-    def _area(self) -> tuple[float, float, float, float]:
-        """x, y, w, h of the map picture inside the box (aspect ratio kept)."""
-        if not self._img_size:
-            return 0, 0, self.box_w, self.box_h
-        iw, ih = self._img_size
-        scale = min(self.box_w / iw, self.box_h / ih)
-        w, h = iw * scale, ih * scale
-        return (self.box_w - w) / 2, self.box_h - h, w, h
-
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        self.width, self.height = self.box_w, self.box_h
-        return self.box_w, self.box_h
-
-    def draw(self) -> None:
-        from app.printing.fonts import GOTHIC, GOTHIC_BOLD, text_width
-
-        c = self.canv
-        x0, y0, w, h = self._area()
-        if self._img_size:
-            c.drawImage(self._reader, x0, y0, w, h)
-        else:
-            c.setFillColor(S.PALE)
-            c.setStrokeColor(S.RULE)
-            c.rect(x0, y0, w, h, stroke=0, fill=1)
-            c.setLineWidth(0.3)
-            c.setDash(2, 3)
-            for i in range(1, 8):
-                c.line(x0 + w * i / 8, y0, x0 + w * i / 8, y0 + h)
-                c.line(x0, y0 + h * i / 8, x0 + w, y0 + h * i / 8)
-            c.setDash()
-            label = "（地図の画像はまだありません。位置の目安です）"
-            c.setFillColor(S.WHITE)
-            label_w = text_width(label, GOTHIC, 11) + 8
-            c.rect(x0 + (w - label_w) / 2, y0 + 6, label_w, 18, stroke=0, fill=1)
-            c.setFillColor(S.GREY)
-            c.setFont(GOTHIC, 11)
-            c.drawCentredString(x0 + w / 2, y0 + 11, label)
-        c.setStrokeColor(S.INK)
-        c.setLineWidth(1.2)
-        c.rect(x0, y0, w, h, stroke=1, fill=0)
-        radius = 11
-        for number, fx, fy in self.pins:
-            px = x0 + fx * w
-            py = y0 + (1 - fy) * h
-            c.setFillColor(S.WHITE)
-            c.setStrokeColor(S.INK)
-            c.setLineWidth(1.5)
-            c.circle(px, py, radius, stroke=1, fill=1)
-            c.setFillColor(S.INK)
-            size = 13 if number < 10 else 10.5
-            c.setFont(GOTHIC_BOLD, size)
-            c.drawCentredString(px, py - size * 0.36, str(number))
-
-
-def make_map(job: Job) -> tuple[bytes, int]:
-    resources = job.resources()
-    if not resources:
-        raise PrintError(f"{job.council.name}には社会資源が登録されていません。先に社会資源を入力してください。")
-    image = job.opt("map_image")
-    image = Path(image) if image else None
-    if image is not None and not image.is_file():
-        raise PrintError(f"地図の画像 {image} が見つかりません。")
-    numbers = map_numbers(resources)
-    by_pin: OrderedDict[int, list[ResourceDTO]] = OrderedDict()
-    pins: list[tuple[int, float, float]] = []
-    for r in resources:
-        n = numbers.get(r.id)
-        if n is None:
-            continue
-        if n not in by_pin:
-            by_pin[n] = []
-            pins.append((n, r.map_x, r.map_y))
-        by_pin[n].append(r)
-    unplaced = [r for r in resources if r.id not in numbers]
-    if not pins:
-        warn("地図上の位置が登録された社会資源がありません（番号のない一覧だけになります）。")
-
-    width = A4[0] - 2 * S.A4_MARGIN
-    legend_w = 182
-    gap = 12
-    map_w = width - legend_w - gap
-    map_h = 640
-    pin_style = ParagraphStyle("map.pin", parent=S.DOC_CELL_BOLD, fontSize=10, leading=14)
-    item_style = ParagraphStyle("map.item", parent=S.DOC_CELL, fontSize=9, leading=12.5,
-                                leftIndent=4)
-    blocks: list[list[Flowable]] = []
-    for n, items in by_pin.items():
-        venue = items[0].venue or items[0].neighbourhood_name or items[0].name
-        block: list[Flowable] = [KText(f"{_circled(n)} {venue}", pin_style)]
-        block += [KText(r.name + (f"（{r.content}）" if r.content and len(items) == 1 else ""),
-                        item_style, bullet="○") for r in items]
-        blocks.append([*block, Spacer(1, 4)])
-    if unplaced:
-        blocks.append([KText("地図にないもの", S.DOC_H)])
-        blocks += [[KText(r.name, item_style, bullet="○")] for r in unplaced]
-    # As much of the legend as fits beside the map; the rest follows below it, never lost.
-    legend: list[Flowable] = [KText("番号と場所", S.DOC_H)]
-    used = _height(legend, legend_w)
-    rest: list[Flowable] = []
-    for block in blocks:
-        h = _height(block, legend_w)
-        if not rest and used + h <= map_h:
-            legend += block
-            used += h
-        else:
-            rest += block
-    body = JTable([[MapFlowable(map_w, map_h, pins, image), legend]],
-                  colWidths=[map_w + gap, legend_w], hAlign="LEFT")
-    body.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (0, 0), gap),
-                              ("RIGHTPADDING", (1, 0), (1, 0), 0),
-                              ("TOPPADDING", (0, 0), (-1, -1), 0),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
-    story = [*_doc_header(job, f"{job.council.area_label}の社会資源マップ"), body]
-    note = "番号は社会資源リストの番号と同じです。"
-    if image is None:
-        note += "地図の画像を指定すると、その上に番号を重ねて印刷します。"
-    story += [Spacer(1, 4), KText(note, S.DOC_NOTE)]
-    if rest:
-        story += [KText("番号と場所（つづき）", S.DOC_H), *rest]
-    return layout.build_pdf(story, pagesize=A4, title=f"{job.council.area_label}の社会資源マップ",
-                            footer_left=job.council.label,
-                            footer_right=f"{wareki(job.today)}作成")
-
-
-def _height(flowables: Sequence[Flowable], width: float) -> float:
-    return sum(f.wrap(width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
-
-
-def _circled(n: int) -> str:
-    return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"

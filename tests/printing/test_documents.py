@@ -25,7 +25,7 @@ CASES = {  # kind: (council, page size)
     "handbook": ("八幡", A5),
     "booklet": ("八幡", A4_LANDSCAPE),
     "resources": ("八幡", A4),
-    "resource-map": ("八幡", A4),
+    "resource-map": ("八幡", A4_LANDSCAPE),  # the demo's map is landscape
     "needs": ("八幡", A4_LANDSCAPE),
     "survey-results": ("乗附", A4),
     "survey-form": ("乗附", A4),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PIL import Image
 
 from app.printing import PrintError
-from app.printing.resources import map_numbers
 from app.services import resources as resource_service
+from app.services.area_map import map_numbers
 from tests.printing.pdfcheck import A4, A4_LANDSCAPE, flat, page_sizes, page_texts, render_pages
 
 
@@ -135,22 +134,18 @@ def test_resource_map_pins_share_a_spot_and_legend_lists_all(print_store, counci
     kamimachi = {numbers[r.id] for r in resources if r.venue == "上町崎公民館"}
     assert kamimachi == {1}  # seven groups, one pin
     result = rendered("resource-map")
-    assert set(page_sizes(result.path)) == {A4}
+    assert set(page_sizes(result.path)) == {A4_LANDSCAPE}  # the demo's map is landscape
     text = _text(result)
     assert "①上町崎公民館" in text and "地図にないもの" in text
     for r in resources:
         assert flat(r.name) in text, r.name
 
 
-def test_resource_map_with_an_image(rendered, tmp_path_factory):
-    image = tmp_path_factory.mktemp("map") / "map.png"
-    Image.new("RGB", (400, 300), (200, 220, 200)).save(image)
-    result = rendered("resource-map", map_image=str(image))
+def test_resource_map_prints_the_stored_demo_map(rendered):
+    result = rendered("resource-map")
     assert "地図の画像はまだありません" not in _text(result)
+    assert "八幡地区の地図（見本）" in _text(result)
     (page,) = render_pages(result.path, scale=0.3)
     assert page.getextrema()[0] < 128
+    assert not any("地図の画像が登録されていない" in w for w in result.warnings)
 
-
-def test_missing_map_image_is_a_clear_error(rendered):
-    with pytest.raises(PrintError, match="見つかりません"):
-        rendered("resource-map", map_image="/no/such/map.png")
