@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.printing import COLOUR_KINDS, FLYER_TEMPLATES, KIND_LABELS, KINDS, render, render_bytes
-from app.services import surveys
+from app.services import area_map, surveys
 from app.ui.pages.base import Page
 from app.ui.pdf_preview import PdfPreview
 from app.ui.print_send import BOOKLET_HOW
@@ -70,6 +70,14 @@ class PrintPage(Page):
         self.letter_text.setPlaceholderText("空欄なら標準の依頼文。自分の言葉で書くこともできます")
         self.letter_text.setFixedHeight(self.fontMetrics().height() * 4)
         self.booklet_how = label(BOOKLET_HOW, "note", wrap=True)
+        self.map_note = label("", "note", wrap=True)
+        self.map_note.setToolTip("社会資源マップは、社会資源のページの「地図」タブで入れた地図の上に"
+                                 "番号を印刷します")
+        self.paper = QComboBox()
+        self.paper.addItem("A4", "A4")
+        self.paper.addItem("A3（大きく印刷）", "A3")
+        self.paper.setToolTip("地図を印刷する用紙。A3 にすると地図も番号も大きくなります"
+                              "（A3 が使えるプリンターで）。用紙の向きは地図の形に合わせます")
         for combo in (self.kind, self.template, self.survey):
             # Long item names must not widen the page past a small screen; they elide instead.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -87,6 +95,8 @@ class PrintPage(Page):
         for text, widget in self.form_rows:
             form.addRow(text, widget)
         form.addRow(self.booklet_how)
+        form.addRow(self.map_note)
+        form.addRow("用紙", self.paper)
         self.form = form
         controls = QVBoxLayout()
         controls.addLayout(form)
@@ -119,7 +129,7 @@ class PrintPage(Page):
                        self.survey.currentIndexChanged, self.headline.textChanged,
                        self.text.textChanged, self.return_by.editingFinished,
                        self.return_to.textChanged, self.letter.toggled,
-                       self.letter_text.textChanged):
+                       self.letter_text.textChanged, self.paper.currentIndexChanged):
             # start(int) would take the index or flag as an interval: restart at 400 ms.
             signal.connect(lambda *_args: self._debounce.start())
         self.kind.currentIndexChanged.connect(self._show_rows)
@@ -136,6 +146,8 @@ class PrintPage(Page):
             self.form.setRowVisible(widget, kind == "survey-form")
         self.form.setRowVisible(self.letter_text, kind == "survey-form" and self.letter.isChecked())
         self.form.setRowVisible(self.booklet_how, kind == "booklet")
+        for widget in (self.map_note, self.paper):
+            self.form.setRowVisible(widget, kind == "resource-map")
 
     def options(self) -> dict:
         kind = self.kind.currentData()
@@ -147,6 +159,8 @@ class PrintPage(Page):
                 opts["body"] = self.text.toPlainText().strip()
             return opts
         opts = {}
+        if kind == "resource-map":
+            opts["paper"] = self.paper.currentData()
         if kind in ("survey-results", "survey-form") and self.survey.currentData():
             opts["survey_id"] = self.survey.currentData()
         if kind == "survey-form":
@@ -165,7 +179,17 @@ class PrintPage(Page):
         index = self.survey.findData(current)
         self.survey.setCurrentIndex(max(index, 0))
         self.survey.blockSignals(False)
+        self.map_note.setText(self._map_text())
         self.update_preview()
+
+    def _map_text(self) -> str:
+        """Which stored map the resource map prints on, or how to add one."""
+        m = area_map.get_map(self.store, self.council_id)
+        if m is None:
+            return ("地図の画像がないので、白い枠に番号だけを印刷します。"
+                    "地図は社会資源のページの「地図」タブで入れられます。")
+        turn = "横" if m.landscape else "縦"
+        return f"地図「{m.name}」の上に印刷します（用紙は{turn}向き）。地図を替えるには社会資源の「地図」タブへ。"
 
     # --- preview ----------------------------------------------------------------------------
     def update_preview(self) -> None:
