@@ -145,6 +145,48 @@ def test_landscape_map_fills_a_landscape_page(store, council, tmp_path, fmt):
     assert not any("地図の画像が登録されていない" in w for w in result.warnings)
 
 
+def _raw_map(store, council_id: str, data: bytes, fmt: str, size) -> None:
+    """A map row as another program version might have stored it (not re-encoded here)."""
+    from app.models import AreaMap
+
+    with store.session() as s:
+        s.add(AreaMap(council_id=council_id, name="そのままの地図", image=data, image_format=fmt,
+                      width=size[0], height=size[1]))
+
+
+def _encoded(mode: str, fmt: str, **options) -> bytes:
+    image = Image.open(io.BytesIO(_map_image((1200, 800)))).convert("RGB")
+    image = image.convert(mode) if mode != "P" else image.quantize(200)
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("mode", "fmt", "options", "as_stored"), [
+    ("P", "PNG", {}, True),                    # 8-bit palette
+    ("L", "PNG", {}, True),                    # grey
+    ("RGB", "PNG", {}, True),
+    ("L", "JPEG", {}, True),
+    ("RGBA", "PNG", {}, False),                # transparency: reportlab composites it
+    ("CMYK", "JPEG", {}, False),
+])
+def test_every_kind_of_stored_image_prints_the_right_way_round(store, council, tmp_path, mode, fmt,
+                                                               options, as_stored):
+    data = _encoded(mode, fmt, **options)
+    assert (printed._image_xobject(data, fmt.lower()) is not None) == as_stored
+    _raw_map(store, council.id, data, fmt.lower(), (1200, 800))
+    _add(store, council.id, [(.9, .9)])
+    result = _print(store, council.id, tmp_path / "map.pdf")
+    ((bounds, filters),) = _images(result.path)
+    left, bottom, right, top = bounds
+    block = _pixel(result.path, left + .25 * (right - left), top - .25 * (top - bottom))
+    field = _pixel(result.path, left + .6 * (right - left), top - .6 * (top - bottom))
+    if mode == "L":
+        assert sum(block) < sum(field) - 150  # the red block as dark grey on a light field
+    else:
+        assert _reddish(block) and not _reddish(field), (block, field)
+
+
 def test_portrait_map_portrait_page_and_a3(store, council, tmp_path):
     _with_map(store, council.id, (900, 1300))
     _add(store, council.id, [(.2, .3), (.7, .8)])
