@@ -10,9 +10,6 @@ flowable filling the body frame, so reportlab only stacks them.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import io
-import struct
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -25,6 +22,7 @@ from app.printing import styles as S
 from app.printing.base import Job, PrintError, wareki, warn
 from app.printing.flowables import KText
 from app.printing.fonts import GOTHIC, GOTHIC_BOLD, text_width
+from app.printing.images import draw_image
 from app.services import area_map as map_service
 from app.services.area_map import AreaMapDTO
 from app.services.normalize import nfkc
@@ -321,100 +319,6 @@ def plan(job: Job) -> Plan:
 
 # --- drawing -----------------------------------------------------------------------------------
 
-def _image_xobject(data: bytes, image_format: str):
-    """The stored image as a PDF image as it is: JPEG bytes behind DCTDecode, a PNG's
-    compressed rows behind FlateDecode with the PNG predictor. Nothing is decoded or
-    re-compressed (a 3000-pixel map would cost most of the print's time); None for what this
-    does not handle (then reportlab decodes it)."""
-    from reportlab.pdfbase.pdfdoc import (
-        PDFArray,
-        PDFDictionary,
-        PDFImageXObject,
-        PDFName,
-        PDFStream,
-    )
-
-    class Image(PDFImageXObject):
-        decode_parms: dict | None = None
-        colour_space: object = None
-
-        def format(self, document):
-            stream = PDFStream(content=self.streamContent)
-            d = stream.dictionary
-            d["Type"], d["Subtype"] = PDFName("XObject"), PDFName("Image")
-            d["Width"], d["Height"] = self.width, self.height
-            d["BitsPerComponent"] = self.bitsPerComponent
-            d["ColorSpace"] = self.colour_space
-            d["Filter"] = PDFArray([PDFName(self._filters)])
-            if self.decode_parms:
-                d["DecodeParms"] = PDFArray([PDFDictionary(self.decode_parms)])  # one per filter
-            d["Length"] = len(self.streamContent)
-            return stream.format(document)
-
-    name = "map" + hashlib.sha1(data).hexdigest()[:16]
-    image = Image(name)
-    if image_format == "jpeg":
-        from PIL import Image as PILImage
-
-        with PILImage.open(io.BytesIO(data)) as header:
-            if header.mode not in ("RGB", "L"):
-                return None
-            image.width, image.height = header.size
-            image.colour_space = PDFName("DeviceRGB" if header.mode == "RGB" else "DeviceGray")
-        image.bitsPerComponent, image._filters, image.streamContent = 8, "DCTDecode", data
-        return image
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        return None
-    pos, idat, palette = 8, [], b""
-    w = h = depth = kind = interlace = None
-    while pos + 8 <= len(data):
-        length, tag = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-        if tag == b"IHDR":
-            w, h, depth, kind, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
-        elif tag == b"PLTE":
-            palette = chunk
-        elif tag == b"IDAT":
-            idat.append(chunk)
-        elif tag == b"tRNS":
-            return None  # transparency: let reportlab composite it
-        elif tag == b"IEND":
-            break
-    colours = {0: 1, 2: 3, 3: 1}.get(kind)
-    if colours is None or interlace or depth not in (1, 2, 4, 8) or not idat or (kind == 3 and not palette):
-        return None
-    image.width, image.height, image.bitsPerComponent = w, h, depth
-    image.colour_space = (PDFArray([PDFName("Indexed"), PDFName("DeviceRGB"), len(palette) // 3 - 1,
-                                    b"<" + palette.hex().encode() + b">"])
-                          if kind == 3 else PDFName("DeviceRGB" if kind == 2 else "DeviceGray"))
-    image._filters, image.streamContent = "FlateDecode", b"".join(idat)
-    image.decode_parms = {"Predictor": 15, "Colors": colours, "BitsPerComponent": depth, "Columns": w}
-    return image
-
-
-def _draw_image(canv, m: AreaMapDTO, frame: Rect) -> None:
-    image = _image_xobject(m.image, m.image_format)
-    if image is None:
-        from reportlab.lib.utils import ImageReader
-
-        canv.drawImage(ImageReader(io.BytesIO(m.image)), frame.x0, frame.y0, frame.width, frame.height)
-        return
-    # As canvas.drawImage registers an image, without decoding it for a name.
-    doc = canv._doc
-    reg = doc.getXObjectName(image.name)
-    if reg not in doc.idToObject:
-        doc.Reference(image, reg)
-        doc.addForm(image.name, image)
-    canv._currentPageHasImages = 1
-    canv.saveState()
-    canv.translate(frame.x0, frame.y0)
-    canv.scale(frame.width, frame.height)
-    canv._code.append(f"/{reg} Do")
-    canv.restoreState()
-    canv._formsinuse.append(image.name)
-
-
 def _draw_placeholder(canv, frame: Rect) -> None:
     x0, y0, w, h = frame.x0, frame.y0, frame.width, frame.height
     canv.setFillColor(S.PALE)
@@ -527,7 +431,8 @@ def make_map(job: Job) -> tuple[bytes, int]:
             part.drawOn(canv, p.body.x0, y)
             y -= part.style.spaceAfter
         if p.area_map is not None:
-            _draw_image(canv, p.area_map, p.frame)
+            f = p.frame
+            draw_image(canv, p.area_map.image, p.area_map.image_format, f.x0, f.y0, f.width, f.height)
         else:
             _draw_placeholder(canv, p.frame)
         canv.setStrokeColor(S.INK)

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from app.printing import PrintError, render
+from app.printing import PrintError, images, render
 from app.printing import area_map as printed
 from app.printing.base import Job
 from app.printing.fonts import GOTHIC_BOLD, text_width
@@ -173,7 +173,7 @@ def _encoded(mode: str, fmt: str, **options) -> bytes:
 def test_every_kind_of_stored_image_prints_the_right_way_round(store, council, tmp_path, mode, fmt,
                                                                options, as_stored):
     data = _encoded(mode, fmt, **options)
-    assert (printed._image_xobject(data, fmt.lower()) is not None) == as_stored
+    assert (images.image_xobject(data, fmt.lower()) is not None) == as_stored
     _raw_map(store, council.id, data, fmt.lower(), (1200, 800))
     _add(store, council.id, [(.9, .9)])
     result = _print(store, council.id, tmp_path / "map.pdf")
