@@ -40,7 +40,6 @@ PIN = ParagraphStyle("map.pin", parent=S.DOC_CELL_BOLD, spaceBefore=5)
 ITEM = ParagraphStyle("map.item", parent=S.DOC_CELL, leading=14, leftIndent=2)
 SECTION = ParagraphStyle("map.section", parent=S.DOC_CELL_BOLD, fontSize=11.5, leading=16,
                          spaceBefore=10, spaceAfter=1)
-LEGEND_STYLES = (PIN, ITEM, SECTION)  # every legend text: at least the residents' 10.5 pt
 LABEL_SIZE = 9.5            # 町内会 names on the map
 
 
@@ -462,5 +461,7 @@ def make_map(job: Job) -> tuple[bytes, int]:
             _draw_columns(canv, p.units, cols, rest, more_w)
 
         story.append(_Sheet(p.body, page_more))
+    pw, ph = p.pagesize
     return layout.build_pdf(story, pagesize=p.pagesize, title=p.title,
+                            margins=(p.body.x0, pw - p.body.x1, ph - p.body.y1, p.body.y0),
                             footer_left=job.council.label, footer_right=f"{wareki(job.today)}作成")
