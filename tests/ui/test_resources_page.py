@@ -1,12 +1,12 @@
 """The 社会資源 page driven as a user would: read the list, edit a schedule with the controls or
-by typing, mark rows as checked, place a pin on the map, delete with a confirmation."""
+by typing, mark rows as checked, delete with a confirmation."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.services import councils, resources
@@ -15,7 +15,6 @@ from app.ui.pages.resources import (
     ResourceDialog,
     ResourceTableModel,
     fit_widths,
-    spread_pins,
 )
 from app.ui.widgets import DTO_ROLE
 from tests.ui.conftest import answer_next_dialog, type_japanese
@@ -201,33 +200,6 @@ def test_checked_clears_the_highlight_and_can_be_undone(window, demo_store):
     assert "黄色の行は1年以上確認していません（2件）" in page.count.text()
 
 
-def test_click_on_the_map_places_the_chosen_pin(window, qtbot, demo_store):
-    page = open_page(window)
-    page.tabs.setCurrentIndex(1)
-    qtbot.waitExposed(page.map)
-    legend = [page.legend.item(i).text() for i in range(page.legend.count())]
-    assert legend[11] == "12. ゴミ出しお手伝い（印なし）"
-    rect = page.map.map_rect()
-    spot = QPoint(round(rect.left() + rect.width() * 0.9), round(rect.top() + rect.height() * 0.8))
-    qtbot.mouseClick(page.map, Qt.MouseButton.LeftButton, pos=spot)  # nothing chosen yet
-    assert stored(demo_store, "ゴミ出しお手伝い").map_x is None
-    page.legend.setCurrentRow(11)
-    qtbot.mouseClick(page.map, Qt.MouseButton.LeftButton, pos=spot)
-    placed = stored(demo_store, "ゴミ出しお手伝い")
-    assert placed.map_x == pytest.approx(0.9, abs=0.01) and placed.map_y == pytest.approx(0.8, abs=0.01)
-    assert page.legend.item(11).text() == "12. ゴミ出しお手伝い"
-    assert page.legend.currentRow() == 11
-    assert any(pin.name == "ゴミ出しお手伝い" for pin in page.map.pins)
-    window.controller.undo_stack.undo()
-    assert stored(demo_store, "ゴミ出しお手伝い").map_x is None
-
-    page.legend.setCurrentRow(0)
-    page.remove_pin()
-    assert stored(demo_store, "ミチの会").map_x is None
-    window.controller.undo_stack.undo()
-    assert stored(demo_store, "ミチの会").map_x == pytest.approx(0.32)
-
-
 def test_delete_asks_first_and_can_be_undone(window):
     page = open_page(window)
     select(page, "移動販売")
@@ -239,16 +211,6 @@ def test_delete_asks_first_and_can_be_undone(window):
     assert "移動販売" not in names(page)
     window.controller.undo_stack.undo()
     assert "移動販売" in names(page)
-
-
-def test_pins_at_one_spot_are_spread_apart_inside_the_map():
-    anchors = [(100.0, 100.0)] * 7 + [(110.0, 105.0), (5.0, 5.0)]
-    places = spread_pins(anchors, 12, (0, 0, 400, 300))
-    for i, (x, y) in enumerate(places):
-        assert 12 <= x <= 388 and 12 <= y <= 288
-        for (u, v) in places[i + 1:]:
-            assert (x - u) ** 2 + (y - v) ** 2 >= 24 ** 2 - 1e-6
-    assert spread_pins([(50.0, 60.0)], 12, (0, 0, 400, 300)) == [(50.0, 60.0)]
 
 
 def test_columns_share_the_width_without_going_below_their_minimum():

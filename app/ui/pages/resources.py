@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -15,15 +14,13 @@ from typing import Any
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
-    QPointF,
-    QRectF,
     QSize,
     QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,12 +32,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QScrollArea,
     QStyledItemDelegate,
     QTabWidget,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +45,7 @@ from app.services.normalize import kana_key, nfkc
 from app.services.resources import RESOURCE_FIELDS, ResourceDTO, ScheduleReading
 from app.services.schedule import LAST, WEEKDAYS, Schedule
 from app.ui.pages.base import Page
+from app.ui.pages.resources_map import MapTab
 from app.ui.widgets import (
     DTO_ROLE,
     SORT_ROLE,
@@ -592,193 +587,13 @@ class ResourceDialog(EditDialog):
         self.accept()
 
 
-# --- the map ---------------------------------------------------------------------------------
-
-
-def spread_pins(anchors: Sequence[tuple[float, float]], radius: float,
-                bounds: tuple[float, float, float, float], rounds: int = 60) -> list[tuple[float, float]]:
-    """Where to draw each pin so that none covers another: pins sharing a spot start on a
-    ring around it, then overlapping pins push each other apart (kept inside `bounds`).
-    Each stays as near its true spot as the others allow; the map draws a line back to it."""
-    places: list[list[float]] = []
-    groups: dict[tuple[int, int], list[int]] = {}
-    for i, (x, y) in enumerate(anchors):
-        groups.setdefault((round(x), round(y)), []).append(i)
-        places.append([x, y])
-    for (x, y), members in groups.items():
-        if len(members) > 1:
-            ring = max(radius * 1.8, 1.15 * radius * len(members) / math.pi)
-            for k, i in enumerate(members):
-                angle = 2 * math.pi * k / len(members)
-                places[i] = [x + ring * math.sin(angle), y - ring * math.cos(angle)]
-    gap = 2 * radius + 2
-    left, top, right, bottom = bounds
-    if len(places) <= 120:  # beyond that the map is a cloud anyway; keep painting fast
-        for _ in range(rounds):
-            moved = False
-            for i in range(len(places)):
-                for j in range(i + 1, len(places)):
-                    dx, dy = places[j][0] - places[i][0], places[j][1] - places[i][1]
-                    distance = math.hypot(dx, dy)
-                    if distance >= gap:
-                        continue
-                    if distance < 1e-6:
-                        dx, dy, distance = math.cos(j), math.sin(j), 1.0
-                    push = (gap - distance) / 2 + 0.5
-                    ux, uy = dx / distance, dy / distance
-                    places[i][0] -= ux * push
-                    places[i][1] -= uy * push
-                    places[j][0] += ux * push
-                    places[j][1] += uy * push
-                    moved = True
-            for place in places:
-                place[0] = min(max(place[0], left + radius), right - radius)
-                place[1] = min(max(place[1], top + radius), bottom - radius)
-            if not moved:
-                break
-    return [(x, y) for x, y in places]
-
-
-@dataclasses.dataclass(frozen=True)
-class Pin:
-    number: int
-    resource_id: str
-    name: str
-    venue: str
-    x: float
-    y: float
-
-
-class MapCanvas(QWidget):
-    """A framed map (the council's image when there is one, else a plain sheet with a light
-    grid) with numbered pins at fractions of its width and height, so any image size works.
-    Pins at the same spot (one venue, several groups) are fanned out in a ring around it."""
-
-    clicked = Signal(float, float)   # an empty spot: fractions 0..1
-    pin_clicked = Signal(str)        # a pin: the resource id
-    ASPECT = 4 / 3
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.image: QPixmap | None = None
-        self.pins: list[Pin] = []
-        self.selected_id: str | None = None
-        self._drawn: list[tuple[QPointF, float, Pin]] = []
-        self._layout: tuple[tuple, list[tuple[float, float]]] = ((), [])
-        self.setMinimumSize(280, 210)
-        self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setToolTip("")
-
-    def set_image(self, image: QPixmap | None) -> None:
-        """Hook for 「地図の画像を選ぶ」: the page passes the council's map image here."""
-        self.image = image if image is not None and not image.isNull() else None
-        self.update()
-
-    def set_pins(self, pins: list[Pin], selected_id: str | None) -> None:
-        self.pins, self.selected_id = pins, selected_id
-        self.update()
-
-    def map_rect(self) -> QRectF:
-        aspect = self.image.width() / self.image.height() if self.image else self.ASPECT
-        margin = 6
-        width, height = self.width() - 2 * margin, self.height() - 2 * margin
-        if width / max(height, 1) > aspect:
-            width = height * aspect
-        else:
-            height = width / aspect
-        return QRectF((self.width() - width) / 2, margin, width, height)  # top, under the note
-
-    def pin_radius(self) -> float:
-        return self.fontMetrics().height() * 0.72
-
-    def paintEvent(self, _event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = self.map_rect()
-        if self.image is not None:
-            painter.drawPixmap(rect, self.image, QRectF(self.image.rect()))
-        else:
-            painter.fillRect(rect, QColor("#f5f6ef"))
-            painter.setPen(QPen(QColor("#dcdfd0"), 1))
-            for i in range(1, 10):
-                x = rect.left() + rect.width() * i / 10
-                y = rect.top() + rect.height() * i / 10
-                painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-                painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-        painter.setPen(QPen(QColor("#555555"), 2))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(rect)
-        self._paint_pins(painter, rect)
-        painter.end()
-
-    def _paint_pins(self, painter: QPainter, rect: QRectF) -> None:
-        radius = self.pin_radius()
-        anchors = [(rect.left() + pin.x * rect.width(), rect.top() + pin.y * rect.height())
-                   for pin in self.pins]
-        key = (tuple(anchors), radius, self.width(), self.height())
-        if self._layout[0] != key:  # spreading is O(n²): only when pins or size change
-            self._layout = (key, spread_pins(anchors, radius, (0, 0, self.width(), self.height())))
-        places = self._layout[1]
-        self._drawn = []
-        painter.setPen(QPen(QColor("#333333"), 1.5))
-        painter.setBrush(QColor("#333333"))
-        for (ax, ay), (px, py) in zip(anchors, places, strict=True):
-            if math.hypot(px - ax, py - ay) > radius * 0.5:  # moved aside: a line to the spot
-                painter.drawLine(QPointF(ax, ay), QPointF(px, py))
-                painter.drawEllipse(QPointF(ax, ay), 3.5, 3.5)
-        font = painter.font()
-        font.setBold(True)
-        painter.setFont(font)
-        order = sorted(range(len(self.pins)), key=lambda i: self.pins[i].resource_id == self.selected_id)
-        for i in order:  # the chosen pin last, on top
-            pin, place = self.pins[i], QPointF(*places[i])
-            chosen = pin.resource_id == self.selected_id
-            painter.setPen(QPen(QColor("#1a1a1a") if chosen else QColor("white"), 3 if chosen else 2))
-            painter.setBrush(QColor("#e8720c") if chosen else QColor("#0b4f8a"))
-            painter.drawEllipse(place, radius, radius)
-            painter.setPen(QColor("#1a1a1a") if chosen else QColor("white"))
-            box = QRectF(place.x() - radius, place.y() - radius, 2 * radius, 2 * radius)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(pin.number))
-            self._drawn.append((place, radius, pin))
-
-    def pin_at(self, pos: QPointF) -> Pin | None:
-        for place, radius, pin in reversed(self._drawn):
-            if (place - pos).manhattanLength() <= radius * 1.3:
-                return pin
-        return None
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        pos = event.position()
-        pin = self.pin_at(pos)
-        if pin is not None:
-            self.pin_clicked.emit(pin.resource_id)
-            return
-        rect = self.map_rect()
-        if rect.contains(pos):
-            self.clicked.emit(round((pos.x() - rect.left()) / rect.width(), 3),
-                              round((pos.y() - rect.top()) / rect.height(), 3))
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            pin = self.pin_at(QPointF(event.pos()))
-            if pin is not None:
-                QToolTip.showText(event.globalPos(), f"{pin.number}. {pin.name}"
-                                  + (f"（{pin.venue}）" if pin.venue else ""), self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)
-
-
 # --- the page --------------------------------------------------------------------------------
 
 
 class ResourcesPage(Page):
     key = "resources"
     title = "社会資源"
-    areas = frozenset({"resources", "neighbourhoods", "council"})
+    areas = frozenset({"resources", "neighbourhoods", "council", "needs"})  # needs: the map's layer
 
     def __init__(self, controller) -> None:
         super().__init__(controller)
@@ -786,7 +601,8 @@ class ResourcesPage(Page):
         self._nb: dict[str, str] = {}
         self.tabs = QTabWidget()
         self.tabs.addTab(self._list_tab(), "一覧")
-        self.tabs.addTab(self._map_tab(), "地図")
+        self.map_tab = MapTab(self)
+        self.tabs.addTab(self.map_tab, "地図")
         self.tabs.setTabToolTip(0, "社会資源の一覧と日程")
         self.tabs.setTabToolTip(1, "地区の地図に番号の印を置きます")
         self.body.addWidget(self.tabs, 1)
@@ -867,42 +683,6 @@ class ResourcesPage(Page):
         enable_with_selection(self.table, self.edit_button, self.delete_button, self.verify_button)
         return tab
 
-    def _map_tab(self) -> QWidget:
-        tab = QWidget()
-        layout = QHBoxLayout(tab)
-        left = QVBoxLayout()
-        # TODO(地図の画像を選ぶ): the data model has no place for a council's map image yet.
-        # When councils can store one (e.g. a map image column and a councils.set_map_image
-        # service), load it in refresh() with self.map.set_image(QPixmap) and add a
-        # 「地図の画像を選ぶ」 button that saves it through the controller (undoable).
-        self.map_note = label("地図の画像はまだありません。枠を地区の地図に見立てて、"
-                              "だいたいの場所に番号の印を置けます。", "note", wrap=True)
-        left.addWidget(self.map_note)
-        self.map = MapCanvas()
-        self.map.clicked.connect(self.place_pin)
-        self.map.pin_clicked.connect(self._select_in_legend)
-        left.addWidget(self.map, 1)
-        layout.addLayout(left, 2)
-
-        right = QVBoxLayout()
-        right.addWidget(label("番号と名称", "subheading"))
-        self.legend = QListWidget()
-        self.legend.setWordWrap(True)
-        self.legend.setSpacing(3)
-        self.legend.setToolTip("ここで選んでから地図の上をクリックすると、その場所に印を置きます")
-        self.legend.currentItemChanged.connect(lambda *_a: self._update_pins())
-        right.addWidget(self.legend, 1)
-        right.addWidget(label("この一覧で名称を選んでから地図の上をクリックすると、そこに印を"
-                              "置きます（元に戻す: Ctrl+Z）。", "note", wrap=True))
-        self.unpin_button = button("印を外す", self.remove_pin,
-                                   tip="選んだ社会資源の印を地図から外します")
-        row = QHBoxLayout()
-        row.addWidget(self.unpin_button)
-        row.addStretch(1)
-        right.addLayout(row)
-        layout.addLayout(right, 1)
-        return tab
-
     # --- data ---------------------------------------------------------------------------------
     def refresh(self) -> None:
         chosen = [r.id for r in self.selected()]
@@ -917,7 +697,7 @@ class ResourcesPage(Page):
         self.apply_filter()
         self.empty.setVisible(not self.all)
         self.select_ids(chosen)
-        self._fill_legend()
+        self.map_tab.set_resources(self.all)
 
     def apply_filter(self) -> None:
         """Filtering works on the loaded DTOs: no database query per keystroke."""
@@ -1079,62 +859,5 @@ class ResourcesPage(Page):
         try:
             self.controller.apply(text, lambda: resources.mark_verified_many(self.store, ids, today),
                                   undo, areas={"resources"})
-        except UserError as exc:
-            self.controller.failed.emit(str(exc))
-
-    # --- the map ------------------------------------------------------------------------------
-    def _fill_legend(self) -> None:
-        chosen = self.legend_selected()
-        self.legend.blockSignals(True)
-        self.legend.clear()
-        for number, r in enumerate(self.all, 1):
-            placed = r.map_x is not None and r.map_y is not None
-            text = f"{number}. {r.name}" + ("" if placed else "（印なし）")
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, r.id)
-            item.setToolTip(f"{r.name}　{r.venue}" if r.venue else r.name)
-            self.legend.addItem(item)
-            if r.id == chosen:
-                self.legend.setCurrentItem(item)
-        self.legend.blockSignals(False)
-        self._update_pins()
-
-    def legend_selected(self) -> str | None:
-        item = self.legend.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-    def _select_in_legend(self, resource_id: str) -> None:
-        for row in range(self.legend.count()):
-            if self.legend.item(row).data(Qt.ItemDataRole.UserRole) == resource_id:
-                self.legend.setCurrentRow(row)
-                return
-
-    def _update_pins(self) -> None:
-        pins = [Pin(number, r.id, r.name, r.venue, r.map_x, r.map_y)
-                for number, r in enumerate(self.all, 1) if r.map_x is not None and r.map_y is not None]
-        self.map.set_pins(pins, self.legend_selected())
-
-    def _by_id(self, resource_id: str | None) -> ResourceDTO | None:
-        return next((r for r in self.all if r.id == resource_id), None)
-
-    def place_pin(self, x: float, y: float) -> None:
-        r = self._by_id(self.legend_selected())
-        if r is None:
-            self.controller.message.emit("先に右の一覧で、印を置く社会資源を選んでください")
-            return
-        self._move_pin(r, x, y, f"「{r.name}」の印を地図に置く")
-
-    def remove_pin(self) -> None:
-        r = self._by_id(self.legend_selected())
-        if r is None or r.map_x is None:
-            self.controller.message.emit("印を外す社会資源を、右の一覧から選んでください")
-            return
-        self._move_pin(r, None, None, f"「{r.name}」の印を外す")
-
-    def _move_pin(self, r: ResourceDTO, x: float | None, y: float | None, text: str) -> None:
-        try:
-            self.controller.update(text, "resource", r.id,
-                                   lambda: resources.set_map_position(self.store, r.id, x, y),
-                                   {"resources"})
         except UserError as exc:
             self.controller.failed.emit(str(exc))
