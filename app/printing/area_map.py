@@ -21,7 +21,7 @@ from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, PrintError, wareki, warn
 from app.printing.flowables import KText
-from app.printing.fonts import GOTHIC, GOTHIC_BOLD, text_width
+from app.printing.fonts import GOTHIC_BOLD, text_width
 from app.printing.images import draw_image
 from app.services import area_map as map_service
 from app.services.area_map import AreaMapDTO
@@ -329,13 +329,8 @@ def _draw_placeholder(canv, frame: Rect) -> None:
         canv.line(x0 + w * i / 8, y0, x0 + w * i / 8, y0 + h)
         canv.line(x0, y0 + h * i / 8, x0 + w, y0 + h * i / 8)
     canv.setDash()
-    label = "（地図の画像はまだありません。位置の目安です）"
-    label_w = text_width(label, GOTHIC, 11) + 8
-    canv.setFillColor(S.WHITE)
-    canv.rect(x0 + (w - label_w) / 2, y0 + 6, label_w, 18, stroke=0, fill=1)
-    canv.setFillColor(S.GREY)
-    canv.setFont(GOTHIC, 11)
-    canv.drawCentredString(x0 + w / 2, y0 + 11, label)
+    # No words inside the frame: pins may be anywhere in it. The note under the map says that
+    # positions are only a guide.
 
 
 def _draw_labels(canv, labels: Sequence[Label]) -> None:

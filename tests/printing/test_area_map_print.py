@@ -351,7 +351,7 @@ def test_without_a_map_a_plain_frame_and_how_to_add_one(store, council, tmp_path
     assert page_sizes(result.path) == [A4]
     assert _images(result.path) == []
     text = flat(page_texts(result.path)[0])
-    assert "地図の画像はまだありません" in text and "地図にないもの" in text
+    assert "枠の中の位置はおおよその目安" in text and "地図にないもの" in text
     assert any("地図の画像が登録されていない" in w and "「地図」タブ" in w for w in result.warnings)
     frame = _plan(store, council.id).frame
     for box in _pin_boxes(result.path).values():

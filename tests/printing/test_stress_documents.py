@@ -15,9 +15,8 @@ from tests.conftest import STRESS_TODAY
 from tests.printing.pdfcheck import flat, layout_faults, page_fill, page_sizes, page_texts
 
 TODAY = STRESS_TODAY
-# The resource map's pins are issue-tracked with the map itself (labels of nearby pins overlap).
-KINDS = ("handbook", "booklet", "resources", "needs", "survey-results", "survey-form", "roster",
-         "attendance")
+KINDS = ("handbook", "booklet", "resources", "resource-map", "needs", "survey-results",
+         "survey-form", "roster", "attendance")
 
 
 @pytest.fixture(scope="module")
