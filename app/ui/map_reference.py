@@ -35,9 +35,10 @@ class ReferenceDialog(EditDialog):
         self.view.picked.connect(lambda _k, point: setattr(self, "next_point", int(point) - 1))
         self.next_point = 0
         self.points: list[tuple[QDoubleSpinBox, QDoubleSpinBox, QLineEdit, QLabel]] = []
-        form = QVBoxLayout()
-        form.addWidget(label("地図の上で、緯度・経度の分かる2か所（左上と右下の交差点など）をクリックして、"
-                             "それぞれの緯度・経度を入れます。北が上の地図に使えます。", "note", wrap=True))
+        note = label("地図の上で、緯度・経度の分かる2か所（左上と右下の交差点など）を順にクリックして、"
+                     "それぞれの緯度・経度を入れます。番号の印は引っぱって直せます。北が上の地図に使えます。",
+                     "note", wrap=True)
+        form = QHBoxLayout()  # the two points side by side under the map
         old = ((area.ref1_x, area.ref1_y, area.ref1_lat, area.ref1_lon),
                (area.ref2_x, area.ref2_y, area.ref2_lat, area.ref2_lon))
         for i, ((x, y, lat, lon), guess) in enumerate(zip(old, ((0.1, 0.1), (0.9, 0.9)), strict=True)):
@@ -66,21 +67,20 @@ class ReferenceDialog(EditDialog):
             box.addWidget(label("緯度・経度"), 2, 0, 1, 4)
             box.addWidget(where, 3, 0, 1, 4)
             box.addWidget(error, 4, 0, 1, 4)
-            form.addLayout(box)
+            box.setRowStretch(5, 1)
+            form.addLayout(box, 1)
         self.general_error = label("", "error", wrap=True)
         self.general_error.hide()
-        form.addWidget(self.general_error)
-        form.addStretch(1)
         buttons = save_cancel_buttons(self, self.save)
         if area.located:
             clear = buttons.addButton("基準点を消す", QDialogButtonBox.ButtonRole.ResetRole)
             clear.setToolTip("基準点を消します（印の緯度・経度もなくなります）")
             clear.clicked.connect(lambda: self._store(None, "地図の基準点を消す"))
-        body = QHBoxLayout()
-        body.addWidget(self.view, 3)
-        body.addLayout(form, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
+        layout.addWidget(note)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
         layout.addWidget(buttons)
         screen = self.screen().availableGeometry()
         self.resize(min(960, screen.width() * 9 // 10), min(640, screen.height() * 9 // 10))

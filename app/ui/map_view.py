@@ -54,8 +54,9 @@ class MapView(QGraphicsView):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        # The zoom buttons float over the map's top left corner: no row of their own on a
-        # 1024×700 screen with large text.
+        # The zoom buttons: small, in a strip above the map inside the view (a full row of
+        # buttons would cost a 1024×700 screen with large text too much height; floating over
+        # the map they would hide pins).
         self.controls = QWidget(self)
         row = QHBoxLayout(self.controls)
         row.setContentsMargins(0, 0, 0, 0)
@@ -66,7 +67,6 @@ class MapView(QGraphicsView):
         for widget in (self.zoom_in_button, self.zoom_out_button, self.fit_button):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys do the same; Tab goes to pins
             row.addWidget(widget)
-        self.controls.move(6, 6)
         self.setScene(QGraphicsScene(self))
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
@@ -334,9 +334,16 @@ class MapView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self.controls.adjustSize()
+        self._place_controls()
         if self._fit:
             self.fit()
+
+    def _place_controls(self) -> None:
+        self.controls.adjustSize()
+        self.controls.move(4, 3)
+        top = self.controls.height() + 6
+        if self.viewportMargins().top() != top:
+            self.setViewportMargins(0, top, 0, 0)
 
     # --- mouse -----------------------------------------------------------------------------------
     def marker_at(self, pos) -> MarkerItem | None:
@@ -406,7 +413,7 @@ class MapView(QGraphicsView):
     # --- keys ------------------------------------------------------------------------------------
     def event(self, event) -> bool:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.Polish):
-            self.controls.adjustSize()  # 大きい文字
+            self._place_controls()  # 大きい文字
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) \
                 and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             back = event.key() == Qt.Key.Key_Backtab or event.modifiers() & Qt.KeyboardModifier.ShiftModifier
