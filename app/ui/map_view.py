@@ -204,10 +204,11 @@ class MapView(QGraphicsView):
             for part in (cluster.line, cluster.dot, cluster):
                 self.scene().removeItem(part)
         self.clusters = []
+        scale = self.transform().m11() or 1.0
+        self._keep_labels_inside(scale)
         pins = [i for i in self.markers if i.is_pin]
         if not pins:
             return
-        scale = self.transform().m11() or 1.0
         radius = self.pin_radius()
         distance = 2 * radius + 2
         w, h = self.map_size[0] * scale, self.map_size[1] * scale
@@ -233,6 +234,16 @@ class MapView(QGraphicsView):
             if not item.is_pin or not item.isVisible():
                 item.line.hide()
                 item.dot.hide()
+
+    def _keep_labels_inside(self, scale: float) -> None:
+        """A 町内会 label near the edge is drawn wholly on the map (its size is in screen pixels)."""
+        w, h = self.map_size
+        for item in self.markers:
+            if item.is_pin:
+                continue
+            half_w, half_h = item.boundingRect().width() / 2 / scale, item.boundingRect().height() / 2 / scale
+            item.setPos(QPointF(min(max(item.home.x(), half_w), max(half_w, w - half_w)),
+                                min(max(item.home.y(), half_h), max(half_h, h - half_h))))
 
     def _cluster_width(self) -> float:
         return QFontMetricsF(self._marker_font()).horizontalAdvance("99件") + 12
