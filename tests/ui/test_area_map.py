@@ -470,3 +470,20 @@ def test_a_crowded_map_counts_close_pins_in_one_mark_and_zooming_shows_them(qtbo
     assert view.transform().m11() == pytest.approx(2 * scale)
     view.zoom(4)
     assert not view.clusters and apart()  # close enough: every pin on its own, none covered
+
+
+def test_the_button_asks_for_a_file_and_remembers_its_folder(window, qtbot, demo_store, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    path = tmp_path / "スキャン.png"
+    path.write_bytes(png(640, 900))
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *args: asked.append(args) or (str(path), ""))
+    tab = open_tab(window, qtbot)
+    tab.choose_button.click()
+    wait_loaded(qtbot, tab)
+    assert "*.pdf" in asked[0][3] and "*.jpg" in asked[0][3]
+    stored_map = area_map.get_map(demo_store, yawata(demo_store))
+    assert (stored_map.source, stored_map.width, stored_map.height) == ("スキャン.png", 640, 900)
+    assert window.controller.preference("map_folder") == str(tmp_path)
