@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -118,6 +118,10 @@ class MapTab(QWidget):
         self._stale = True
         self._reader: _Reader | None = None
         self._order: list[tuple[str, str]] = []
+        self._shown_council: str | None = None
+        # A report of success goes after a while; an error stays until the next try.
+        self._status_timer = QTimer(self, singleShot=True, interval=15000)
+        self._status_timer.timeout.connect(lambda: self.show_status(""))
 
         self.choose_button = button("地図の画像を選ぶ…", self.choose_file, role="primary",
                                     tip="地区の地図の画像（PNG・JPEG、スキャンや写真）か PDF のページを"
@@ -207,6 +211,9 @@ class MapTab(QWidget):
         council_id = self.council_id
         if not council_id:
             return
+        if council_id != self._shown_council and not self.busy:
+            self.show_status("")  # a message about another council's map
+        self._shown_council = council_id
         self.area = area_map.get_map(self.store, council_id)
         if not self.view.set_image(self.area.image if self.area else None):
             self.show_status("保存されている地図の画像を表示できません。「地図の画像を選ぶ…」で"
@@ -350,6 +357,9 @@ class MapTab(QWidget):
         self.status.style().polish(self.status)
         self.status.setText(text)
         self.status.setVisible(bool(text))
+        self._status_timer.stop()
+        if text and not error and not self.busy:
+            self._status_timer.start()
 
     def choose_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
