@@ -34,8 +34,7 @@ from app.ui.widgets import button, confirm_delete, label
 SALON = "居場所・サロン"
 UNPLACED = "（印なし）"
 ROW_ROLE = Qt.ItemDataRole.UserRole  # (kind, id) of a legend row
-NOTE = ("一覧で選んで地図をクリックすると印を置きます。引っぱるか矢印キーで動かし、Delete で外します"
-        "（元に戻す: Ctrl+Z）。")
+NOTE = "一覧で選び、地図をクリックして印を置きます（動かす: 引っぱる・矢印キー、外す: Delete）。"
 KEPT = "地図の画像はデータベースに保存され、バックアップと提出用のファイルにも入ります。"
 NO_MAP = "地図の画像がまだないので、枠は位置の目安です。"
 
@@ -125,7 +124,7 @@ class MapTab(QWidget):
 
         self.choose_button = button("地図の画像を選ぶ…", self.choose_file, role="primary",
                                     tip="地区の地図の画像（PNG・JPEG、スキャンや写真）か PDF のページを"
-                                        "選んで、この協議体の地図にします")
+                                        "選んで、この協議体の地図にします。" + KEPT)
         self.remove_button = button("地図を外す", self.remove_map, role="danger",
                                     tip="地図の画像を外します。印の位置は残ります（元に戻す: Ctrl+Z）")
         self.reference_button = button("緯度・経度…", self.edit_reference,
@@ -220,7 +219,8 @@ class MapTab(QWidget):
                              "入れ直してください。", error=True)
         self.remove_button.setEnabled(self.area is not None)
         self.reference_button.setEnabled(self.area is not None)
-        self.note.setText(NOTE + (NO_MAP if self.area is None else KEPT))
+        # Short: on a 1024×700 screen with large text every line is taken from the map.
+        self.note.setText(NOTE + (NO_MAP if self.area is None else ""))
         self.view.setToolTip("" if self.area is None else
                              f"{self.area.name}" + (f"（{self.area.source}）" if self.area.source else "")
                              + ("\n基準点があるので、印に緯度・経度が付きます。" if self.area.located else ""))
