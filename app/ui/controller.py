@@ -7,7 +7,8 @@ only: no database session, no SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -54,6 +55,7 @@ class Controller(QObject):
         self.undo_stack = QUndoStack(self)
         self.council_id: str | None = None
         self.practice = False  # the practice database (demo data), never the real one
+        self._held: set[str] | None = None  # areas changed inside several(), told once at its end
 
     # --- council and preferences ---------------------------------------------------------
     def set_council(self, council_id: str | None, *, keep_undo: bool = False) -> None:
@@ -129,4 +131,24 @@ class Controller(QObject):
 
     def _done(self, areas: frozenset[str], text: str) -> None:
         self.message.emit(text)
+        if self._held is not None:
+            self._held |= areas
+            return
         self.changed.emit(areas)
+
+    @contextlib.contextmanager
+    def several(self, text: str) -> Iterator[None]:
+        """Edits made inside are one undo step (one Ctrl+Z undoes them all) and one change
+        signal at the end, so pages refresh once for a multi-row edit."""
+        outer = self._held is None
+        if outer:
+            self._held = set()
+        self.undo_stack.beginMacro(text)
+        try:
+            yield
+        finally:
+            self.undo_stack.endMacro()
+            if outer:
+                areas, self._held = frozenset(self._held or ()), None
+                if areas:
+                    self.changed.emit(areas)

@@ -833,15 +833,11 @@ class ResourcesPage(Page):
         what = f"「{chosen[0].name}」" if len(chosen) == 1 else f"{len(chosen)}件の社会資源"
         if not confirm_delete(self, what):
             return
-        stack = self.controller.undo_stack
-        stack.beginMacro(f"{what}を削除")  # one Ctrl+Z brings them all back
-        try:
+        with self.controller.several(f"{what}を削除"):  # one Ctrl+Z brings them all back
             for r in chosen:
                 self.controller.delete(f"「{r.name}」を削除", "resource", r.id,
                                        lambda r=r: resources.delete_resource(self.store, r.id),
                                        {"resources"})
-        finally:
-            stack.endMacro()
 
     def verify_selected(self) -> None:
         chosen = self.selected()

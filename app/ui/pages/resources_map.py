@@ -338,17 +338,15 @@ class MapTab(QWidget):
             table, areas, setter = "resource", {"resources"}, resources.set_map_position
         else:
             table, areas, setter = "neighbourhood", {"neighbourhoods"}, area_map.set_neighbourhood_position
-        stack = controller.undo_stack
-        stack.beginMacro(text)
         try:
-            for row_id in ids:
-                controller.update(text, table, row_id, lambda row_id=row_id: setter(store, row_id, x, y), areas)
+            with controller.several(text):
+                for row_id in ids:
+                    controller.update(text, table, row_id,
+                                      lambda row_id=row_id: setter(store, row_id, x, y), areas)
         except UserError as exc:
             controller.failed.emit(str(exc))
             self.refresh()  # the dragged pin goes back to where it is stored
             return False
-        finally:
-            stack.endMacro()
         return True
 
     # --- the map image ---------------------------------------------------------------------------
