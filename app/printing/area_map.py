@@ -19,13 +19,14 @@ from reportlab.platypus import Flowable
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, wareki, warn
+from app.printing.base import Job, PrintError, warn
 from app.printing.flowables import KText
 from app.printing.fonts import GOTHIC_BOLD, text_width
 from app.printing.images import draw_image
 from app.services import area_map as map_service
 from app.services.area_map import AreaMapDTO
 from app.services.normalize import nfkc
+from app.services.wareki import wareki
 
 PAPERS = {"A4": A4, "A3": A3}
 GAP = 12.0                  # between the map and the legend, and between legend columns

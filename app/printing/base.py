@@ -13,12 +13,9 @@ from typing import Any
 
 from app.errors import UserError
 from app.services.councils import CouncilDTO
-from app.services.wareki import format_wareki
 from app.store import Store
 
 log = logging.getLogger("app.printing")
-
-WEEKDAY_JA = "月火水木金土日"
 
 
 class PrintError(UserError):
@@ -87,17 +84,6 @@ def warn(message: str) -> None:
             return
         bag[message] = None
     log.info("%s", message)
-
-
-def wareki(day: dt.date | None, *, weekday: bool = False) -> str:
-    if day is None:
-        return ""
-    text = format_wareki(day)
-    return f"{text}（{WEEKDAY_JA[day.weekday()]}）" if weekday else text
-
-
-def short_date(day: dt.date) -> str:
-    return f"{day.month}/{day.day}（{WEEKDAY_JA[day.weekday()]}）"
 
 
 def time_range(start: dt.time | None, end: dt.time | None) -> str:

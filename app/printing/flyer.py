@@ -18,19 +18,13 @@ from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Spacer, Table
 from app.errors import UserError
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import (
-    Job,
-    schedule_words,
-    short_date,
-    time_range,
-    wareki,
-    warn,
-)
+from app.printing.base import Job, schedule_words, time_range, warn
 from app.printing.flowables import FitText, JTable, KText
 from app.printing.fonts import text_width
 from app.services import meetings as meeting_service
 from app.services import resources as resource_service
 from app.services import trainings as training_service
+from app.services.wareki import short_date, wareki
 
 TEMPLATES = {
     "launch": "協議体が発足しました",
@@ -248,7 +242,7 @@ def _meeting_rows(job: Job, size: _Size, *, big: bool) -> list[tuple[str, Flowab
     rows: list[tuple[str, Flowable]] = []
     style = S.FLYER_BIG if big else S.scaled(S.FLYER_BODY, size.body + 1)
     if nxt is not None:
-        when = wareki(nxt.held_on, weekday=True)
+        when = wareki(nxt.held_on, with_weekday=True)
         times = time_range(nxt.start_time, nxt.end_time)
         rows.append(("次回", KText(f"{when}　{times}".strip(), style)))
         if nxt.venue:

@@ -14,13 +14,14 @@ from reportlab.platypus import Flowable, PageBreak, Spacer, TableStyle
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, schedule_words, wareki, warn
+from app.printing.base import Job, schedule_words, warn
 from app.printing.contents import Chapter, Contents
 from app.printing.flowables import FitText, JTable, KText, NoteLines, table
 from app.printing.flyer import WHAT_IS
 from app.printing.resources import resource_tables, stale_note
 from app.services import neighbourhoods as neighbourhood_service
 from app.services import trainings as training_service
+from app.services.wareki import wareki
 
 WIDTH = A5[0] - 2 * S.A5_MARGIN
 

@@ -13,11 +13,12 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, wareki
+from app.printing.base import Job, PrintError
 from app.printing.flowables import Bar, KText, table
 from app.services import needs as need_service
 from app.services import tallies as tally_service
 from app.services.tallies import CrosstabDTO
+from app.services.wareki import wareki
 
 # Landscape: fifteen columns (町内会, 世帯数, twelve needs, 対象人数) with readable headings.
 PAGE = landscape(A4)

@@ -9,8 +9,9 @@ from reportlab.platypus import Flowable, Spacer
 from app.exchange.overview import coordinator_overview
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, wareki
+from app.printing.base import Job, PrintError
 from app.printing.flowables import KText, table
+from app.services.wareki import wareki
 
 PAGE = landscape(A4)
 WIDTH = PAGE[0] - 2 * S.A4_MARGIN

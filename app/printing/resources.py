@@ -15,11 +15,12 @@ from reportlab.platypus import Flowable
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, short_date, wareki, warn
+from app.printing.base import Job, PrintError, warn
 from app.printing.flowables import KText, table
 from app.services import resources as resource_service
 from app.services.area_map import map_numbers
 from app.services.resources import ResourceDTO
+from app.services.wareki import short_date, wareki
 
 UNCATEGORISED = "その他"
 

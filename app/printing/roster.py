@@ -12,10 +12,11 @@ from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, time_range, wareki
+from app.printing.base import Job, PrintError, time_range
 from app.printing.columns import fit_widths
 from app.printing.flowables import JTable, KText, table
 from app.services import meetings as meeting_service
+from app.services.wareki import wareki
 
 WIDTH = A4[0] - 2 * S.A4_MARGIN
 CONFIDENTIAL = "取扱注意（個人情報）"
@@ -89,7 +90,7 @@ def make_attendance(job: Job) -> tuple[bytes, int]:
                if m.status == "活動中"]
     meeting = _meeting(job)
     if meeting is not None:
-        when = f"{wareki(meeting.held_on, weekday=True)}　{time_range(meeting.start_time, meeting.end_time)}"
+        when = f"{wareki(meeting.held_on, with_weekday=True)}　{time_range(meeting.start_time, meeting.end_time)}"
         venue = meeting.venue or job.council.meeting_place
         title = meeting.title or f"{label} 会議"
     else:

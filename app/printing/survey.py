@@ -14,11 +14,12 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, TableS
 
 from app.printing import layout
 from app.printing import styles as S
-from app.printing.base import Job, PrintError, wareki, warn
+from app.printing.base import Job, PrintError, warn
 from app.printing.flowables import Bar, Blank, JTable, KText, table
 from app.services import surveys as survey_service
 from app.services.normalize import to_date
 from app.services.surveys import QuestionResult, SurveyResult
+from app.services.wareki import wareki
 
 WIDTH = A4[0] - 2 * S.A4_MARGIN
 KIND_WORDS = {"single": "ひとつ選択", "multiple": "複数選択"}
@@ -145,12 +146,12 @@ def _return_by(job: Job) -> dt.date | None:
         warn("回収日（いつまでに出してもらうか）が入っていないため、「　月　日（　）まで」の空欄で"
              "印刷しました。印刷の画面の「回収日」で指定できます。")
     elif day < job.today:
-        warn(f"回収日（{wareki(day, weekday=True)}）が印刷する日より前になっています。")
+        warn(f"回収日（{wareki(day, with_weekday=True)}）が印刷する日より前になっています。")
     return day
 
 
 def _when(day: dt.date | None) -> str:
-    return wareki(day, weekday=True) if day else BLANK_RETURN_BY
+    return wareki(day, with_weekday=True) if day else BLANK_RETURN_BY
 
 
 def _return_to(job: Job) -> str:

@@ -19,7 +19,6 @@ from app.services.base import Field
 from app.services.normalize import nfkc
 from app.services.schedule import (
     FREQS,
-    WEEKDAYS,
     Schedule,
     ScheduleError,
     format_schedule,
@@ -27,7 +26,6 @@ from app.services.schedule import (
     parse_schedule,
     try_parse,
 )
-from app.services.wareki import format_wareki
 from app.store import Store
 
 
@@ -331,16 +329,6 @@ def schedule_dates(schedule: Schedule | None, *, skip_holidays: bool = False,
     if schedule is None:
         return []
     return next_dates(schedule, after or base.today(), count, skip_holidays=skip_holidays)
-
-
-def short_date(day: dt.date) -> str:
-    """12月10日(木): enough for 'the next time' in a list cell."""
-    return f"{day.month}月{day.day}日({WEEKDAYS[day.weekday()]})"
-
-
-def long_date(day: dt.date) -> str:
-    """令和8年12月10日(木)."""
-    return f"{format_wareki(day)}({WEEKDAYS[day.weekday()]})"
 
 
 def mark_verified_many(store: Store, resource_ids: Iterable[str],

@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, weekday
 
 from app.errors import UserError
+from app.services.wareki import WEEKDAYS
 
 __all__ = [
     "WEEKDAYS",
@@ -31,7 +32,6 @@ __all__ = [
     "try_parse",
 ]
 
-WEEKDAYS = "月火水木金土日"  # index 0 = Monday, like date.weekday()
 FREQS = ("daily", "weekly", "biweekly", "monthly_nth", "monthly_day")
 LAST = -1  # nths value for 最終 (last weekday of the month)
 

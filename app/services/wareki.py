@@ -1,4 +1,7 @@
-"""和暦 (Japanese era) dates: shown to users, never stored (the store keeps ISO dates)."""
+"""Dates as people read them: 和暦 (Japanese era) and the weekday. The one place a date becomes
+text for the window or paper; the store keeps ISO dates and never these.
+
+The weekday is always written in full-width brackets: 令和8年1月21日（水）, 12月10日（木）."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ ERAS: tuple[tuple[str, str, dt.date], ...] = (
     ("大正", "T", dt.date(1912, 7, 30)),
     ("明治", "M", dt.date(1868, 10, 23)),
 )
+WEEKDAYS = "月火水木金土日"  # index 0 = Monday, like date.weekday()
 
 
 def era_of(day: dt.date) -> tuple[str, int]:
@@ -29,6 +33,28 @@ def format_wareki(day: dt.date, *, gannen: bool = True) -> str:
     return f"{name}{year_text}年{day.month}月{day.day}日"
 
 
+def weekday(day: dt.date) -> str:
+    """「（水）」: how members remember a meeting or a salon's day."""
+    return f"（{WEEKDAYS[day.weekday()]}）"
+
+
+def wareki(day: dt.date | None, *, with_weekday: bool = False) -> str:
+    """令和8年1月21日, or 令和8年1月21日（水）; a missing date is an empty text."""
+    if day is None:
+        return ""
+    return format_wareki(day) + (weekday(day) if with_weekday else "")
+
+
+def month_day(day: dt.date) -> str:
+    """12月10日（木）: the next time, in a list on screen."""
+    return f"{day.month}月{day.day}日{weekday(day)}"
+
+
+def short_date(day: dt.date) -> str:
+    """12/10（木）: the next time, in a printed list where every character counts."""
+    return f"{day.month}/{day.day}{weekday(day)}"
+
+
 def era_start_year(name_or_letter: str) -> int:
     """Gregorian year of an era's first year, from 令和 or R (case-insensitive)."""
     key = name_or_letter.strip().upper()
@@ -36,7 +62,3 @@ def era_start_year(name_or_letter: str) -> int:
         if key in (name, letter):
             return start.year
     raise KeyError(name_or_letter)
-
-
-def era_names() -> str:
-    return "".join(name for name, _l, _s in ERAS)

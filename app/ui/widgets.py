@@ -40,17 +40,13 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError, ValidationError
 from app.services.normalize import to_date
-from app.services.wareki import format_wareki
+from app.services.wareki import wareki
 from app.ui.basics import button, label
 
-__all__ = ["button", "label"]  # re-exported: pages take every building block from here
+__all__ = ["button", "label", "wareki"]  # re-exported: pages take every building block from here
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 DTO_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def wareki(day: dt.date | None) -> str:
-    return format_wareki(day) if day else ""
 
 
 class DateField(QLineEdit):

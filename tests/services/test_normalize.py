@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from app.errors import ValidationError
 from app.services import normalize as norm
+from app.services import wareki
 from app.services.wareki import format_wareki
 
 
@@ -56,6 +57,18 @@ def test_format_wareki():
     assert format_wareki(dt.date(2025, 4, 1)) == "令和7年4月1日"
     assert format_wareki(dt.date(2019, 5, 1)) == "令和元年5月1日"
     assert format_wareki(dt.date(2019, 4, 30)) == "平成31年4月30日"
+
+
+def test_every_date_text_writes_the_weekday_the_same_way():
+    day = dt.date(2026, 12, 10)
+    assert wareki.wareki(day) == "令和8年12月10日"
+    assert wareki.wareki(day, with_weekday=True) == "令和8年12月10日（木）"
+    assert wareki.wareki(dt.date(2019, 5, 1), with_weekday=True) == "令和元年5月1日（水）"
+    assert wareki.wareki(None, with_weekday=True) == ""
+    assert wareki.month_day(day) == "12月10日（木）"      # on screen
+    assert wareki.short_date(day) == "12/10（木）"        # printed lists
+    assert [wareki.WEEKDAYS[dt.date(2026, 11, 30 - i).weekday()] for i in range(7)] == \
+        list("月日土金木水火")
 
 
 def test_kana_key_folds_katakana_and_halfwidth():

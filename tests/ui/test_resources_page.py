@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.services import councils, resources
+from app.services.wareki import month_day, wareki
 from app.ui.pages.resources import (
     STALE_BACKGROUND,
     ResourceDialog,
@@ -63,7 +64,7 @@ def test_list_prints_schedules_flags_unreadable_and_stale_rows(window, qtbot):
     assert cell(page, "カラオケ", M.SCHEDULE) == "毎週(火、金) 10:00〜12:00又は18:00〜21:00"
     michi = cell(page, "ミチの会", M.NAME, DTO_ROLE)
     next_two = resources.upcoming_dates(michi, dt.date.today(), 2)
-    assert cell(page, "ミチの会", M.NEXT) == "\n".join(resources.short_date(d) for d in next_two)
+    assert cell(page, "ミチの会", M.NEXT) == "\n".join(month_day(d) for d in next_two)
     assert "次の5回" in cell(page, "ミチの会", M.NEXT, Qt.ItemDataRole.ToolTipRole)
     assert cell(page, "ミチの会", M.VERIFIED).startswith("令和")
     assert "7件を表示（全14件）" in page.count.text()
@@ -111,7 +112,7 @@ def test_build_a_schedule_with_the_controls_save_and_undo(window, qtbot, demo_st
     five = resources.schedule_dates(rule, skip_holidays=editor.skip_holidays.isChecked())
     assert len(five) == 5 and all(d.weekday() == 2 and (d.day - 1) // 7 in (0, 2) for d in five)
     shown = editor.dates.text().replace("\u2060", "")
-    assert shown == "次の5回: " + "、".join(resources.long_date(d) for d in five)
+    assert shown == "次の5回: " + "、".join(wareki(d, with_weekday=True) for d in five)
     assert not editor.problem.isVisible()
 
     dialog._save()

@@ -45,14 +45,8 @@ from app.ui.widgets import (
 )
 
 ALL = "すべて"
-WEEKDAYS = "月火水木金土日"
 TITLE_COLUMN = 4  # 題名: the column that gives way when the window is narrow
 UPCOMING_BACKGROUND = QColor("#fff6d5")  # a soft yellow: the rows still to come
-
-
-def day_text(day: dt.date) -> str:
-    """令和8年1月21日（水）: the weekday is how members remember a meeting."""
-    return f"{wareki(day)}（{WEEKDAYS[day.weekday()]}）"
 
 
 def hm(t: dt.time | None) -> str:
@@ -223,7 +217,7 @@ class MeetingsPage(Page):
 
         columns = (
             Column("", self._mark),
-            Column("開催日", lambda m: day_text(m.held_on)),
+            Column("開催日", lambda m: wareki(m.held_on, with_weekday=True)),
             Column("時間", time_text),
             Column("種類", lambda m: m.kind),
             Column("題名", lambda m: m.title),
@@ -361,7 +355,8 @@ class MeetingsPage(Page):
         mark = ("【次回】" if m.id == self.next_id else "【予定】") if self.is_upcoming(m) else ""
         self.detail_title.setText(f"{mark}{m.title or m.kind}")
         place = f"　{m.venue}" if m.venue else ""
-        self.detail_when.setText(f"{day_text(m.held_on)} {time_text(m)}{place}　{m.kind}".strip())
+        when = wareki(m.held_on, with_weekday=True)
+        self.detail_when.setText(f"{when} {time_text(m)}{place}　{m.kind}".strip())
         present = set(m.attendee_ids)
         who = "、".join(name for member_id, name in self.names.items() if member_id in present)  # 五十音
         people = f"参加人数: {count_text(m.attendance_count) or '未記入'}　"
@@ -418,15 +413,15 @@ class MeetingsPage(Page):
             return done
 
         choices = meetings.attendee_choices(self.store, self.council_id, m.id)
-        return self.open_dialog(MeetingDialog(f"{day_text(m.held_on)}の{m.kind}", meeting_fields(), values,
-                                        choices, save, self))
+        title = f"{wareki(m.held_on, with_weekday=True)}の{m.kind}"
+        return self.open_dialog(MeetingDialog(title, meeting_fields(), values, choices, save, self))
 
     def delete_selected(self) -> None:
         m = self.selected()
         if m is None:
             self.controller.message.emit("削除する会議を一覧から選んでください")
             return
-        what = f"{day_text(m.held_on)}の「{m.title or m.kind}」"
+        what = f"{wareki(m.held_on, with_weekday=True)}の「{m.title or m.kind}」"
         if not confirm_delete(self, what):
             return
         self.controller.delete(f"{what}を削除", "meeting", m.id,

@@ -44,6 +44,7 @@ from app.services import neighbourhoods, resources, snapshots
 from app.services.normalize import kana_key, nfkc
 from app.services.resources import RESOURCE_FIELDS, ResourceDTO, ScheduleReading
 from app.services.schedule import LAST, WEEKDAYS, Schedule
+from app.services.wareki import month_day
 from app.ui.pages.base import Page
 from app.ui.pages.resources_map import MapTab
 from app.ui.widgets import (
@@ -113,7 +114,7 @@ class ResourceTableModel(DtoTableModel):
             Column("分類", lambda r: r.category),
             Column("内容", lambda r: one_line(r.content)),
             Column("日程", self.schedule_text),
-            Column("次の日", lambda r: "\n".join(resources.short_date(d) for d in self.dates(r)[:2]),
+            Column("次の日", lambda r: "\n".join(month_day(d) for d in self.dates(r)[:2]),
                    lambda r: (self.dates(r) or [dt.date.max])[0]),
             Column("会場", lambda r: r.venue),
             Column("最終確認日", lambda r: wareki(r.last_verified_on) or "未確認",
@@ -184,7 +185,7 @@ class ResourceTableModel(DtoTableModel):
         elif column == self.NEXT:
             dates = self.dates(r)
             if dates:
-                lines.append("次の5回:\n" + "\n".join(resources.long_date(d) for d in dates))
+                lines.append("次の5回:\n" + "\n".join(wareki(d, with_weekday=True) for d in dates))
                 if r.skip_holidays:
                     lines.append("祝日は休みとして数えています")
             elif r.schedule_unreadable:
@@ -434,7 +435,7 @@ class ScheduleEditor(QWidget):
             dates = resources.schedule_dates(reading.schedule,
                                              skip_holidays=self.skip_holidays.isChecked())
             # One date never splits across lines: join its characters, break only at 、.
-            self.dates.setText("次の5回: " + "、".join(WORD_JOINER.join(resources.long_date(d))
+            self.dates.setText("次の5回: " + "、".join(WORD_JOINER.join(wareki(d, with_weekday=True))
                                                       for d in dates))
             self.problem.setText("")
         self.problem.setVisible(bool(self.problem.text()))
