@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.exchange.conflicts import ConflictDTO, conflicts, resolve
-from app.ui.widgets import button, label, run_dialog, show_error
+from app.ui.widgets import button, fit_to_screen, label, run_dialog, show_error, text_size
 
 
 class ConflictsDialog(QDialog):
@@ -55,12 +55,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(self.empty)
         close = button("閉じる", self.accept)
         layout.addWidget(close)
-        metrics = self.fontMetrics()
-        width, height = metrics.horizontalAdvance("あ") * 40, metrics.height() * 24
-        screen = self.screen().availableGeometry() if self.screen() else None
-        if screen is not None:  # large text on a 1024x700 screen: never wider than the screen
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_to_screen(self, text_size(self, 40, 24))
         self.reload()
 
     def reload(self) -> None:

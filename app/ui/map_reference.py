@@ -4,6 +4,7 @@ latitude/longitude for other systems (area_map.lat_lon)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.services import area_map
 from app.ui.map_view import MapView, Marker
-from app.ui.widgets import EditDialog, label, mark_invalid, save_cancel_buttons
+from app.ui.widgets import EditDialog, fit_to_screen, label, mark_invalid, save_cancel_buttons
 
 
 class ReferenceDialog(EditDialog):
@@ -82,8 +83,7 @@ class ReferenceDialog(EditDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
-        screen = self.screen().availableGeometry()
-        self.resize(min(960, screen.width() * 9 // 10), min(640, screen.height() * 9 // 10))
+        fit_to_screen(self, QSize(960, 640))
         self._show_points()
 
     def _clicked(self, x: float, y: float) -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.exchange import table
-from app.ui.widgets import button, label, run_dialog
+from app.ui.widgets import button, fit_to_screen, label, run_dialog
 
 FILE_FILTER = "Excel・CSVの一覧 (*.xlsx *.csv *.txt);;Excelのファイル (*.xlsx);;CSVのファイル (*.csv *.txt)"
 IGNORE = "読み込まない"
@@ -178,13 +177,7 @@ class TableImportDialog(QDialog):
         self.sheet_box.hide()
         self._set_importable(False)
         self.status.setText("読み込む一覧のファイルを選んでください。")
-        self._fit_screen()
-
-    def _fit_screen(self) -> None:
-        parent = self.parentWidget()
-        screen = (parent.screen() if parent else None) or QGuiApplication.primaryScreen()
-        room = parent.window().size() if parent else screen.availableSize()
-        self.resize(min(980, room.width() - 20), min(680, room.height() - 10))
+        fit_to_screen(self, QSize(980, 680))
 
     # --- the file -----------------------------------------------------------------------------
     def choose_file(self) -> None:

@@ -38,9 +38,11 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    fit_to_screen,
     form_fields,
     label,
     record_table,
+    text_size,
     wareki,
 )
 
@@ -160,7 +162,7 @@ class MeetingDialog(FormDialog):
         self.inputs["end_time"].setPlaceholderText("例: 12:00")  # type: ignore[attr-defined]
         self.inputs["attendance_count"].setPlaceholderText("来た人の数（メンバー以外も）")  # type: ignore[attr-defined]
         self.inputs["minutes"].setMinimumHeight(self.fontMetrics().height() * 5)
-        fit_to_screen(self, 50, 30)
+        fit_to_screen(self, text_size(self, 50, 30))
 
     def values(self) -> dict[str, Any]:
         out = super().values()
@@ -175,16 +177,6 @@ class MeetingDialog(FormDialog):
             self.general_error.hide()
             self.attendance.error.setText(exc.reason)  # type: ignore[attr-defined]
             self.attendance.error.show()
-
-
-def fit_to_screen(dialog: QWidget, width_chars: int, height_lines: int) -> None:
-    """Size a dialog by the text size (so 文字を大きく grows it too), never past the screen."""
-    metrics = dialog.fontMetrics()
-    width, height = metrics.horizontalAdvance("あ") * width_chars, metrics.height() * height_lines
-    screen = dialog.screen().availableGeometry() if dialog.screen() else None
-    if screen is not None:
-        width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-    dialog.resize(width, height)
 
 
 def meeting_fields() -> list[FormField]:

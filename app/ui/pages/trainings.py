@@ -23,7 +23,6 @@ from app.errors import UserError
 from app.services import councils, trainings
 from app.services.trainings import ATTENDANCE_STATES, AttendanceRow, TrainingDTO
 from app.ui.pages.base import Page
-from app.ui.pages.meetings import fit_to_screen
 from app.ui.widgets import (
     DTO_ROLE,
     Column,
@@ -34,10 +33,12 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    fit_to_screen,
     form_fields,
     label,
     record_table,
     show_error,
+    text_size,
     wareki,
 )
 
@@ -286,7 +287,7 @@ class TrainingsPage(Page):
         return True
 
     def _open(self, dialog: FormDialog) -> FormDialog:
-        fit_to_screen(dialog, 36, 18)  # room for a full 講座名
+        fit_to_screen(dialog, text_size(dialog, 36, 18))  # room for a full 講座名
         return self.open_dialog(dialog)
 
     @staticmethod
