@@ -7,7 +7,8 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.services import councils, tallies
-from app.ui.pages.tallies import BAD, NOTE, TOTAL_LABEL
+from app.ui.pages.tallies.page import NOTE
+from app.ui.pages.tallies.table_model import BAD, TOTAL_LABEL
 from tests.ui.conftest import answer_next_dialog, type_japanese
 
 NEEDS_TOTALS = ["61", "48", "39", "21", "5", "32", "28", "21", "7", "7", "6", "8"]
@@ -67,7 +68,7 @@ def test_yawata_needs_grid_shows_the_seed_totals(window):
 def test_service_use_grid_has_group_headers(window):
     page = open_page(window, "service_use")
     m = page.model
-    from app.ui.pages.tallies import GROUP_ROLE
+    from app.ui.widgets.group_header import GROUP_ROLE
 
     assert m.headerData(2, Qt.Orientation.Horizontal) == "リハビリ"
     assert m.headerData(2, Qt.Orientation.Horizontal, GROUP_ROLE) == "デイサービス"
