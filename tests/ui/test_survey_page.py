@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from app.services import councils, surveys
-from app.ui.pages.survey import SurveyCreateDialog
+from app.ui.pages.survey.dialog import SurveyCreateDialog
 from tests.ui.conftest import answer_next_dialog, type_japanese
 
 ALONE = "一人暮らし"

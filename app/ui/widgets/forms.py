@@ -234,6 +234,12 @@ class FormPanel(QWidget):
         if key:
             self._by_name[key] = name
 
+    def take_general_error(self) -> QLabel:
+        """The general message line, for a dialog that shows it below its other parts (the
+        survey's questions, the schedule editor) rather than under the form's last row."""
+        self.layout().removeWidget(self.general_error)
+        return self.general_error
+
     def set_values(self, values: dict[str, Any]) -> None:
         for name, value in values.items():
             if name in self.inputs:
