@@ -15,18 +15,19 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import __version__, cipher, paths
+from app import __version__, cipher, paths, schema_file
 from app.errors import StoreError
 from app.paths import default_db_path
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 __all__ = ["Store", "StoreError", "default_db_path", "bundle_root", "check_file"]
 
@@ -75,22 +76,43 @@ def write_failure(path: Path | str, exc: BaseException) -> StoreError | None:
     return StoreError(f"{path} に書き込めません（{reason}）。場所と空き容量を確かめてください。")
 
 
+# alembic (with its dialects, most of a second) is imported only when a migration is due or the
+# migrations changed since migrations/schema.json was written (app/schema_file.py).
+
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(bundle_root() / "migrations"))
     return cfg
 
 
 def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
-def program_head() -> str:
+def alembic_head() -> str:
     return _script().get_current_head() or ""
 
 
-def known_revisions() -> set[str]:
+def alembic_revisions() -> set[str]:
     return {rev.revision for rev in _script().walk_revisions()}
+
+
+def _described() -> tuple[str, dict[str, dict[str, tuple]]] | None:
+    return schema_file.load(bundle_root() / "migrations")
+
+
+def program_head() -> str:
+    described = _described()
+    return described[0] if described else alembic_head()
+
+
+def known_revisions() -> set[str]:
+    described = _described()
+    return set(described[1]) if described else alembic_revisions()
 
 
 def backups_dir(db_path: Path) -> Path:
@@ -167,20 +189,32 @@ def _table_shape(con: sqlite3.Connection, name: str, sql: str | None) -> dict[st
 
 
 def expected_schema(revision: str) -> dict[str, tuple]:
-    """The schema the migrations build up to `revision`: made once per process (per migrations
-    folder) in a database in memory, so a new migration is followed without a copy to update."""
+    """The schema the migrations build up to `revision`: read from migrations/schema.json while
+    it describes these migrations, else built once per process (per migrations folder) in a
+    database in memory, so a new migration is followed even before the file is rewritten."""
     key = (str(bundle_root() / "migrations"), revision)
     if key not in _schema_cache:
-        engine = create_engine("sqlite://")
-        try:
-            with engine.begin() as connection:
-                cfg = alembic_config()
-                cfg.attributes["connection"] = connection
-                command.upgrade(cfg, revision)
-                _schema_cache[key] = schema_of(connection.connection.driver_connection)
-        finally:
-            engine.dispose()
+        described = _described()
+        if described and revision in described[1]:
+            _schema_cache[key] = described[1][revision]
+        else:
+            _schema_cache[key] = build_schema(revision)
     return _schema_cache[key]
+
+
+def build_schema(revision: str) -> dict[str, tuple]:
+    """Run the migrations up to `revision` in a database in memory and describe the result."""
+    from alembic import command
+
+    engine = create_engine("sqlite://")
+    try:
+        with engine.begin() as connection:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, revision)
+            return schema_of(connection.connection.driver_connection)
+    finally:
+        engine.dispose()
 
 
 def _schema_problems(con: sqlite3.Connection, revision: str) -> list[str]:
@@ -535,6 +569,8 @@ def _make_engine(path: Path) -> Engine:
 
 
 def _migrate(path: Path) -> None:
+    from alembic import command
+
     # A plain engine: foreign_keys stays OFF so batch table rebuilds cannot cascade deletes.
     engine = (cipher.make_engine(path) if cipher.key_for(path) is not None
               else create_engine(f"sqlite:///{path}"))
@@ -737,6 +773,7 @@ def check_file(path: Path) -> CheckReport:
 def migration_drift(engine: Engine) -> list:
     """Differences between the models and the migrated schema; empty when they agree."""
     from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
 
     from app.models import Base
 
