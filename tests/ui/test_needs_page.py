@@ -126,6 +126,27 @@ def test_delete_asks_first_and_can_be_undone(window, demo_store):
     assert back.resource_ids  # the link to ゴミ出しお手伝い came back too
 
 
+def test_deleting_three_needs_is_one_undo_step_and_one_refresh(window, demo_store):
+    page = open_page(window)
+    page.table.selectRow(0)
+    for row in (1, 2):
+        page.table.selectionModel().select(page.model.index(row, 0),
+                                           page.table.selectionModel().SelectionFlag.Select
+                                           | page.table.selectionModel().SelectionFlag.Rows)
+    gone = {n.id for n in page.selected()}
+    assert len(gone) == 3
+    stack, told = window.controller.undo_stack, []
+    window.controller.changed.connect(told.append)
+    before = stack.count()
+    answer_next_dialog("削除する")
+    page.delete_selected()
+    assert len(yawata_needs(demo_store)) == 4 and len(page.model.rows) == 4
+    assert stack.count() == before + 1 and stack.undoText() == "3件のニーズを削除"
+    assert told == [frozenset({"needs"})]
+    stack.undo()  # one Ctrl+Z
+    assert {n.id for n in yawata_needs(demo_store)} >= gone and len(page.model.rows) == 7
+
+
 def test_crosstab_totals_equal_the_sum_of_persons(window, demo_store):
     page = open_page(window)
     page.tabs.setCurrentIndex(1)
@@ -152,12 +173,12 @@ def test_crosstab_totals_equal_the_sum_of_persons(window, demo_store):
 def test_gap_tab_lists_the_gaps_beside_the_vision(window):
     page = open_page(window)
     page.tabs.setCurrentIndex(2)
-    assert VISION in page.vision.text() and page.vision.isVisible()
+    assert VISION in page.gaps.vision.text() and page.gaps.vision.isVisible()
     assert page.gap_lines() == [
         "通院: 未対応のニーズ 1件（6人） — 対応する社会資源がまだありません",
         "移動手段: 未対応のニーズ 1件（5人） — 対応する社会資源がまだありません",
     ]
-    shown = [w.text() for w in page.findChildren(type(page.vision)) if w.isVisible()]
+    shown = [w.text() for w in page.findChildren(type(page.gaps.vision)) if w.isVisible()]
     assert "通院" in shown and "移動手段" in shown
 
 

@@ -6,19 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
-    QFrame,
     QHBoxLayout,
-    QLayout,
-    QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,11 +18,14 @@ from PySide6.QtWidgets import (
 
 from app.models import NEED_STATUSES
 from app.services import councils, needs, neighbourhoods, resources
-from app.services.needs import CoverageDTO, Crosstab, CrosstabCell, NeedDTO
+from app.services.needs import NeedDTO
 from app.ui.pages.base import Page
+from app.ui.pages.needs.crosstab import CrosstabGrid
+from app.ui.pages.needs.dialog import NO_NB, need_dialog, need_fields
+from app.ui.pages.needs.gaps import GapsView
+from app.ui.pages.needs.texts import count_text, how_many
 from app.ui.widgets import (
     DTO_ROLE,
-    CheckGroup,
     Column,
     DtoTableModel,
     FormDialog,
@@ -39,7 +34,6 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
-    form_fields,
     label,
     record_table,
     wareki,
@@ -47,70 +41,10 @@ from app.ui.widgets import (
 
 ALL = "すべて"
 OPEN = "解決していないもの"
-NO_NB = "（なし）"
 WRAP_MIN = 180
-NO_RESOURCE = "対応する社会資源がまだありません"
 WRAP_COLUMNS = (2, 7)       # 内容, 対応する社会資源
 COMPACT_HIDDEN = (4, 5, 7)  # 把握方法, 把握日, 対応する社会資源
 CROSSTAB_SCOPES = {"すべての記録": None, "解決していない記録だけ": needs.OPEN_STATUSES}
-
-
-def _count_text(n: NeedDTO) -> str:
-    return "" if n.count is None else f"{n.count:,}"
-
-
-def cell_text(cell: CrosstabCell) -> str:
-    """Persons, and blank-人数 records apart: 「6」「6＋不明1件」「不明1件」; empty box: blank."""
-    if cell.is_empty:
-        return ""
-    if not cell.without_count:
-        return f"{cell.persons:,}"
-    unknown = f"不明{cell.without_count}件"
-    return f"{cell.persons:,}＋{unknown}" if cell.persons else unknown
-
-
-def two_lines(name: str) -> str:
-    """「居場所・運動」→「居場所・\n運動」, 「移動手段」→「移動\n手段」: narrower headers."""
-    if "・" in name:
-        head, _, tail = name.partition("・")
-        return f"{head}・\n{tail}"
-    if len(name) >= 4:
-        half = (len(name) + 1) // 2
-        return f"{name[:half]}\n{name[half:]}"
-    return name
-
-
-def how_many(persons: int, without_count: int) -> str:
-    """「6人」「6人＋人数不明1件」「人数不明1件」."""
-    parts = [f"{persons:,}人"] if persons or not without_count else []
-    if without_count:
-        parts.append(f"人数不明{without_count}件")
-    return "＋".join(parts)
-
-
-def _tidy_resource_choices(dialog: FormDialog, group: CheckGroup) -> None:
-    """The resources as two columns in a box of their own that scrolls, so a council with
-    many resources still gets a dialog that fits the screen, nothing squeezed or cut."""
-    grid = group.layout()
-    for box in group.boxes.values():
-        grid.removeWidget(box)
-    for i, box in enumerate(group.boxes.values()):
-        grid.addWidget(box, i // 2, i % 2)
-    holder = next(layout for layout in dialog.findChildren(QVBoxLayout)
-                  if layout.indexOf(group) >= 0)
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.StyledPanel)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setToolTip(group.toolTip())
-    holder.insertWidget(holder.indexOf(group), scroll)
-    scroll.setWidget(group)
-    rows = min(4, (len(group.boxes) + 1) // 2)
-    # The style sheet's font is applied when shown; the application font has the same size.
-    row_height = QFontMetrics(QApplication.font()).height() + 8
-    scroll.setMinimumHeight(rows * (row_height + max(grid.verticalSpacing(), 4)) + 8)
-    scroll.setMinimumWidth(group.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 8)
-    dialog.layout().setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
 
 class NeedsPage(Page):
@@ -128,7 +62,8 @@ class NeedsPage(Page):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self._build_list(), "一覧")
         self.tabs.addTab(self._build_crosstab(), "集計（町内会×分類）")
-        self.tabs.addTab(self._build_gaps(), "足りないもの")
+        self.gaps = GapsView()
+        self.tabs.addTab(self.gaps, "足りないもの")
         self.tabs.setTabToolTip(0, "聞き取ったニーズを一件ずつ見て、追加・編集・削除します")
         self.tabs.setTabToolTip(1, "町内会ごと・分類ごとに人数を数えた表です")
         self.tabs.setTabToolTip(2, "まだ社会資源につながっていないニーズを、目指す地域像と並べて見ます")
@@ -157,7 +92,7 @@ class NeedsPage(Page):
             Column("分類", lambda n: n.category),
             Column("町内会", lambda n: n.neighbourhood_name),
             Column("内容", lambda n: n.description),
-            Column("人数", _count_text, align_right=True),
+            Column("人数", count_text, align_right=True),
             Column("把握方法", lambda n: n.source),
             Column("把握日", lambda n: wareki(n.noted_on)),
             Column("状況", lambda n: n.status),
@@ -218,11 +153,7 @@ class NeedsPage(Page):
         top.addStretch(1)
         box.addLayout(top)
         box.addWidget(self.crosstab_all_rows)
-        self.crosstab_table = QTableWidget()
-        self.crosstab_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.crosstab_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.crosstab_table.setAlternatingRowColors(True)
-        self.crosstab_table.setToolTip("一覧のニーズから自動で数えています（ここでは直せません）")
+        self.crosstab_table = CrosstabGrid()
         box.addWidget(self.crosstab_table, 1)
         self.crosstab_table.viewport().installEventFilter(self)
         self.crosstab_summary = label("", wrap=True)
@@ -236,39 +167,6 @@ class NeedsPage(Page):
         return tab
 
     # --- 足りないもの ---------------------------------------------------------------------------
-    def _build_gaps(self) -> QWidget:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        inner = QWidget()
-        self.gap_box = QVBoxLayout(inner)
-        self.gap_box.setContentsMargins(4, 8, 4, 8)
-        self.gap_box.setSpacing(12)
-        vision_card = QFrame()
-        vision_card.setProperty("role", "card")
-        vision_layout = QVBoxLayout(vision_card)
-        self.vision = label("", "vision", wrap=True)
-        self.vision_subtitle = label("", wrap=True)
-        vision_layout.addWidget(self.vision)
-        vision_layout.addWidget(self.vision_subtitle)
-        self.gap_box.addWidget(vision_card)
-        self.gap_heading = label("足りないもの（社会資源がまだないニーズ）", "subheading",
-                                 wrap=True)
-        self.gap_box.addWidget(self.gap_heading)
-        self.gap_list = QVBoxLayout()
-        self.gap_list.setSpacing(10)
-        self.gap_box.addLayout(self.gap_list)
-        self.covered_heading = label("社会資源につながっているニーズ", "subheading", wrap=True)
-        self.gap_box.addWidget(self.covered_heading)
-        self.covered_list = QVBoxLayout()
-        self.covered_list.setSpacing(6)
-        self.gap_box.addLayout(self.covered_list)
-        self.gap_box.addWidget(label(
-            "解決していないニーズ（未対応・検討中・対応中）だけを数えています。社会資源とのつながりは、"
-            "「一覧」でニーズを編集して「対応する社会資源」を選ぶと付けられます。", "note", wrap=True))
-        self.gap_box.addStretch(1)
-        scroll.setWidget(inner)
-        return scroll
 
     # --- data ---------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -360,7 +258,7 @@ class NeedsPage(Page):
             if watched is self.table.viewport() and self.model.rows:
                 self._fit_columns()
             elif watched is self.crosstab_table.viewport():
-                self._fit_crosstab()
+                self.crosstab_table.fit()
         return super().eventFilter(watched, event)
 
     def _fill_crosstab(self) -> None:
@@ -369,35 +267,7 @@ class NeedsPage(Page):
         scope = CROSSTAB_SCOPES[self.crosstab_scope.currentText()]
         self.crosstab = table = needs.crosstab(self.store, self.council_id, scope,
                                                include_empty=self.crosstab_all_rows.isChecked())
-        self._show_crosstab(table)
-
-    def _show_crosstab(self, table: Crosstab) -> None:
-        grid = self.crosstab_table
-        grid.clear()
-        grid.setRowCount(len(table.rows) + 1)
-        grid.setColumnCount(len(table.categories) + 1)
-        grid.setHorizontalHeaderLabels([*table.categories, "合計"])
-        grid.setVerticalHeaderLabels([*(r.neighbourhood for r in table.rows), "合計"])
-        bold = QFont(grid.font())
-        bold.setBold(True)
-        last_row, last_col = len(table.rows), len(table.categories)
-
-        def put(row: int, col: int, cell: CrosstabCell, is_total: bool) -> None:
-            item = QTableWidgetItem(cell_text(cell))
-            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if is_total:
-                item.setFont(bold)
-            item.setToolTip(f"記録 {cell.records}件、{how_many(cell.persons, cell.without_count)}")
-            grid.setItem(row, col, item)
-
-        for r, row in enumerate(table.rows):
-            for c, cell in enumerate(row.cells):
-                put(r, c, cell, False)
-            put(r, last_col, row.total, True)
-        for c, cell in enumerate(table.column_totals):
-            put(last_row, c, cell, True)
-        put(last_row, last_col, table.total, True)
-        self._fit_crosstab()
+        self.crosstab_table.show_table(table)
         if not table.categories:
             self.crosstab_summary.setText("数えるニーズの記録がまだありません。")
         else:
@@ -405,80 +275,13 @@ class NeedsPage(Page):
                 f"記録 {table.records}件、延べ{how_many(table.total.persons, table.without_count)}"
                 f"（{len(table.categories)}分類）")
 
-    def _fit_crosstab(self) -> None:
-        """Category names go on two lines when the table would not fit the width otherwise."""
-        grid = self.crosstab_table
-        table = getattr(self, "crosstab", None)
-        if table is None:
-            return
-        header = grid.horizontalHeader()
-        header.setMinimumSectionSize(56)
-        for wrapped in (False, True):
-            grid.setHorizontalHeaderLabels(
-                [*(two_lines(c) if wrapped else c for c in table.categories), "合計"])
-            grid.resizeColumnsToContents()
-            wide = grid.verticalHeader().width() + sum(
-                header.sectionSize(c) for c in range(grid.columnCount()))
-            if wide <= grid.viewport().width() + grid.verticalHeader().width() - 4:
-                break
 
     def _fill_gaps(self) -> None:
-        council = councils.get_council(self.store, self.council_id)
-        if council.vision:
-            self.vision.setText(f"目指す地域像: 「{council.vision.phrase}」")
-            self.vision_subtitle.setText(
-                f"〜{council.vision.subtitle}〜" if council.vision.subtitle else "")
-            self.vision_subtitle.setVisible(bool(council.vision.subtitle))
-        else:
-            self.vision.setText("目指す地域像: まだ決めていません（「協議体の設定」で入力できます）")
-            self.vision_subtitle.hide()
-        for layout in (self.gap_list, self.covered_list):
-            while layout.count():
-                item = layout.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().deleteLater()
-        self.coverage = found = needs.coverage(self.store, self.council_id)
-        gaps = [c for c in found if c.is_gap]
-        covered = [c for c in found if not c.is_gap]
-        if not gaps:
-            self.gap_list.addWidget(label(
-                "今、社会資源につながっていない分類はありません。" if found
-                else "解決していないニーズの記録がありません。", wrap=True))
-        for c in gaps:
-            self.gap_list.addWidget(self._gap_card(c))
-        self.covered_heading.setVisible(bool(covered))
-        for c in covered:
-            self.covered_list.addWidget(label(
-                f"{c.category}: {self._needs_text(c)} — {'、'.join(c.resource_names)}", wrap=True))
-
-    @staticmethod
-    def _needs_text(c: CoverageDTO) -> str:
-        """「未対応のニーズ 1件（6人）」, or with the 状況 spelled out when they differ."""
-        amount = f"{c.open_needs}件（{how_many(c.persons, c.without_count)}）"
-        if len(c.statuses) == 1:
-            return f"{c.statuses[0][0]}のニーズ {amount}"
-        return (f"解決していないニーズ {amount}"
-                f"［{'・'.join(f'{s}{n}件' for s, n in c.statuses)}］")
+        self.gaps.show_coverage(councils.get_council(self.store, self.council_id),
+                       needs.coverage(self.store, self.council_id))
 
     def gap_lines(self) -> list[str]:
-        """The main line of each gap, as shown (tests and the screen reader read these)."""
-        return [f"{c.category}: {self._needs_text(c)} — {NO_RESOURCE}"
-                for c in self.coverage if c.is_gap]
-
-    def _gap_card(self, c: CoverageDTO) -> QFrame:
-        frame = QFrame()
-        frame.setProperty("role", "card")
-        box = QVBoxLayout(frame)
-        box.setSpacing(4)
-        title = label(c.category, "vision")
-        title.setToolTip(f"分類「{c.category}」")
-        box.addWidget(title)
-        box.addWidget(label(f"{self._needs_text(c)} — {NO_RESOURCE}", "subheading", wrap=True))
-        details = [f"町内会: {'、'.join(c.neighbourhoods)}"]
-        if c.descriptions:
-            details.append("声: " + " / ".join(f"「{d}」" for d in c.descriptions))
-        box.addWidget(label("\n".join(details), "note", wrap=True))
-        return frame
+        return self.gaps.gap_lines()
 
     def selected(self) -> list[NeedDTO]:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -486,12 +289,7 @@ class NeedsPage(Page):
 
     # --- edits --------------------------------------------------------------------------------
     def _fields(self) -> list[FormField]:
-        """From needs.NEED_FIELDS and needs.RESOURCES_FIELD: labels, kinds and tips are declared
-        there once; the choices read from the data are added here."""
-        return form_fields((*needs.NEED_FIELDS, needs.RESOURCES_FIELD),
-                           {"category": needs.category_names(self.store),
-                            "neighbourhood": [NO_NB, *self._nb],
-                            "resources": list(self._resources)})
+        return need_fields(self.store, self._nb, self._resources)
 
     def _split(self, values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         values = dict(values)
@@ -511,7 +309,7 @@ class NeedsPage(Page):
 
         start = {"status": "未対応", "source": "聞き取り", "noted_on": dt.date.today(),
                  "category": category if category != ALL else None}
-        return self._open(FormDialog("ニーズを追加", self._fields(), start, save, self))
+        return self.open_dialog(need_dialog("ニーズを追加", self._fields(), start, save, self))
 
     def edit_selected(self) -> FormDialog | None:
         chosen = self.selected()
@@ -531,14 +329,8 @@ class NeedsPage(Page):
                 f"ニーズ「{raw['category']}」を編集", "need", n.id,
                 lambda: needs.update_need(self.store, n.id, raw, resource_ids), {"needs"})
 
-        return self._open(FormDialog(f"ニーズ「{n.category}」を直す", self._fields(), values, save,
-                                     self))
-
-    def _open(self, dialog: FormDialog) -> FormDialog:
-        group = dialog.inputs["resources"]
-        if isinstance(group, CheckGroup):
-            _tidy_resource_choices(dialog, group)
-        return self.open_dialog(dialog)
+        return self.open_dialog(need_dialog(f"ニーズ「{n.category}」を直す", self._fields(), values,
+                                            save, self))
 
     def delete_selected(self) -> None:
         chosen = self.selected()
@@ -553,6 +345,7 @@ class NeedsPage(Page):
             what = f"{len(chosen)}件のニーズ"
         if not confirm_delete(self, what):
             return
-        for n in chosen:
-            self.controller.delete(f"ニーズ「{n.category}」を削除", "need", n.id,
-                                   lambda n=n: needs.delete_need(self.store, n.id), {"needs"})
+        with self.controller.several(f"{what}を削除"):  # one Ctrl+Z brings them all back
+            for n in chosen:
+                self.controller.delete(f"ニーズ「{n.category}」を削除", "need", n.id,
+                                       lambda n=n: needs.delete_need(self.store, n.id), {"needs"})
