@@ -286,7 +286,11 @@ def due_for_confirmation(member: MemberDTO, today: dt.date) -> bool:
     """A supporter still active whose last confirmation (or registration) is a year old or more."""
     if not member.is_supporter or member.status != "活動中":
         return False
-    last = member.last_confirmed_on or member.registered_on
+    return confirmation_overdue(member.last_confirmed_on or member.registered_on, today)
+
+
+def confirmation_overdue(last: dt.date | None, today: dt.date) -> bool:
+    """The last confirmation (or the registration) is a year old or more, or there is none."""
     return last is None or last <= today - relativedelta(years=1)
 
 

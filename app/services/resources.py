@@ -208,8 +208,11 @@ def mark_verified(store: Store, resource_id: str, on: dt.date | None = None) -> 
 
 def is_stale(resource: ResourceDTO, today: dt.date) -> bool:
     """Not verified for a year (or never): a printed list may be telling people wrong times."""
-    return resource.last_verified_on is None or \
-        resource.last_verified_on <= today - relativedelta(years=1)
+    return verified_too_long_ago(resource.last_verified_on, today)
+
+
+def verified_too_long_ago(last_verified_on: dt.date | None, today: dt.date) -> bool:
+    return last_verified_on is None or last_verified_on <= today - relativedelta(years=1)
 
 
 def unverified_resources(store: Store, council_id: str, today: dt.date | None = None) -> list[ResourceDTO]:

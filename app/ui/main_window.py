@@ -1,11 +1,13 @@
 """The main window: council picker, 文字を大きく, undo/redo, side list of pages, status bar.
 
 It is built in two steps so it paints at once: the frame first (Qt only), then, after the first
-paint, the database and the pages (SQLAlchemy and alembic take most of a second to import).
+paint, the database and ホーム (SQLAlchemy takes a good part of a second to import). Every other
+page is built the first time it is shown (`pages`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,17 +30,20 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.ui import style
 from app.ui.basics import button, label
+from app.ui.pages import PAGES, PageEntry
 
 if TYPE_CHECKING:
     from app.ui.controller import Controller
     from app.ui.pages.base import Page
+    from app.ui.welcome import WelcomePage
 
 
 class MainWindow(QMainWindow):
     def __init__(self, controller: Controller | None = None) -> None:
         super().__init__()
         self.controller: Controller | None = None
-        self.pages: dict[str, Page] = {}
+        self.pages: Mapping[str, Page] = {}  # every page once attached (_Pages), built on first use
+        self.welcome: WelcomePage | None = None  # built when the database has no council yet
         self._real_store = None  # held open while the practice database is shown
         self._shown_row = 0
         self.setWindowTitle("ささえあいノート")
@@ -138,22 +144,24 @@ class MainWindow(QMainWindow):
         # The real start only (tests and screenshots build windows without these).
         from app.services import backups
         from app.ui.lock import install_privacy
-        from app.ui.pages.backups import warn_about_storage
 
         backups.track_changes(store)
         self.backup_on_close = True
-        install_privacy(self, self.controller)
+        install_privacy(self, self.controller)  # the passcode, when set, before ホーム paints
+        QTimer.singleShot(0, self._warn_about_storage)  # after ホーム paints; it does not block
+
+    def _warn_about_storage(self) -> None:
+        if self.controller is None:
+            return
+        from app.ui.pages.backups import warn_about_storage
+
         warn_about_storage(self, self.controller)
 
     # --- the second step: data and pages ------------------------------------------------------
     def attach(self, controller: Controller) -> None:
         from PySide6.QtGui import QAction, QKeySequence
-        from PySide6.QtWidgets import QFrame, QScrollArea
 
         from app.ui import crash
-        from app.ui.pages import page_classes
-        from app.ui.welcome import WelcomePage
-        from app.ui.widgets import show_error
 
         crash.install_qt_japanese(QApplication.instance())  # Qt's own dialogs in Japanese
         self.controller = controller
@@ -178,21 +186,17 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.loading)
             self.loading.deleteLater()
             self.loading = None
-        for cls in page_classes():
-            page = cls(controller)
-            self.pages[page.key] = page
+        for entry in PAGES:
             # A page taller than the screen scrolls instead of forcing the window's height.
             holder = QScrollArea()
-            holder.setWidget(page)
             holder.setWidgetResizable(True)
             holder.setFrameShape(QFrame.Shape.NoFrame)
             self.stack.addWidget(holder)
-            self.page_list.addItem(page.title)
-        self.welcome = WelcomePage(controller, self._after_welcome)
-        self.root.addWidget(self.welcome)
+            self.page_list.addItem(entry.title)
+        self.pages = _Pages(self._build_page)
 
         controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        controller.failed.connect(lambda text: show_error(self, text))
+        controller.failed.connect(self._show_failure)
         controller.go_to.connect(self.show_page)
         self.setWindowTitle("ささえあいノート — 練習用（見本のデータ）" if controller.practice
                             else "ささえあいノート")
@@ -200,16 +204,38 @@ class MainWindow(QMainWindow):
         notice = getattr(controller.store, "read_only_notice", None)
         self.read_only_banner.setText(notice or "")
         self.read_only_banner.setVisible(bool(notice))
-        from app.ui.councils_menu import fill_council_menu
-
-        self.council_menu.aboutToShow.connect(lambda: fill_council_menu(self))
+        self.council_menu.aboutToShow.connect(self._fill_council_menu)
         if controller.preference("large_text") == "1":
             self.large_text.setChecked(True)
             self._apply_text_scale()
         self.reload_councils()
+        self.page_list.blockSignals(True)
         self.page_list.setCurrentRow(0)
-        self.stack.setCurrentIndex(0)
+        self.page_list.blockSignals(False)
         self._shown_row = 0
+        self.pages[PAGES[0].key]  # noqa: B018 - ホーム is built now; shown, it reads its data
+        self.stack.setCurrentIndex(0)
+
+    def _build_page(self, entry: PageEntry) -> Page:
+        """The page's module is imported and the page built the first time it is needed."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            page = entry.load()(self.controller)
+        finally:
+            QApplication.restoreOverrideCursor()
+        holder = self.stack.widget(PAGES.index(entry))
+        holder.setWidget(page)
+        return page
+
+    def _show_failure(self, text: str) -> None:
+        from app.ui.widgets import show_error
+
+        show_error(self, text)
+
+    def _fill_council_menu(self) -> None:
+        from app.ui.councils_menu import fill_council_menu
+
+        fill_council_menu(self)
 
     def _detach(self) -> Controller:
         """Take the pages and the undo wiring off the current controller (before another
@@ -229,8 +255,10 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(holder)
             holder.deleteLater()
         self.pages = {}
-        self.root.removeWidget(self.welcome)
-        self.welcome.deleteLater()
+        if self.welcome is not None:
+            self.root.removeWidget(self.welcome)
+            self.welcome.deleteLater()
+            self.welcome = None
         self.controller = None
         return old
 
@@ -295,6 +323,11 @@ class MainWindow(QMainWindow):
 
         listed = councils.list_councils(self.controller.store)
         if not listed:
+            if self.welcome is None:
+                from app.ui.welcome import WelcomePage
+
+                self.welcome = WelcomePage(self.controller, self._after_welcome)
+                self.root.addWidget(self.welcome)
             self.root.setCurrentWidget(self.welcome)
             self.controller.set_council(None, keep_undo=keep_undo)
             return
@@ -347,8 +380,9 @@ class MainWindow(QMainWindow):
         return page
 
     def current_page(self) -> Page | None:
-        pages = list(self.pages.values())
-        return pages[self._shown_row] if 0 <= self._shown_row < len(pages) else None
+        if not self.pages or not 0 <= self._shown_row < len(PAGES):
+            return None
+        return self.pages[PAGES[self._shown_row].key]
 
     def _may_leave(self) -> bool:
         """A page with typed but unsaved input may ask first (Page.can_leave)."""
@@ -364,6 +398,7 @@ class MainWindow(QMainWindow):
             self.page_list.blockSignals(False)
             return
         self._shown_row = row
+        self.pages[PAGES[row].key]  # noqa: B018 - built on its first visit
         self.stack.setCurrentIndex(row)
 
     # --- text size --------------------------------------------------------------------------
@@ -397,6 +432,34 @@ class MainWindow(QMainWindow):
 
                 show_error(self, f"閉じるときに問題がありました: {exc}")
         event.accept()
+
+
+class _Pages(Mapping[str, "Page"]):
+    """Every page of the side list by key; a page is built the first time it is looked up
+    (shown, or asked for by a test) and kept. `built()` says which exist."""
+
+    def __init__(self, build: Callable[[PageEntry], Page]) -> None:
+        self._entries = {entry.key: entry for entry in PAGES}
+        self._built: dict[str, Page] = {}
+        self._build = build
+
+    def __getitem__(self, key: str) -> Page:
+        page = self._built.get(key)
+        if page is None:
+            page = self._built[key] = self._build(self._entries[key])
+        return page
+
+    def __contains__(self, key: object) -> bool:  # without building it
+        return key in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def built(self) -> dict[str, Page]:
+        return dict(self._built)
 
 
 class _StepButton(QPushButton):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QListWidget, QVBoxLayout
 
-from app.services import attention, councils, meetings, members, needs, neighbourhoods, resources
+from app.services import home
 from app.ui.overview_table import OverviewTable
 from app.ui.pages.base import Page
 from app.ui.widgets import button, label, wareki
@@ -95,8 +95,8 @@ class HomePage(Page):
         add_council_list(self.window())
 
     def refresh(self) -> None:
-        store, council_id = self.store, self.council_id
-        council = councils.get_council(store, council_id)
+        view = home.home_view(self.store, self.council_id)
+        council = view.council
         self.heading.setText(f"ホーム — {council.name}")
         if council.vision:
             self.vision.setText(f"「{council.vision.phrase}」")
@@ -104,7 +104,7 @@ class HomePage(Page):
         else:
             self.vision.setText("まだ決めていません（「協議体の設定」で入力できます）")
             self.subtitle.setText("")
-        upcoming = meetings.next_meeting(store, council_id)
+        upcoming = view.next_meeting
         if upcoming:
             when = wareki(upcoming.held_on)
             if upcoming.start_time:
@@ -115,34 +115,31 @@ class HomePage(Page):
         else:
             schedule = council.meeting_schedule or "（予定はまだありません）"
             self.next_meeting.setText(f"いつもの会議: {schedule}\n{council.meeting_place}")
-        people = members.list_members(store, council_id, status="活動中")
-        open_needs = [n for n in needs.list_needs(store, council_id) if n.is_open]
         self.counts.setText(
-            f"メンバー（活動中）: {len(people)}人\n"
-            f"サポーター: {sum(m.is_supporter for m in people)}人\n"
-            f"　うち担い手: {sum(m.is_provider for m in people)}人\n"
-            f"社会資源: {len(resources.list_resources(store, council_id))}件\n"
-            f"対応中・未対応のニーズ: {len(open_needs)}件")
+            f"メンバー（活動中）: {view.active_members}人\n"
+            f"サポーター: {view.supporters}人\n"
+            f"　うち担い手: {view.providers}人\n"
+            f"社会資源: {view.resources}件\n"
+            f"対応中・未対応のニーズ: {view.open_needs}件")
         self.notices.clear()
-        found = attention.notices(store, council_id)
-        messages = [n.message for n in found]
+        messages = [n.message for n in view.notices]
         from app.exchange.conflicts import count_conflicts
 
-        waiting = count_conflicts(store)
+        waiting = count_conflicts(self.store)
         if waiting:
             messages.insert(0, f"ファイルの読み込みで、決めることが{waiting}件あります"
                                "（「ファイル」ページの「決めることの一覧」）")
         self.notices.addItems(messages or ["今、気をつけることはありません。"])
-        self._first_steps(council.tier, bool(people) or bool(members.list_members(store, council_id)),
-                          upcoming is not None)
+        self._first_steps(council.tier, view.has_neighbourhoods, view.any_members, upcoming is not None)
         self.overview_card.setVisible(council.tier == 1)
         if council.tier == 1:
             self._fill_overview()
 
-    def _first_steps(self, tier: int, has_members: bool, has_meeting: bool) -> None:
+    def _first_steps(self, tier: int, has_neighbourhoods: bool, has_members: bool,
+                     has_meeting: bool) -> None:
         """An area council's first day: shown until each step has been done once."""
-        done = (bool(neighbourhoods.list_neighbourhoods(self.store, self.council_id)), has_members,
-                has_meeting, self.controller.preference(FLYER_PRINTED + self.council_id) == "1")
+        done = (has_neighbourhoods, has_members, has_meeting,
+                self.controller.preference(FLYER_PRINTED + self.council_id) == "1")
         for (text, _words, _key), mark, is_done in zip(FIRST_STEPS, self.step_labels, done, strict=True):
             mark.setText(f"✓ {text}（済み）" if is_done else f"□ {text}")
         self.steps_card.setVisible(tier == 2 and not all(done))
