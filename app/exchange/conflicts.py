@@ -134,6 +134,8 @@ def resolve(store: Store, key: str, choice: str) -> str:
             other = record["ours"] if record.get("kept") == "theirs" else record["theirs"]
             _put_back(s, table, row_id, record.get("keys", {}), other)
             done += "もう一方の内容に戻しました"
+            if table == "area_map" and "地図の画像" in record.get("fields", []):
+                done += "（地図の画像は戻せません。もう一方の画像は「地図の画像を選ぶ…」で入れ直してください）"
         elif choice == "delete":
             if exists:
                 s.execute(delete(t).where(t.c.id == row_id))  # the deletion is recorded and travels

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from app import __version__
 from app.errors import UserError, file_problem
+from app.exchange import map_sheet, sync
 from app.exchange import sheets as S
-from app.exchange import sync
 from app.exchange.writer import prepare_row, setup_sheet
 from app.models import AppMeta, Base, utcnow
 from app.services.normalize import nfkc
@@ -182,6 +182,12 @@ def _getter(sheet: S.Sheet, key: str, names: Names, at: dict[str, int],
     if key in ("start_info", "end_info"):
         k, which = at["schedule_text"], 0 if key == "start_info" else 1
         return lambda r: S.first_slot(r[k])[which]
+    if key == "image":  # the image travels in its own hidden sheet (map_sheet.py)
+        k = at["image"]
+        return lambda r: map_sheet.image_hash(r[k])
+    if key == "image_kb":
+        k = at["image"]
+        return lambda r: round(len(r[k]) / 1024)
     info = {"training_info": ("training_id", names.training),
             "member_info": ("member_id", names.member_name),
             "row_info": ("row_id", names.tally_row), "column_info": ("column_id", names.tally_column)}
@@ -281,11 +287,14 @@ def export_councils(store: Store, out: Path | str, council_ids: Iterable[str] | 
             rows = list(sheet_rows(s, sheet, ids, names, anonymize))
             headers = [*sheet.headers, S.STAMP_HEADER]
             widths = [c.width for c in sheet.columns] + [30]
-            setup_sheet(ws, headers, widths, hidden={len(headers) - 1}, rows=len(rows))
+            hidden = {i for i, c in enumerate(sheet.columns) if c.hidden} | {len(headers) - 1}
+            setup_sheet(ws, headers, widths, hidden=hidden, rows=len(rows))
             for values in rows:
                 ws.append(prepare_row(ws, values))
             counts[sheet.title] = len(rows)
             del rows
+        # The maps' images, base64 in a hidden sheet (kept when anonymising: a map is no person's).
+        map_sheet.write_images(wb, s, ids)
     # Deleted rows travel by table and id only (nothing about the row), anonymised or not.
     deleted = wb.create_sheet(sync.DELETIONS_SHEET)
     deleted.sheet_state = "hidden"

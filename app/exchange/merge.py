@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import UserError, ValidationError
+from app.exchange import map_sheet
 from app.exchange import sheets as S
 from app.exchange.merge_rows import (
     Merger,
@@ -197,7 +198,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
         return
     out: dict[str, object] = {}
     if table in ("council_contact", "vision_revision", "neighbourhood", "member", "training", "need",
-                 "tally", "survey", "resource", "meeting"):
+                 "tally", "survey", "resource", "meeting", "area_map"):
         out["council_id"] = council_id = r.council(v.get("council"), f)
     if table == "council_contact":
         out.update({k: v[k] for k in ("position", "kind", "name", "person", "phone")})
@@ -206,6 +207,10 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
     elif table == "neighbourhood":
         out.update({k: v[k] for k in ("name", "position", "households", "population", "aged_65_plus",
                                       "aged_75_plus", "stated_aging_rate", "stats_as_of")})
+        if "map_x" in v:  # a file written before 町内会 had a place on the map has no such columns
+            if (v["map_x"] is None) != (v["map_y"] is None):
+                raise ValidationError("地図の位置（横）", "横と縦の両方を入れるか、両方を空けてください")
+            out.update(map_x=v["map_x"], map_y=v["map_y"])
         neighbourhood_rules.check_counts(v)
     elif table == "member":
         out.update({k: v[k] for k in ("name", "furigana", "is_core", "registered_on",
@@ -278,6 +283,8 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
             if v.get(key) is not None and v[key] != derived:
                 raise ValidationError(label, "開始・終了は「日程」から決まります。時刻は「日程」の欄を直してください")
         r.owner["resource"][row.id] = council_id
+    elif table == "area_map":
+        out.update(map_sheet.resolve(row, f.images))
     elif table == "meeting":
         out.update({k: v[k] for k in ("held_on", "start_time", "end_time", "kind", "title", "venue",
                                       "attendance_count", "minutes")})
@@ -508,6 +515,7 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
         session.connection().exec_driver_sql("PRAGMA cache_size=-65536")
         adopted = {old: new for f in parsed for old, new in f.adopted.items()}
         children = make_room(session, adopted)
+        notes.extend(map_sheet.keep_one_map(session, parsed, now))
         merger = Merger(session, now, tell)
         merger.merge(parsed)
         for f in parsed:

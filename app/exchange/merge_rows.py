@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.exchange import sheets as S
 from app.exchange import sync
+from app.exchange.map_sheet import IMAGE_FIELDS
 from app.exchange.reading import ParsedFile, Row
 from app.exchange.report import Conflict, SheetCounts
 from app.models import AppMeta, Base
@@ -72,6 +73,8 @@ def _label(values: dict, row_id: str) -> str:
 
 
 def _jsonable(value: object) -> object:
+    if isinstance(value, bytes):  # a map's image: described, not kept in the record
+        return f"画像（{len(value) / 1024:,.0f} KB）"
     if isinstance(value, (dt.date, dt.time, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (tuple, list)):
@@ -186,7 +189,7 @@ class Merger:
                 take, clash, theirs_newer = self._first_contact(row, mine, differs)
             else:
                 take, clash = self._decide(differs, theirs, mine_fields, theirs_base or mine_base,
-                                           mine_base, theirs_newer)
+                                           mine_base, theirs_newer, _added(sheet))
             if clash:
                 self._conflict(f, sheet, row, "fields", {k: mine_fields[k] for k in clash},
                                {k: theirs[k] for k in clash}, clash, kept="theirs" if theirs_newer else "ours")
@@ -245,11 +248,18 @@ class Merger:
 
     @staticmethod
     def _decide(differs: list[str], theirs: dict, mine: dict, theirs_base: sync.Base,
-                mine_base: sync.Base, theirs_newer: bool) -> tuple[list[str], list[str]]:
-        """Which differing fields to take, and which both sides changed (exchange/sync.py)."""
+                mine_base: sync.Base, theirs_newer: bool,
+                added: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
+        """Which differing fields to take, and which both sides changed (exchange/sync.py).
+        `added`: columns a later version added, which bases agreed before it do not know: when
+        neither side's base knows one, the later row edit decides it, without a conflict."""
         take: list[str] = []
         clash: list[str] = []
         for key in differs:
+            if key in added and key not in theirs_base and key not in mine_base:
+                if theirs_newer:
+                    take.append(key)
+                continue
             they = sync.field_hash(theirs[key]) != theirs_base.get(key)
             we = sync.field_hash(mine[key]) != mine_base.get(key)
             if they and we:
@@ -319,6 +329,8 @@ class Merger:
         """Listed for a person: which fields, both versions of those fields only, which was kept."""
         headers = {c.key: c.header for c in sheet.columns}
         keys = {_field_header(sheet, k, headers): k for k in fields}
+        if sheet.table == "area_map":  # the other image is not kept, so it cannot be put back
+            keys = {h: k for h, k in keys.items() if k not in IMAGE_FIELDS}
         self._record(f, sheet, row.id, row.number, _label(row.values, row.id), kind, list(keys),
                      {_field_header(sheet, k, headers): _jsonable(v) for k, v in ours.items()},
                      {_field_header(sheet, k, headers): _jsonable(v) for k, v in theirs.items()}, kept,
@@ -339,6 +351,11 @@ class Merger:
 
 
 @functools.cache
+def _added(sheet: S.Sheet) -> frozenset[str]:
+    return frozenset(c.key for c in sheet.columns if c.optional)
+
+
+@functools.cache
 def _parents(table: str) -> tuple[str, ...]:
     """Columns pointing at another exchanged row (a delete there cascades here)."""
     return tuple(fk.parent.name for fk in T[table].foreign_keys
@@ -346,7 +363,8 @@ def _parents(table: str) -> tuple[str, ...]:
 
 
 def _digest_of(fields: dict) -> str:
-    return sync.field_hash(tuple(sorted((k, repr(v)) for k, v in fields.items())))
+    return sync.field_hash(tuple(sorted((k, sync.field_hash(v) if isinstance(v, bytes) else repr(v))
+                                        for k, v in fields.items())))
 
 
 def make_room(session: Session, adopted: dict[str, str]) -> dict[str, list[str]]:
@@ -417,6 +435,8 @@ def written_dates(store: Store) -> dict[str, dt.datetime]:
 
 
 def _field_header(sheet: S.Sheet, key: str, headers: dict[str, str]) -> str:
+    if sheet.table == "area_map" and key == "image":
+        return "地図の画像"
     special = {"council_id": "協議体", "neighbourhood_id": "町内会", "category_id": "分類",
                "parent_id": "第1層協議体", "need_category_id": "ニーズの分類",
                "is_thinker": "区分", "is_provider": "区分"}

@@ -14,6 +14,7 @@ from app.errors import UserError
 from app.exchange import sheets as S
 from app.exchange import sync
 from app.exchange.workbook import OTHER_LIST_HINT, FileRefused, Workbook, open_workbook
+from app.services.area_map import PreparedImage
 from app.services.normalize import nfkc
 
 MAX_PROBLEMS = 50
@@ -60,6 +61,7 @@ class ParsedFile:
     # empty local council id -> the file's council id that replaces it (same name)
     adopted: dict[str, str] = dataclasses.field(default_factory=dict)
     deletions: list[sync.Deleted] = dataclasses.field(default_factory=list)
+    images: dict[str, PreparedImage] = dataclasses.field(default_factory=dict)  # by map id, checked
 
 
 class Problems:
@@ -140,11 +142,16 @@ def read_file(path: Path, password: str | None, problems: Problems) -> ParsedFil
         parsed = ParsedFile(path, name, export_id, exported_at, meta["council"], {}, [])
         for sheet in S.SHEETS:
             if sheet.title not in book.sheets:
-                problems.add(f"{name} にシート「{sheet.title}」がありません。書き出したときのシートを消さないでください。")
+                if not sheet.optional:  # a file written before the sheet was added has none
+                    problems.add(f"{name} にシート「{sheet.title}」がありません。書き出したときのシートを消さないでください。")
                 continue
             parsed.rows[sheet.table] = _read_sheet(book, sheet, parsed, problems)
             if problems.full:
                 break
+        if parsed.rows.get("area_map") and not problems.full:
+            from app.exchange import map_sheet  # it reads with where_in from here
+
+            parsed.images = map_sheet.read_images(book, parsed.rows["area_map"], problems)
         if sync.DELETIONS_SHEET in book.sheets:
             parsed.deletions = _read_deletions(book, problems)
         return parsed
@@ -194,7 +201,9 @@ def _read_sheet(book: Workbook, sheet: S.Sheet, parsed: ParsedFile, problems: Pr
         positions[key] = index
     wanted = [_header_key(c.header) for c in sheet.columns]
     missing = [c.header for c, key in zip(sheet.columns, wanted, strict=True)
-               if key not in positions and not c.info]
+               if key not in positions and not c.info and not c.optional]
+    absent = frozenset(c.key for c, key in zip(sheet.columns, wanted, strict=True)
+                       if key not in positions and c.optional)
     if missing:
         problems.add(f"{where_in(name, sheet.title, header_number)}: 見出し「{'」「'.join(missing)}」がありません"
                      "（列を消したり名前を変えたりしないでください）。")
@@ -206,7 +215,7 @@ def _read_sheet(book: Workbook, sheet: S.Sheet, parsed: ParsedFile, problems: Pr
     index_of = [positions.get(key) for key in wanted]
     stamp_at = positions.get(stamp_key)
     rows: list[Row] = []
-    parser = S.RowParser(sheet)
+    parser = S.RowParser(sheet, absent)
     seen: dict[str, int] = {}
     occurrences: dict[str, int] = defaultdict(int)
     for number, cells in rows_iter:

@@ -170,6 +170,10 @@ class Col:
     # "person": left out when anonymising (names, addresses, free-text notes of members).
     private: str = ""
     info: bool = False  # for the reader only: written, never stored back, not compared
+    # Added in a later version: a file written before has no such column and still reads,
+    # and the stored value stays as it is.
+    optional: bool = False
+    hidden: bool = False  # for the program only (a hash): hidden like the stamp column
 
 
 ID = "ID"
@@ -190,6 +194,12 @@ def field_col(field: base.Field) -> Col:
                private=field.privacy or "")
 
 
+def added(fields: Sequence[base.Field], *names: str) -> tuple[Col, ...]:
+    """Columns a later version added to a sheet (see Col.optional)."""
+    by_name = {f.name: f for f in fields}
+    return tuple(dataclasses.replace(field_col(by_name[n]), optional=True) for n in names)
+
+
 def from_fields(fields: Sequence[base.Field], *order: str | Col) -> tuple[Col, ...]:
     """The sheet's columns in `order` (the order old files have): a name is the service field of
     that name, a Col is a column only the exchange has (ID, 協議体, ...)."""
@@ -203,6 +213,7 @@ class Sheet:
     table: str
     columns: tuple[Col, ...]
     scoped: bool = True  # rows carry a 協議体 column (blank: the file's only council)
+    optional: bool = False  # added in a later version: a file written before has no such sheet
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -223,7 +234,8 @@ COUNCILS = Sheet("協議体", "council", from_fields(
 NEIGHBOURHOODS = Sheet("町内会", "neighbourhood", from_fields(
     neighbourhoods.NEIGHBOURHOOD_FIELDS,
     _id(), "name", Col("順番", "position", int_default(0), 6), "households", "population",
-    "aged_65_plus", "aged_75_plus", "stated_aging_rate", "stats_as_of", _council(),
+    "aged_65_plus", "aged_75_plus", "stated_aging_rate", "stats_as_of",
+    *added(neighbourhoods.NEIGHBOURHOOD_FIELDS, "map_x", "map_y"), _council(),
 ))
 
 MEMBERS = Sheet("メンバー", "member", from_fields(
@@ -346,15 +358,57 @@ VISIONS = Sheet("地域像", "vision_revision", from_fields(
     "note", _council(),
 ))
 
+
+def degrees(limit: int) -> Parser:
+    """A latitude (limit 90) or longitude (180) in degrees, as typed or as a number cell."""
+    def parse(value: object, label: str) -> float | None:
+        if value is None or value == "":
+            return None
+        try:
+            number = float(norm.nfkc(str(value)).strip().rstrip("°"))
+        except ValueError:
+            raise ValidationError(label, f"「{value}」は度の数として読めません（例: 36.3219）") from None
+        if not -limit <= number <= limit:
+            raise ValidationError(label, f"{number} は -{limit}〜{limit} の数です")
+        return number
+    return parse
+
+
+IMAGE_HASH = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def image_hash(value: object, label: str) -> str | None:
+    """The map image's SHA-256: the image itself travels in a hidden sheet (exchange/map_sheet.py)."""
+    if value is None or value == "":
+        return None
+    if not (isinstance(value, str) and IMAGE_HASH.fullmatch(value)):
+        raise ValidationError(label, "画像の照合用の値が壊れています（この列は変更しないでください）")
+    return value
+
+
+# The council's map (area_map): what a person reads, with the image's hash; the image's bytes
+# and how they are checked on reading are in map_sheet.py. Size and format come from the image.
+AREA_MAPS = Sheet("地図", "area_map", (
+    _id(), Col("地図の名前", "name", text(100), 24), Col("元のファイル", "source", text(200), 20),
+    Col("画像の形式", "image_format", passthrough, 8, info=True),
+    Col("幅（画素）", "width", passthrough, 8, info=True),
+    Col("高さ（画素）", "height", passthrough, 8, info=True),
+    Col("画像の大きさ（KB）", "image_kb", passthrough, 10, info=True),
+    *(Col(f"基準点{i}（{axis}）", f"ref{i}_{key}", parse, 10)
+      for i in (1, 2) for axis, key, parse in (("横", "x", fraction), ("縦", "y", fraction),
+                                              ("緯度", "lat", degrees(90)), ("経度", "lon", degrees(180)))),
+    Col("画像の照合用", "image", image_hash, 20, required=True, hidden=True), _council(),
+), optional=True)
+
 # Workbook order: the nine sheets people look at first, then the detail sheets.
 SHEETS: tuple[Sheet, ...] = (
     COUNCILS, NEIGHBOURHOODS, MEMBERS, TRAININGS, NEEDS, TALLIES, SURVEYS, RESOURCES, MEETINGS,
-    CONTACTS, VISIONS, TRAINING_ATTENDANCE, TALLY_COLUMNS, TALLY_ROWS, TALLY_CELLS,
+    CONTACTS, VISIONS, AREA_MAPS, TRAINING_ATTENDANCE, TALLY_COLUMNS, TALLY_ROWS, TALLY_CELLS,
     SURVEY_QUESTIONS, SURVEY_CHOICES,
 )
 # Parents before children, so foreign keys hold at every statement of the merge.
 APPLY_ORDER: tuple[Sheet, ...] = (
-    COUNCILS, CONTACTS, VISIONS, NEIGHBOURHOODS, MEMBERS, RESOURCES, NEEDS, TRAININGS,
+    COUNCILS, CONTACTS, VISIONS, AREA_MAPS, NEIGHBOURHOODS, MEMBERS, RESOURCES, NEEDS, TRAININGS,
     TRAINING_ATTENDANCE, TALLIES, TALLY_COLUMNS, TALLY_ROWS, TALLY_CELLS, SURVEYS,
     SURVEY_QUESTIONS, SURVEY_CHOICES, MEETINGS,
 )
@@ -379,11 +433,15 @@ class RowParser:
 
     CACHE_LIMIT = 500
 
-    def __init__(self, sheet: Sheet) -> None:
+    def __init__(self, sheet: Sheet, absent: frozenset[str] = frozenset()) -> None:
+        """`absent`: optional columns the file does not have (left out of values and digest,
+        so a file written before they were added keeps its stamps' digests)."""
         self.sheet = sheet
         self.columns = sheet.columns
         self.caches: list[dict | None] = [{} for _ in sheet.columns]
-        self.hashed = tuple(c.key for c in sheet.columns if not c.info and c.key != "id")
+        self.absent = absent
+        self.hashed = tuple(c.key for c in sheet.columns
+                            if not c.info and c.key != "id" and c.key not in absent)
 
     def parse(self, cells: Sequence[object]) -> tuple[dict, frozenset[str], list[ValidationError]]:
         """Cells (in the sheet's column order) to typed values; withheld private cells noted."""
@@ -413,6 +471,8 @@ class RowParser:
                     else:
                         self.caches[index] = None  # all different: remembering only costs
             values[col.key] = value
+        for key in self.absent:
+            values.pop(key, None)
         return values, frozenset(withheld), errors
 
     def digest(self, values: Mapping[str, object], withheld: frozenset[str]) -> str:

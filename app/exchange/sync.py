@@ -52,6 +52,8 @@ def field_hash(value: object) -> str:
             if len(_TEXTS) < 200_000:
                 _TEXTS[value] = found
         return found
+    if type(value) is bytes:  # a map's image (up to 2 MB): hashed as it is, never remembered
+        return _crc(b"b" + value)
     plain = tuple(value) if isinstance(value, list) else value
     key = (type(value), plain)
     try:
