@@ -10,7 +10,7 @@ import pytest
 from app.cli import main
 from app.errors import UserError
 from app.exchange.hsds import export_resources
-from app.services import councils, resources
+from app.services import area_map, councils, resources
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def yawata(demo_store):
 
 def test_json_services_with_schedules(demo_store, yawata, tmp_path):
     out = tmp_path / "resources.json"
-    assert export_resources(demo_store, yawata.id, out) == 14
+    assert export_resources(demo_store, yawata.id, out).count == 14
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["hsds_version"] == "3.0" and document["total_items"] == 14
     by_name = {s["name"]: s for s in document["contents"]}
@@ -72,7 +72,7 @@ def test_formula_like_names_are_defused_in_csv(store, council, tmp_path):
 
 
 def test_refuses_other_extensions(demo_store, yawata, tmp_path):
-    with pytest.raises(UserError, match=".json か .csv"):
+    with pytest.raises(UserError, match=".json か .csv か .geojson"):
         export_resources(demo_store, yawata.id, tmp_path / "r.xml")
 
 
@@ -81,4 +81,107 @@ def test_cli(tmp_path, demo_template, capsys):
 
     db = shutil.copyfile(demo_template, tmp_path / "demo.sqlite3")
     assert main(["--db", str(db), "export-resources", "--council", "八幡", "-o", str(tmp_path / "r.json")]) == 0
-    assert "社会資源 14件" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == [
+        f"書き出しました: {tmp_path / 'r.json'}（社会資源 14件、Open Referral HSDS の項目名）",
+        "緯度・経度は地図に印のある 12件に入れました（印のない 2件は空欄です）。"]
+
+
+# --- positions: latitude/longitude from the map's reference points, and GeoJSON --------------------
+
+def _pinned(store, council):
+    return {r.id: r for r in resources.list_resources(store, council.id) if r.map_x is not None}
+
+
+def test_latitude_and_longitude_from_the_reference_points(demo_store, yawata, tmp_path):
+    the_map = area_map.get_map(demo_store, yawata.id)
+    assert the_map.located  # the demo's map has two made-up reference points
+    done = export_resources(demo_store, yawata.id, tmp_path / "r.json")
+    assert done.located and done.with_position == 12 and done.without_pin == 2
+    pinned = _pinned(demo_store, yawata)
+    for s in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["contents"]:
+        location = s["service_at_locations"][0]["location"] if s["service_at_locations"] else {}
+        if s["id"] in pinned:
+            r = pinned[s["id"]]
+            assert (location["latitude"], location["longitude"]) == area_map.lat_lon(the_map, r.map_x, r.map_y)
+            assert 36.315 <= location["latitude"] <= 36.345 and 138.925 <= location["longitude"] <= 138.985
+        else:
+            assert "latitude" not in location and "longitude" not in location
+    export_resources(demo_store, yawata.id, tmp_path / "r.csv")
+    rows = list(csv.DictReader((tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()))
+    by_id = {r["service.id"]: r for r in rows}
+    some = next(iter(pinned.values()))
+    assert (float(by_id[some.id]["location.latitude"]), float(by_id[some.id]["location.longitude"])) == \
+        area_map.lat_lon(the_map, some.map_x, some.map_y)
+
+
+def test_without_reference_points_the_fields_stay_empty_and_the_command_says_so(demo_store, yawata, tmp_path,
+                                                                                 capsys):
+    area_map.set_reference_points(demo_store, yawata.id, None)
+    done = export_resources(demo_store, yawata.id, tmp_path / "r.json")
+    assert not done.located and done.with_position == 0
+    text = (tmp_path / "r.json").read_text(encoding="utf-8")
+    assert "latitude" not in text and "longitude" not in text
+    export_resources(demo_store, yawata.id, tmp_path / "r.csv")
+    rows = list(csv.DictReader((tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert {r["location.latitude"] for r in rows} == {""} and {r["location.longitude"] for r in rows} == {""}
+    demo_store.close()
+    assert main(["--db", str(demo_store.path), "export-resources", "--council", "八幡",
+                 "-o", str(tmp_path / "again.csv")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == ("地図に基準点（緯度・経度）がないため、緯度・経度は空欄です"
+                      "（「社会資源」ページの「地図」タブの「緯度・経度…」で入れられます）。")
+
+
+def test_geojson_points_in_longitude_latitude_order(demo_store, yawata, tmp_path):
+    the_map = area_map.get_map(demo_store, yawata.id)
+    done = export_resources(demo_store, yawata.id, tmp_path / "pins.geojson")
+    assert done.format == "geojson" and done.count == 12 and done.without_pin == 2
+    raw = (tmp_path / "pins.geojson").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")  # RFC 7946: no byte order mark
+    document = json.loads(raw)
+    assert document["type"] == "FeatureCollection" and len(document["features"]) == 12
+    rows = resources.list_resources(demo_store, yawata.id)
+    pinned, numbers = _pinned(demo_store, yawata), area_map.map_numbers(rows)
+    for feature in document["features"]:
+        r = pinned[feature["id"]]
+        assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
+        lat, lon = area_map.lat_lon(the_map, r.map_x, r.map_y)
+        assert feature["geometry"]["coordinates"] == [lon, lat]
+        assert feature["properties"] == {"number": numbers[r.id], "name": r.name, "category": r.category,
+                                         "venue": r.venue, "neighbourhood": r.neighbourhood_name,
+                                         "schedule": r.schedule_text}
+    salon = next(f for f in document["features"] if f["properties"]["name"] == "ミチの会")
+    assert salon["properties"]["venue"] == "上町崎公民館" and salon["properties"]["schedule"].startswith("第2(木)")
+
+
+def test_geojson_by_option_and_refused_without_reference_points(demo_store, yawata, tmp_path, capsys):
+    export_resources(demo_store, yawata.id, tmp_path / "pins.json", kind="geojson")
+    assert json.loads((tmp_path / "pins.json").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    area_map.set_reference_points(demo_store, yawata.id, None)
+    with pytest.raises(UserError, match="地図に基準点（緯度・経度）がありません。「社会資源」ページの「地図」タブで"
+                                        "「緯度・経度…」を押し"):
+        export_resources(demo_store, yawata.id, tmp_path / "x.geojson")
+    assert not (tmp_path / "x.geojson").exists()
+    demo_store.close()
+    assert main(["--db", str(demo_store.path), "export-resources", "--council", "八幡", "--format", "geojson",
+                 "-o", str(tmp_path / "y.json")]) == 1
+    assert capsys.readouterr().err.startswith("エラー: 地図に基準点（緯度・経度）がありません。")
+    assert not (tmp_path / "y.json").exists()
+
+
+def test_geojson_refused_without_a_map(store, council, tmp_path):
+    resources.create_resource(store, council.id, {"name": "サロン", "map_x": .5, "map_y": .5})
+    with pytest.raises(UserError, match="テスト地区には地図がないので、GeoJSON は書き出せません"):
+        export_resources(store, council.id, tmp_path / "x.geojson")
+    done = export_resources(store, council.id, tmp_path / "x.json")
+    assert done.count == 1 and not done.located
+
+
+def test_cli_geojson(tmp_path, demo_template, capsys):
+    import shutil
+
+    db = shutil.copyfile(demo_template, tmp_path / "demo.sqlite3")
+    assert main(["--db", str(db), "export-resources", "--council", "八幡", "-o", str(tmp_path / "r.geojson")]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"書き出しました: {tmp_path / 'r.geojson'}（地図に印のある社会資源 12件、GeoJSON）",
+        "地図に印のない 2件は入っていません。"]
