@@ -199,9 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="読み方を表示して確かめるだけ")
     p.set_defaults(run=cmd_import_table)
 
-    p = sub.add_parser("export-resources", help="社会資源をほかのシステム向けに書き出す（Open Referral HSDS の CSV/JSON）")
+    p = sub.add_parser("export-resources", help="社会資源をほかのシステム向けに書き出す"
+                                                "（Open Referral HSDS の CSV/JSON、地図の位置の GeoJSON）")
     p.add_argument("--council", required=True, help="協議体の名前")
-    p.add_argument("-o", "--output", type=Path, required=True, help="保存先の .csv または .json")
+    p.add_argument("-o", "--output", type=Path, required=True, help="保存先の .csv・.json・.geojson")
+    p.add_argument("--format", choices=("csv", "json", "geojson"),
+                   help="形式（既定: 保存先の拡張子から）。geojson は地図に基準点（緯度・経度）があるときだけ")
     p.add_argument("--without-phones", action="store_true", help="電話番号を書き出さない")
     p.set_defaults(run=cmd_export_resources)
     return parser
@@ -765,8 +768,22 @@ def cmd_export_resources(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         council = councils.find_council(store, args.council)
-        count = export_resources(store, council.id, args.output, phones=not args.without_phones)
-    print(f"書き出しました: {args.output}（社会資源 {count}件、Open Referral HSDS の項目名）")
+        done = export_resources(store, council.id, args.output, phones=not args.without_phones,
+                                kind=args.format)
+    if done.format == "geojson":
+        print(f"書き出しました: {args.output}（地図に印のある社会資源 {done.count}件、GeoJSON）")
+        if done.without_pin:
+            print(f"地図に印のない {done.without_pin}件は入っていません。")
+        return 0
+    print(f"書き出しました: {args.output}（社会資源 {done.count}件、Open Referral HSDS の項目名）")
+    if not done.located:
+        print("地図に基準点（緯度・経度）がないため、緯度・経度は空欄です"
+              "（「社会資源」ページの「地図」タブの「緯度・経度…」で入れられます）。")
+    elif done.with_position < done.count:
+        print(f"緯度・経度は地図に印のある {done.with_position}件に入れました"
+              f"（印のない {done.count - done.with_position}件は空欄です）。")
+    else:
+        print(f"緯度・経度は {done.count}件すべてに入れました（地図の基準点から）。")
     return 0
 
 
