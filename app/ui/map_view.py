@@ -1,6 +1,6 @@
 """The area map as a widget: the council's stored image (or a pale grid standing in for it),
 numbered pins and 町内会 labels that keep their size on screen while the map zooms, and the
-mouse and keys to place and move them. Qt only: the tab (pages/resources_map.py) saves what the
+mouse and keys to place and move them. Qt only: the tab (pages/resources/map_tab.py) saves what the
 view reports through the controller.
 
 The marks themselves are map_marks.py. Positions are fractions of the image (0..1, 0,0 = top left) as stored. Pins are spread apart by

@@ -23,7 +23,6 @@ from app.services import (
 from app.ui.pages import meetings as meetings_page
 from app.ui.pages import members as members_page
 from app.ui.pages import needs as needs_page
-from app.ui.pages import resources as resources_page
 from app.ui.pages import settings as settings_page
 from app.ui.pages import trainings as trainings_page
 
@@ -115,10 +114,12 @@ def test_a_member_error_names_the_fields_key(store, council, raw, key):
 
 
 def test_the_resource_dialog_is_built_from_the_fields(qtbot):
-    dialog = resources_page.ResourceDialog("社会資源を追加", ["サロン"], ["八幡1"], {}, lambda v: v)
+    from app.ui.pages.resources.dialog import ResourceDialog
+
+    dialog = ResourceDialog("社会資源を追加", ["サロン"], ["八幡1"], {}, lambda v: v)
     qtbot.addWidget(dialog)
     shown = [f for f in resources.RESOURCE_FIELDS if f.name not in ("map_x", "map_y")]
-    assert dialog._by_label == {f.label: f.key for f in shown}
+    assert dialog.panel._by_label == {f.label: f.key for f in shown}
     for field in shown:
         if field.name not in ("schedule_text", "skip_holidays"):  # the schedule editor's own
             assert dialog.inputs[field.key].toolTip() == (field.tip or field.label)

@@ -144,7 +144,7 @@ def test_one_page_of_a_pdf_becomes_the_map(window, qtbot, demo_store, tmp_path):
     pdf.line(50, 50, 700, 500)
     pdf.showPage()
     pdf.save()
-    from app.ui.pages.resources_map import pdf_page_count
+    from app.ui.pages.resources.map_tab import pdf_page_count
 
     assert pdf_page_count(path) == 2
     tab = open_tab(window, qtbot)

@@ -11,12 +11,9 @@ from PySide6.QtWidgets import QApplication
 
 from app.services import councils, resources
 from app.services.wareki import month_day, wareki
-from app.ui.pages.resources import (
-    STALE_BACKGROUND,
-    ResourceDialog,
-    ResourceTableModel,
-    fit_widths,
-)
+from app.ui.pages.resources.columns import fit_widths
+from app.ui.pages.resources.dialog import ResourceDialog
+from app.ui.pages.resources.table_model import STALE_BACKGROUND, ResourceTableModel
 from app.ui.widgets import DTO_ROLE
 from tests.ui.conftest import answer_next_dialog, type_japanese
 

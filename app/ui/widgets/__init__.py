@@ -20,6 +20,7 @@ from app.ui.widgets.dialogs import (
     input_state,
     run_dialog,
     save_cancel_buttons,
+    screen_room,
     scroll_area,
     show_error,
     text_size,
@@ -53,6 +54,6 @@ __all__ = [
     "DateField", "DtoTableModel", "EditDialog", "FormDialog", "FormField", "FormPanel", "button",
     "confirm_delete", "confirm_discard", "empty_hint", "enable_with_selection", "fit_to_screen",
     "form_fields", "input_state", "input_value", "label", "make_input", "mark_invalid",
-    "record_table", "run_dialog", "save_cancel_buttons", "scroll_area", "set_input",
+    "record_table", "run_dialog", "save_cancel_buttons", "screen_room", "scroll_area", "set_input",
     "show_error", "show_field_error", "text_size", "wareki",
 ]

@@ -42,16 +42,21 @@ def text_size(widget: QWidget, chars: int, lines: int) -> QSize:
     return QSize(metrics.horizontalAdvance("あ") * chars, metrics.height() * lines)
 
 
-def fit_to_screen(dialog: QWidget, wanted: QSize, available: QSize | None = None) -> None:
-    """The one way a dialog is sized: as big as it wants (its content's hint, a fixed size or
-    `text_size`), never bigger than the screen it opens on less SCREEN_MARGIN (large text on a
-    1024×700 display); what does not fit scrolls. `available`: the screen's free area."""
+def screen_room(dialog: QWidget, available: QSize | None = None) -> QSize | None:
+    """How big a dialog may be: the free area of the screen it opens on (or `available`) less
+    SCREEN_MARGIN; None when there is no screen to ask."""
     if available is None:
         screen = (dialog.parentWidget() or dialog).screen()
         available = screen.availableGeometry().size() if screen is not None else None
-    if available is not None:
-        wanted = wanted.boundedTo(available - SCREEN_MARGIN)
-    dialog.resize(wanted)
+    return None if available is None else available - SCREEN_MARGIN
+
+
+def fit_to_screen(dialog: QWidget, wanted: QSize, available: QSize | None = None) -> None:
+    """The one way a dialog is sized: as big as it wants (its content's hint, a fixed size or
+    `text_size`), never bigger than `screen_room` (large text on a 1024×700 display); what does
+    not fit scrolls."""
+    room = screen_room(dialog, available)
+    dialog.resize(wanted if room is None else wanted.boundedTo(room))
 
 
 def scroll_area(content: QWidget) -> QScrollArea:
