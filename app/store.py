@@ -596,6 +596,18 @@ def _create_new(path: Path) -> None:
     os.replace(part, path)
 
 
+def _stamp(path: Path) -> tuple:
+    """Size and modification time of the file and its -wal: any write changes one of them."""
+    found = []
+    for part in (path, _wal_of(path)):
+        try:
+            st = part.stat()
+            found.append((st.st_size, st.st_mtime_ns))
+        except FileNotFoundError:
+            found.append(None)
+    return tuple(found)
+
+
 class Store:
     """An open database. Services take one and open a short session per operation."""
 
@@ -622,6 +634,7 @@ class Store:
         if path.is_dir():
             raise StoreError(f"{path} はフォルダーです。データベースのファイル名を指定してください。")
         lock = DatabaseLock(path)
+        seen = None
         if not path.exists() and not create:
             raise StoreError(f"{path} が見つかりません。")
         if path.exists():
@@ -630,6 +643,7 @@ class Store:
                 return cls._open_read_only(path, reason or "読み取り専用で開きました")
             state = inspect_file(path)  # refuse before the lock file or anything else is written
             _refuse_if_newer(path, state)
+            seen = _stamp(path)
         else:
             if read_only_reason(path) and path.parent.exists():
                 raise StoreError(f"{path} を作れません（{read_only_reason(path)}です）。"
@@ -640,7 +654,11 @@ class Store:
             if not path.exists():
                 _create_new(path)
             else:
-                state = inspect_file(path)
+                # Under the lock: inspected again only if something wrote to the file since (a
+                # quick_check reads the whole file; a start should not pay for it twice).
+                if seen is None or _stamp(path) != seen:
+                    state = inspect_file(path)
+                    _refuse_if_newer(path, state)
                 if state.revision != program_head():
                     timestamped_backup(path, "before-migration")
                     _migrate(path)
