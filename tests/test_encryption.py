@@ -219,7 +219,7 @@ def test_cli_passcode_set_change_remove_and_env(tmp_path, demo_template, capsys,
 def test_the_window_asks_for_the_passcode_before_opening(encrypted, qtbot, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from app.ui import lock
+    from app.ui import passcode
 
     db, _code = encrypted
     answers = iter([("00000001", True), (PASSCODE, True)])
@@ -230,9 +230,9 @@ def test_the_window_asks_for_the_passcode_before_opening(encrypted, qtbot, monke
         return next(answers)
 
     monkeypatch.setattr(QInputDialog, "getText", fake)
-    assert lock.unlock_at_start(None, db)
+    assert passcode.unlock_at_start(None, db)
     assert asked[0] == "パスコードを入れてください。" and "パスコードが違います" in asked[1]
     assert cipher.key_for(db) is not None
     cipher.forget(db)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a: ("", False))
-    assert not lock.unlock_at_start(None, db)  # given up: nothing is opened
+    assert not passcode.unlock_at_start(None, db)  # given up: nothing is opened

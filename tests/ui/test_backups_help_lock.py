@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QPushButton, QScrollArea
 
 from app.services import backups, councils, privacy
-from app.ui import crash, lock
+from app.ui import crash, privacy_guard
 from app.ui.controller import Controller
 from app.ui.main_window import MainWindow
 from app.ui.pages.backups import BackupsPage
@@ -49,7 +49,7 @@ def members_table(window):
 # --- passcode and lock ------------------------------------------------------------------------
 
 def test_passcode_set_on_the_page_is_asked_at_the_next_start(window, qtbot, demo_store):
-    guard = lock.install_privacy(window, window.controller)
+    guard = privacy_guard.install_privacy(window, window.controller)
     assert not guard.locked  # no passcode yet: nothing to ask
     page = open_backups(window)
     assert "まだ決めていません" in page.passcode_state.text()
@@ -71,7 +71,7 @@ def test_passcode_set_on_the_page_is_asked_at_the_next_start(window, qtbot, demo
     second = MainWindow(Controller(demo_store))
     qtbot.addWidget(second)
     second.show()
-    started = lock.install_privacy(second, second.controller)
+    started = privacy_guard.install_privacy(second, second.controller)
     assert started.locked and started.reason == "start"
     assert not members_table(second).isVisible()
     cover = started.cover_of(second)
@@ -82,7 +82,7 @@ def test_passcode_set_on_the_page_is_asked_at_the_next_start(window, qtbot, demo
 def test_wrong_passcode_is_refused_and_the_right_one_opens(window, qtbot, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
     table = members_table(window)
-    guard = lock.install_privacy(window, window.controller)
+    guard = privacy_guard.install_privacy(window, window.controller)
     assert guard.locked and not table.isVisible()
     panel = guard.cover_of(window).panel
     qtbot.keyClicks(panel.field, "1357")
@@ -97,9 +97,37 @@ def test_wrong_passcode_is_refused_and_the_right_one_opens(window, qtbot, demo_s
     assert guard.cover_of(window) is None
 
 
+def test_the_guard_follows_practice_and_asks_again_on_the_way_back(window, qtbot, demo_store,
+                                                                  demo_template):
+    import shutil
+
+    from app.paths import practice_db_path
+    from app.ui import lock  # the start path main_window takes today
+
+    shutil.copyfile(demo_template, practice_db_path(demo_store.path))
+    privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
+    real = window.controller
+    guard = lock.install_privacy(window, real)
+    guard.try_unlock(PASSCODE)
+    privacy_guard.reveal_state(real).set_shown(True)
+    assert privacy_guard.privacy_guard(real) is guard and not hasattr(guard, "set_idle_ms")
+    window.open_practice()
+    practice = window.controller
+    assert practice is not real and practice.practice
+    assert privacy_guard.privacy_guard(practice) is guard and guard.controller is practice
+    assert privacy_guard.privacy_guard(real) is None
+    assert not guard.enabled and not guard.locked  # the practice file has no passcode
+    assert guard.reveal is privacy_guard.reveal_state(practice) and not guard.reveal.shown
+    window.back_to_real()
+    back = window.controller
+    assert back.store is demo_store and guard.controller is back
+    assert privacy_guard.privacy_guard(back) is guard and privacy_guard.privacy_guard(practice) is None
+    assert guard.locked and guard.reason == "start"  # the real data asks for the passcode again
+
+
 def test_idle_lock_after_a_short_timeout_hides_the_member_table(window, qtbot, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
-    guard = lock.install_privacy(window, window.controller, idle_ms=400)
+    guard = privacy_guard.install_privacy(window, window.controller, idle_ms=400)
     guard.try_unlock(PASSCODE)
     table = members_table(window)
     assert table.isVisible()
@@ -118,7 +146,7 @@ def test_idle_lock_after_a_short_timeout_hides_the_member_table(window, qtbot, d
 
 def test_lock_covers_an_open_member_form_and_keeps_what_was_typed(window, qtbot, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
-    guard = lock.install_privacy(window, window.controller)
+    guard = privacy_guard.install_privacy(window, window.controller)
     guard.try_unlock(PASSCODE)
     members = window.show_page("members")
     members.open_dialogs_modeless = True
@@ -138,7 +166,7 @@ def test_lock_covers_an_open_member_form_and_keeps_what_was_typed(window, qtbot,
 
 
 def test_no_passcode_means_no_lock(window):
-    guard = lock.install_privacy(window, window.controller, idle_ms=50)
+    guard = privacy_guard.install_privacy(window, window.controller, idle_ms=50)
     assert not guard.lock("manual")
     assert not guard._timer.isActive()
     assert members_table(window).isVisible()
@@ -146,7 +174,7 @@ def test_no_passcode_means_no_lock(window):
 
 def test_remove_passcode_needs_the_current_one(window, qtbot, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
-    guard = lock.install_privacy(window, window.controller)
+    guard = privacy_guard.install_privacy(window, window.controller)
     guard.try_unlock(PASSCODE)
     page = open_backups(window)
     dialog = page.open_remove_dialog()
@@ -173,10 +201,10 @@ def test_idle_minutes_saved_from_the_page(window, demo_store):
 
 def test_reveal_toggle_shows_phones_and_locking_hides_them_again(window, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
-    guard = lock.install_privacy(window, window.controller)
+    guard = privacy_guard.install_privacy(window, window.controller)
     guard.try_unlock(PASSCODE)
-    state = lock.reveal_state(window.controller)
-    toggle = lock.reveal_button(window.controller)
+    state = privacy_guard.reveal_state(window.controller)
+    toggle = privacy_guard.reveal_button(window.controller)
     assert state.phone("090-1234-5678") == "090-****-5678"
     assert toggle.text() == "電話・住所を表示" and toggle.toolTip()
     toggle.click()
@@ -366,7 +394,7 @@ def test_lock_over_a_small_message_box_makes_room_for_the_passcode(window, qtbot
     from PySide6.QtWidgets import QMessageBox
 
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
-    guard = lock.install_privacy(window, window.controller)
+    guard = privacy_guard.install_privacy(window, window.controller)
     guard.try_unlock(PASSCODE)
     seen = {}
 

@@ -13,8 +13,8 @@ from app.models import MEMBER_STATUSES
 from app.services import members, neighbourhoods, snapshots
 from app.services.members import MemberDTO
 from app.services.normalize import kana_key, nfkc
-from app.ui.lock import reveal_button, reveal_state
 from app.ui.pages.base import Page
+from app.ui.privacy_guard import reveal_button, reveal_state
 from app.ui.widgets import (
     DTO_ROLE,
     Column,
