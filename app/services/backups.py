@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import sys
 import tempfile
 import weakref
@@ -402,10 +401,3 @@ def storage_warning(path: Path | str, lookup: Callable[[Path], str] | None = Non
         return ("データベースがネットワーク上のフォルダーにあります。通信が途切れると壊れることが"
                 "あります。パソコンの中（ふだんの場所）に置いてください。")
     return None
-
-
-def free_space_text(folder: Path) -> str:
-    try:
-        return size_text(shutil.disk_usage(folder).free)
-    except OSError:
-        return ""

@@ -108,9 +108,3 @@ def _check_name_free(session, council_id: str, name: str, own_id: str | None) ->
         Neighbourhood.council_id == council_id, Neighbourhood.name == name)).first()
     if other is not None and other.id != own_id:
         raise ValidationError("町内会名", f"「{name}」はこの協議体にもうあります", name="name")
-
-
-def neighbourhood_ids_by_name(session, council_id: str) -> dict[str, str]:
-    rows = session.execute(select(Neighbourhood.name, Neighbourhood.id)
-                           .where(Neighbourhood.council_id == council_id)).all()
-    return dict(rows)

@@ -234,7 +234,6 @@ def delete_tally(store: Store, tally_id: str) -> None:
 # --- the grid as a sheet: pasting blocks, rows, the table's own details ---------------------
 # A tally laid out as the sheet あんしんセンター hands over: 町内会名, 世帯数, one column per
 # category, 対象人数. Pasted blocks and the window's grid use these column numbers.
-SHEET_LEADING = ("町内会名", "世帯数")
 LABEL_COL, HOUSEHOLDS_COL, FIRST_COUNT_COL = 0, 1, 2
 
 TALLY_INFO_FIELDS = (
@@ -264,10 +263,6 @@ class BlockError(ValidationError):
         more = f"（ほかに{len(problems) - 1}か所）" if len(problems) > 1 else ""
         super().__init__(first.field, first.reason + more)
         self.problems = tuple(problems)
-
-
-def sheet_column_names(t: CrosstabDTO) -> list[str]:
-    return [*SHEET_LEADING, *(c.label for c in t.columns), "対象人数"]
 
 
 def target_col(t: CrosstabDTO) -> int:
