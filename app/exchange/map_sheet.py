@@ -41,7 +41,8 @@ IMAGE_SHEET = "_地図の画像"
 IMAGE_HEADER = ("地図ID", "順番", "画像（base64）", S.STAMP_HEADER)  # the last: each row's own hash
 IMAGE_CHUNK = 32_000   # characters a cell; a multiple of 4, so each cell decodes on its own
 MAX_CHUNKS = math.ceil(4 * math.ceil(area_map.MAX_STORED / 3) / IMAGE_CHUNK)  # rows of the largest map
-IMAGE_FIELDS = ("image", "image_format", "width", "height")  # they come from the image together
+# What belongs to one image (and is not put back without it when a conflict is decided).
+IMAGE_FIELDS = ("image", "image_format", "width", "height", "source")
 REFERENCE_KEYS = tuple(f"ref{i}_{k}" for i in (1, 2) for k in ("x", "y", "lat", "lon"))
 
 

@@ -329,9 +329,10 @@ class Merger:
         """Listed for a person: which fields, both versions of those fields only, which was kept."""
         headers = {c.key: c.header for c in sheet.columns}
         keys = {_field_header(sheet, k, headers): k for k in fields}
+        listed = list(keys)
         if sheet.table == "area_map":  # the other image is not kept, so it cannot be put back
             keys = {h: k for h, k in keys.items() if k not in IMAGE_FIELDS}
-        self._record(f, sheet, row.id, row.number, _label(row.values, row.id), kind, list(keys),
+        self._record(f, sheet, row.id, row.number, _label(row.values, row.id), kind, listed,
                      {_field_header(sheet, k, headers): _jsonable(v) for k, v in ours.items()},
                      {_field_header(sheet, k, headers): _jsonable(v) for k, v in theirs.items()}, kept,
                      keys)

@@ -22,8 +22,10 @@ from sqlalchemy import select
 
 from app.exchange import map_sheet
 from app.exchange import sheets as S
+from app.exchange.conflicts import conflicts, resolve
 from app.exchange.export_file import export_councils
 from app.exchange.merge import ImportFailed, import_files
+from app.exchange.reading import Problems, read_file
 from app.models import SyncBase
 from app.services import area_map, councils, members, neighbourhoods, resources
 from app.services.area_map import ReferencePoint
@@ -306,6 +308,9 @@ def test_a_file_written_before_maps_travelled_still_imports_and_keeps_the_pins(p
     import_files(pc_b, [export(pc_a, tmp_path / "1.xlsx")])
     old = export(pc_a, tmp_path / "old.xlsx")
     _old_format(old)
+    parsed = read_file(old, None, Problems())
+    assert parsed.rows["neighbourhood"] and not any(r.edited for r in parsed.rows["neighbourhood"])
+    assert "map_x" not in parsed.rows["neighbourhood"][0].values  # so the stored places stay
     before = picture(pc_b)
     report = import_files(pc_b, [old])
     assert not report.changed and report.sheets["町内会"].unchanged == 3, report.sheets["町内会"]
@@ -378,3 +383,26 @@ def test_demo_export_and_import_times(demo_store, tmp_path, template_db):
     print(f"demo + {len(image.data) / 1e6:.2f} MB map: export {written:.2f} s, import {read:.2f} s, "
           f"file {size / 1e6:.2f} MB")
     assert written < 10 and read < 15
+
+
+def test_the_same_map_replaced_on_both_pcs_is_listed_and_converges(pc_a, pc_b, tmp_path):
+    """Both replaced the image of the one map since they last agreed: the later wins on both
+    PCs, and a person sees it in words (the image's size, not its bytes)."""
+    import_files(pc_b, [export(pc_a, tmp_path / "1.xlsx")])
+    council_a = councils.find_council(pc_a, "本町地区").id
+    council_b = councils.find_council(pc_b, "本町地区").id
+    area_map.set_map(pc_a, council_a, drawn_map("#ff0000"), "a.png")
+    later = drawn_map("#0000ff", (900, 900))
+    area_map.set_map(pc_b, council_b, later, "b.png")
+    from_a, from_b = export(pc_a, tmp_path / "a.xlsx"), export(pc_b, tmp_path / "b.xlsx")
+    report = import_files(pc_b, [from_a])
+    assert report.conflicts and area_map.get_map(pc_b, council_b).image == later.data
+    import_files(pc_a, [from_b])
+    assert picture(pc_a) == picture(pc_b)
+    listed = next(c for c in conflicts(pc_b) if c.sheet == "地図")
+    image = next(f for f in listed.fields if f.name == "地図の画像")
+    assert image.kept.startswith("画像（") and image.kept.endswith(" KB）") and image.other != image.kept
+    done = resolve(pc_b, listed.key, "other")
+    assert "地図の画像は戻せません" in done
+    kept = area_map.get_map(pc_b, council_b)
+    assert (kept.image, kept.source) == (later.data, "b.png")  # the image and its file stay together
