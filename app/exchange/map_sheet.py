@@ -109,11 +109,16 @@ def check_image(data: bytes) -> PreparedImage:
     return PreparedImage(data, image.format.lower(), w, h)
 
 
-def read_images(book, rows: list, problems) -> dict[str, PreparedImage]:
-    """The image of every row of the 地図 sheet, checked; problems name the sheet and row."""
+def read_images(book, rows: list, problems, councils: int) -> dict[str, PreparedImage]:
+    """The image of every row of the 地図 sheet, checked; problems name the sheet and row.
+    `councils`: how many the file holds (one map each: more rows are not decoded at all)."""
     from app.exchange.reading import where_in
 
     title = S.AREA_MAPS.title
+    if len(rows) > max(councils, 1):
+        problems.add(f"{where_in(book.name, title, rows[-1].number)}: 地図が{len(rows)}行あります。"
+                     f"地図は協議体に一つなので、このファイルでは{max(councils, 1)}行までです。")
+        return {}
     if IMAGE_SHEET not in book.sheets:
         for row in rows:
             problems.add(f"{where_in(book.name, title, row.number)}: 地図の画像を入れた隠しシート"

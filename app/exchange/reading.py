@@ -151,7 +151,8 @@ def read_file(path: Path, password: str | None, problems: Problems) -> ParsedFil
         if parsed.rows.get("area_map") and not problems.full:
             from app.exchange import map_sheet  # it reads with where_in from here
 
-            parsed.images = map_sheet.read_images(book, parsed.rows["area_map"], problems)
+            councils = len({cid for cid, _n in parsed.councils} | {r.id for r in parsed.rows.get("council", ())})
+            parsed.images = map_sheet.read_images(book, parsed.rows["area_map"], problems, councils)
         if sync.DELETIONS_SHEET in book.sheets:
             parsed.deletions = _read_deletions(book, problems)
         return parsed

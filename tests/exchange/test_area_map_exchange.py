@@ -406,3 +406,16 @@ def test_the_same_map_replaced_on_both_pcs_is_listed_and_converges(pc_a, pc_b, t
     assert "地図の画像は戻せません" in done
     kept = area_map.get_map(pc_b, council_b)
     assert (kept.image, kept.source) == (later.data, "b.png")  # the image and its file stay together
+
+
+def test_more_map_rows_than_councils_are_refused_before_any_is_decoded(pc_a, pc_b, tmp_path):
+    path = export(pc_a, tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    sheet = wb["地図"]
+    copy = [c.value for c in sheet[2]]
+    copy[0] = "00000000-0000-4000-8000-000000000001"
+    sheet.append(copy)
+    wb.save(path)
+    with pytest.raises(ImportFailed, match="シート「地図」 3行目: 地図が2行あります。地図は協議体に一つなので、"
+                                           "このファイルでは1行までです"):
+        import_files(pc_b, [path])
