@@ -25,7 +25,7 @@ from app.services.normalize import nfkc
 from app.store import Store
 
 # Each field once: validation here, the exchange sheet's column (exchange/sheets.py) and the
-# window's input (ui/pages/needs.py) are built from it.
+# window's input (ui/pages/needs/dialog.py) are built from it.
 NEED_FIELDS = (
     Field("category", "分類", base.text(50), required=True, width=14, kind="choice"),
     Field("neighbourhood_id", "町内会", lambda v, _l: v or None, column="neighbourhood",

@@ -39,7 +39,7 @@ def stored_schedule(text: str | None) -> dict | None:
 
 # Each field once: validation here, the exchange sheet's column (exchange/sheets.py), the header
 # words of resource lists made elsewhere (exchange/table.py) and the window's input
-# (ui/pages/resources.py) are built from it.
+# (ui/pages/resources/dialog.py) are built from it.
 RESOURCE_FIELDS = (
     Field("name", "名称", base.text(200), required=True, width=24,
           synonyms=("名称", "名前", "団体名", "サロン名", "活動名", "資源名", "社会資源", "name"),
