@@ -116,7 +116,7 @@ def test_resource_with_an_open_slot_exports_and_round_trips(store, council, tmp_
     assert (got.start_time, got.end_time, got.schedule_unreadable) == (time(9, 30), None, False)
 
     out = tmp_path / "resources.json"
-    assert export_resources(store, council.id, out) == 1
+    assert export_resources(store, council.id, out).count == 1
     [hsds] = json.loads(out.read_text(encoding="utf-8"))["contents"][0]["schedules"]
     assert (hsds["freq"], hsds["byday"], hsds["opens_at"], hsds["closes_at"]) == ("WEEKLY", "MO", "09:30", None)
     export_resources(store, council.id, tmp_path / "resources.csv")
