@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -291,7 +292,12 @@ def due_for_confirmation(member: MemberDTO, today: dt.date) -> bool:
 
 def confirmation_overdue(last: dt.date | None, today: dt.date) -> bool:
     """The last confirmation (or the registration) is a year old or more, or there is none."""
-    return last is None or last <= today - relativedelta(years=1)
+    return last is None or last <= _year_before(today)
+
+
+@functools.lru_cache(maxsize=4)
+def _year_before(today: dt.date) -> dt.date:
+    return today - relativedelta(years=1)  # asked once per member of a long list
 
 
 def members_due_for_confirmation(store: Store, council_id: str,

@@ -212,7 +212,12 @@ def is_stale(resource: ResourceDTO, today: dt.date) -> bool:
 
 
 def verified_too_long_ago(last_verified_on: dt.date | None, today: dt.date) -> bool:
-    return last_verified_on is None or last_verified_on <= today - relativedelta(years=1)
+    return last_verified_on is None or last_verified_on <= _year_before(today)
+
+
+@functools.lru_cache(maxsize=4)
+def _year_before(today: dt.date) -> dt.date:
+    return today - relativedelta(years=1)  # asked once per resource of a long list
 
 
 def unverified_resources(store: Store, council_id: str, today: dt.date | None = None) -> list[ResourceDTO]:
