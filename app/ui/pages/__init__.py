@@ -9,15 +9,13 @@ and `title` as its entry (tests/ui/test_startup.py checks every entry).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from app.ui.pages.base import Page
 
 
-@dataclass(frozen=True)
-class PageEntry:
+class PageEntry(NamedTuple):  # not a dataclass: this loads before the first paint
     key: str      # the screenshot command's --page, Controller.go_to, tests
     title: str    # the side list and the page's heading
     module: str
