@@ -67,7 +67,7 @@ CHILD = textwrap.dedent("""
         watcher = Painted()
         app.installEventFilter(watcher)
     if sys.argv[1] == "orm":  # what any data costs while the ORM reads it: models imported, mapped
-        import app.models
+        import app.models as models  # (not `import app.models`: `app` is the QApplication)
         from sqlalchemy.orm import configure_mappers
         configure_mappers()
     if sys.argv[1] in ("bare", "orm"):
