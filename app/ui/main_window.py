@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         QApplication.instance().setWindowIcon(style.app_icon())
         from app.store import Store
         from app.ui.controller import Controller
-        from app.ui.lock import unlock_at_start
+        from app.ui.passcode import unlock_at_start
 
         try:
             if not unlock_at_start(self, db_path):  # encrypted: the passcode before any page
@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         self.attach(Controller(store))
         # The real start only (tests and screenshots build windows without these).
         from app.services import backups
-        from app.ui.lock import install_privacy
+        from app.ui.privacy_guard import install_privacy
 
         backups.track_changes(store)
         self.backup_on_close = True
@@ -263,15 +263,13 @@ class MainWindow(QMainWindow):
         return old
 
     def _switch_to(self, controller: Controller) -> None:
+        from app.ui.privacy_guard import privacy_guard
+
         old = self._detach()
-        guard = getattr(old, "privacy_guard", None)
+        guard = privacy_guard(old)
         self.attach(controller)
         if guard is not None:
-            from app.ui.lock import reveal_state
-
-            guard.controller, controller.privacy_guard = controller, guard
-            guard.reveal = reveal_state(controller)
-            guard.apply_settings()
+            guard.follow(controller)  # the other database's passcode settings and 電話・住所 state
             if guard.enabled and not controller.practice:
                 guard.lock("start")  # back from practice: the real data asks for the passcode again
         old.setParent(None)
