@@ -129,6 +129,30 @@ def _dto(member: Member, trained: bool, nb_name: str | None) -> MemberDTO:
                        trained=bool(trained), neighbourhood_name=nb_name or "")
 
 
+# A list reads columns, not Member objects: 2,000 members are read at every switch of council.
+_OWN_COLUMNS = tuple(f.name for f in dataclasses.fields(MemberDTO)
+                     if f.name not in ("roles", "trained", "neighbourhood_name"))
+
+
+def _list_query():
+    return select(*(getattr(Member, name) for name in _OWN_COLUMNS),
+                  _completed_training(Member.id).label("trained"),
+                  Neighbourhood.name.label("nb_name")) \
+        .outerjoin(Neighbourhood, Neighbourhood.id == Member.neighbourhood_id)
+
+
+def _roles_of_council(session: Session, council_id: str) -> dict[str, tuple[str, ...]]:
+    """member id -> role names in the roles' order (as Member.roles has them)."""
+    found: dict[str, list[str]] = {}
+    for member_id, name in session.execute(
+            select(member_role.c.member_id, Role.name)
+            .join(Role, Role.id == member_role.c.role_id)
+            .join(Member, Member.id == member_role.c.member_id)
+            .where(Member.council_id == council_id).order_by(Role.position)):
+        found.setdefault(member_id, []).append(name)
+    return {member_id: tuple(names) for member_id, names in found.items()}
+
+
 def _roles_by_name(session) -> dict[str, Role]:
     return {r.name: r for r in session.scalars(select(Role))}
 
@@ -170,7 +194,7 @@ def list_members(store: Store, council_id: str, *, status: str | None = None,
                  role: str | None = None, supporters_only: bool = False,
                  text: str = "") -> list[MemberDTO]:
     """五十音 order of ふりがな (then name), with the filters the member page offers."""
-    stmt = _load_query().where(Member.council_id == council_id)
+    stmt = _list_query().where(Member.council_id == council_id)
     if status:
         stmt = stmt.where(Member.status == status)
     if role:
@@ -181,8 +205,13 @@ def list_members(store: Store, council_id: str, *, status: str | None = None,
         needle = kana_key(text)
         stmt = stmt.where(Member.name.contains(nfkc(text)) | Member.sort_key.contains(needle))
     stmt = stmt.order_by(Member.sort_key, Member.name)
+    own = len(_OWN_COLUMNS)
     with store.session() as s:
-        return [_dto(m, trained, nb) for m, trained, nb in s.execute(stmt)]
+        rows = s.execute(stmt).all()
+        roles = _roles_of_council(s, council_id) if rows else {}
+    return [MemberDTO(**dict(zip(_OWN_COLUMNS, row[:own], strict=True)), roles=roles.get(row.id, ()),
+                      trained=bool(row.trained), neighbourhood_name=row.nb_name or "")
+            for row in rows]
 
 
 def get_member(store: Store, member_id: str) -> MemberDTO:
