@@ -129,14 +129,16 @@ class FileState:
 
 def _read_only(path: Path) -> sqlite3.Connection:
     # mode=ro: SQLite may not checkpoint, recover or rewrite anything in the file.
+    # check_same_thread=False: a read-only store's pool keeps one connection per thread (the
+    # window's and a worker's, ui/worker.py) and closes a finished worker's from another thread.
     key = cipher.key_for(path)
     if key is not None:  # encrypted (app/cipher.py): SQLCipher, with the key as first statement
-        con = cipher.connect(path, key, read_only=True)
+        con = cipher.connect(path, key, read_only=True, check_same_thread=False)
         con.execute("PRAGMA trusted_schema=OFF")
         return con
     # trusted_schema=OFF: nothing the file defines (views, triggers, defaults) may call functions
     # with side effects while we look at it.
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     con.execute("PRAGMA trusted_schema=OFF")
     return con
 
