@@ -265,7 +265,9 @@ def export_councils(store: Store, out: Path | str, council_ids: Iterable[str] | 
                     now: dt.datetime | None = None,
                     progress: Callable[[str, int, int], None] | None = None) -> ExportReport:
     """Write the councils (None: all of them) to `out` (.xlsx), replacing it only when complete.
-    `progress("書き出し", done, total)` is called per sheet."""
+    `progress("書き出し", done, total)` is called per sheet and once more (total, total) just
+    before the file is written; it may raise (the window's 中止, ui/worker.py), and then no file
+    is written."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise UserError(f"書き出し先は .xlsx のファイルにしてください（{out.name}）。")
@@ -273,59 +275,80 @@ def export_councils(store: Store, out: Path | str, council_ids: Iterable[str] | 
         raise UserError(f"{out} はフォルダーです。ファイル名を指定してください。")
     now = now or utcnow()
     wb = openpyxl.Workbook(write_only=True)
-    counts: dict[str, int] = {}
-    with store.session() as s:
-        ids = _council_ids(s, council_ids)
-        if not ids:
-            raise UserError("書き出す協議体がありません。")
-        names = Names(s, ids)
-        council_names = tuple(names.council[i] for i in ids)
-        for number, sheet in enumerate(S.SHEETS):
-            if progress:
-                progress("書き出し", number, len(S.SHEETS))
-            ws = wb.create_sheet(sheet.title)
-            rows = list(sheet_rows(s, sheet, ids, names, anonymize))
-            headers = [*sheet.headers, S.STAMP_HEADER]
-            widths = [c.width for c in sheet.columns] + [30]
-            hidden = {i for i, c in enumerate(sheet.columns) if c.hidden} | {len(headers) - 1}
-            setup_sheet(ws, headers, widths, hidden=hidden, rows=len(rows))
-            for values in rows:
-                ws.append(prepare_row(ws, values))
-            counts[sheet.title] = len(rows)
-            del rows
-        # The maps' images, base64 in a hidden sheet (kept when anonymising: a map is no person's).
-        map_sheet.write_images(wb, s, ids)
-    # Deleted rows travel by table and id only (nothing about the row), anonymised or not.
-    deleted = wb.create_sheet(sync.DELETIONS_SHEET)
-    deleted.sheet_state = "hidden"
-    deleted.append(list(sync.DELETIONS_HEADER))
-    with store.session() as s:
-        for table, row_id, when, version in sync.all_deletions(s):
-            deleted.append([table, row_id, when.isoformat(timespec="microseconds"),
-                            version.isoformat(timespec="microseconds") if version else None])
-    meta = wb.create_sheet(S.META_SHEET)
-    meta.sheet_state = "hidden"
-    meta_rows: list[list] = [
-        ["項目", "値", "補足"],
-        ["format", S.FORMAT, ""],
-        ["format_version", S.FORMAT_VERSION, ""],
-        ["program_version", __version__, ""],
-        ["export_id", str(uuid.uuid4()), ""],
-        ["exported_at", now.isoformat(timespec="seconds"), "UTC"],
-        ["anonymized", S.YES if anonymize else S.NO, ""],
-    ]
-    meta_rows += [["council", cid, names.council[cid]] for cid in ids]
-    meta_rows += [["rows", title, count] for title, count in counts.items()]
-    for values in meta_rows:
-        meta.append(prepare_row(meta, values))
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    with _given_up_cleanly(wb):
+        counts: dict[str, int] = {}
+        with store.session() as s:
+            ids = _council_ids(s, council_ids)
+            if not ids:
+                raise UserError("書き出す協議体がありません。")
+            names = Names(s, ids)
+            council_names = tuple(names.council[i] for i in ids)
+            for number, sheet in enumerate(S.SHEETS):
+                if progress:
+                    progress("書き出し", number, len(S.SHEETS))
+                ws = wb.create_sheet(sheet.title)
+                rows = list(sheet_rows(s, sheet, ids, names, anonymize))
+                headers = [*sheet.headers, S.STAMP_HEADER]
+                widths = [c.width for c in sheet.columns] + [30]
+                hidden = {i for i, c in enumerate(sheet.columns) if c.hidden} | {len(headers) - 1}
+                setup_sheet(ws, headers, widths, hidden=hidden, rows=len(rows))
+                for values in rows:
+                    ws.append(prepare_row(ws, values))
+                counts[sheet.title] = len(rows)
+                del rows
+            # The maps' images, base64 in a hidden sheet (kept when anonymising: a map is no person's).
+            map_sheet.write_images(wb, s, ids)
+        # Deleted rows travel by table and id only (nothing about the row), anonymised or not.
+        deleted = wb.create_sheet(sync.DELETIONS_SHEET)
+        deleted.sheet_state = "hidden"
+        deleted.append(list(sync.DELETIONS_HEADER))
+        with store.session() as s:
+            for table, row_id, when, version in sync.all_deletions(s):
+                deleted.append([table, row_id, when.isoformat(timespec="microseconds"),
+                                version.isoformat(timespec="microseconds") if version else None])
+        meta = wb.create_sheet(S.META_SHEET)
+        meta.sheet_state = "hidden"
+        meta_rows: list[list] = [
+            ["項目", "値", "補足"],
+            ["format", S.FORMAT, ""],
+            ["format_version", S.FORMAT_VERSION, ""],
+            ["program_version", __version__, ""],
+            ["export_id", str(uuid.uuid4()), ""],
+            ["exported_at", now.isoformat(timespec="seconds"), "UTC"],
+            ["anonymized", S.YES if anonymize else S.NO, ""],
+        ]
+        meta_rows += [["council", cid, names.council[cid]] for cid in ids]
+        meta_rows += [["rows", title, count] for title, count in counts.items()]
+        for values in meta_rows:
+            meta.append(prepare_row(meta, values))
+        buffer = io.BytesIO()
+        wb.save(buffer)
     data = buffer.getvalue()
     if password:
         data = encrypt(data, password)
+    if progress:
+        progress("書き出し", len(S.SHEETS), len(S.SHEETS))
     write_atomically(out, data)
     _record(store, "exported", ids, now)
     return ExportReport(out, council_names, counts, anonymize, bool(password))
+
+
+@contextlib.contextmanager
+def _given_up_cleanly(wb: openpyxl.Workbook) -> Iterator[None]:
+    """A workbook left half-way (中止, an error) removes its sheets' temporary files now rather
+    than when the program ends: they hold the rows written so far, names and phones too."""
+    try:
+        yield
+    except BaseException:
+        for ws in wb.worksheets:
+            writer = getattr(ws, "_writer", None)
+            if writer is None:
+                continue
+            with contextlib.suppress(Exception):
+                ws.close()  # ends the sheet's XML and closes its file
+            with contextlib.suppress(OSError, ValueError):
+                writer.cleanup()
+        raise
 
 
 def encrypt(data: bytes, password: str) -> bytes:

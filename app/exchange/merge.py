@@ -484,7 +484,9 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
     """Check every file completely, then back up and merge them all in one transaction.
 
     `progress(step, done, total)` is called as files are read ("確認", per file) and merged
-    ("まとめ", per sheet), e.g. for a progress bar; it runs in the caller's thread."""
+    ("まとめ", per sheet), e.g. for a progress bar; it runs in the caller's thread. It may raise
+    (the window's 中止, ui/worker.py) up to its last call ("まとめ", total, total), just before
+    the commit: the transaction rolls back and the backup taken before stays."""
     paths = [Path(p) for p in paths]
     if not paths:
         raise UserError("読み込むファイルを指定してください。")
@@ -505,6 +507,7 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
     problems.raise_if_any()
     for f in parsed:
         notes.extend(f.notes)
+    tell("確認", len(paths), len(paths))  # every file checked; stopped here, not even a backup
     backup = None
     if not dry_run:
         backup = backups.backup_now(store, "before-import").path  # verified, history thinned
@@ -522,6 +525,7 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
             merger.apply_deletions(f)
         merger.clear_settled()
         adopt(session, adopted, children)
+        tell("まとめ", len(S.APPLY_ORDER), len(S.APPLY_ORDER))  # the last point to stop
         if dry_run:
             session.rollback()
         else:

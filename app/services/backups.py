@@ -160,12 +160,38 @@ def _info(path: Path) -> BackupInfo:
     return BackupInfo(path, taken_at, reason, path.stat().st_size)
 
 
-def backup_now(store: Store, reason: str = "manual", now: dt.datetime | None = None) -> BackupInfo:
+# progress(step, done, total) for the window's progress bar (ui/worker.py); it may raise to stop
+# (中止), and what was begun is undone before the exception goes on.
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(_step: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _keep_or_remove(path: Path, tell: Progress, step: str) -> None:
+    """The copy is made; a stop asked meanwhile removes it (and its key file) again."""
+    try:
+        tell(step, 1, 1)
+    except BaseException:
+        for leftover in (path, cipher.key_path(path)):
+            leftover.unlink(missing_ok=True)
+        cipher.forget(path)
+        raise
+
+
+def backup_now(store: Store, reason: str = "manual", now: dt.datetime | None = None, *,
+               progress: Progress | None = None) -> BackupInfo:
     """A verified backup into the database's backups folder, then thinning of the older ones.
-    Use reason "before-import" etc. before any operation that replaces a lot of data."""
+    Use reason "before-import" etc. before any operation that replaces a lot of data.
+    `progress`: stopped before the older ones are thinned, the new copy goes and nothing changed."""
     if not re.fullmatch(r"[a-z0-9-]+", reason):
         raise ValueError(f"reason must be a short ASCII code, not {reason!r}")
-    info = _info(timestamped_backup(store.path, reason))
+    tell = progress or _silent
+    tell("バックアップ", 0, 1)
+    path = timestamped_backup(store.path, reason)
+    _keep_or_remove(path, tell, "バックアップ")
+    info = _info(path)
     tracker = _trackers.get(store)
     if tracker is not None:
         tracker.dirty = False
@@ -216,9 +242,13 @@ def backup_on_close(store: Store) -> BackupInfo | None:
     return backup_now(store, "on-close")
 
 
-def copy_to_folder(store: Store, folder: Path, now: dt.datetime | None = None) -> Path:
+def copy_to_folder(store: Store, folder: Path, now: dt.datetime | None = None, *,
+                   progress: Progress | None = None) -> Path:
     """「USBメモリに保存」: a verified backup of the current state, written into `folder` under a
-    name that says the date, never overwriting a file already there."""
+    name that says the date, never overwriting a file already there. `progress`: stopped, the
+    copy is removed again."""
+    tell = progress or _silent
+    tell("保存", 0, 1)
     folder = Path(folder)
     if not folder.is_dir():
         raise StoreError(f"{folder} が見つかりません。USBメモリが差してあるか確かめてください。")
@@ -230,10 +260,12 @@ def copy_to_folder(store: Store, folder: Path, now: dt.datetime | None = None) -
         dest = folder / f"{base}-{n}.sqlite3"
         n += 1
     try:
-        return backup_file(store.path, dest)
+        saved = backup_file(store.path, dest)
     except OSError as exc:
         raise StoreError(f"{folder} に保存できませんでした（{exc.strerror or exc}）。"
                          "USBメモリの空きと、書き込み禁止になっていないかを確かめてください。") from None
+    _keep_or_remove(saved, tell, "保存")
+    return saved
 
 
 def encrypt_backups(store: Store) -> int:
@@ -279,7 +311,8 @@ class RestoreReport:
     safety: BackupInfo   # the state just before the restore, itself restorable
 
 
-def restore(store: Store, backup: Path | BackupInfo, secret: str | None = None) -> RestoreReport:
+def restore(store: Store, backup: Path | BackupInfo, secret: str | None = None, *,
+            progress: Progress | None = None) -> RestoreReport:
     """Replace the open database's content with a backup's, after backing up the current state.
 
     The Store keeps its file open and locked, so the file is not swapped: the backup is first
@@ -288,7 +321,11 @@ def restore(store: Store, backup: Path | BackupInfo, secret: str | None = None) 
     transaction. Pooled connections are dropped afterwards so nothing stale is read.
     An encrypted backup (or a plain one, into an encrypted database) is staged under the open
     database's key first; `secret` opens a backup made under an earlier passcode.
+    `progress` ("準備", done, 4) is told between the steps before the live database is written;
+    stopped there, the database is as it was (the "before-restore" backup, once made, stays).
     """
+    tell = progress or _silent
+    tell("準備", 0, 4)
     source = Path(backup.path if isinstance(backup, BackupInfo) else backup)
     if not source.is_file():
         raise StoreError(f"{source} が見つかりません。")
@@ -297,13 +334,16 @@ def restore(store: Store, backup: Path | BackupInfo, secret: str | None = None) 
     inspect_file(source)  # damaged or foreign: refused before anything happens
     with tempfile.TemporaryDirectory(prefix="sasaeai-restore-") as tmp:
         copied = backup_file(source, Path(tmp) / "copied.sqlite3")
+        tell("準備", 1, 4)
         staged = Path(tmp) / "staged.sqlite3"
         cipher.rewrite(copied, source_key, staged, store.key)
         cipher.remember(staged, store.key)
         if store.key is not None:  # an older backup is itself backed up before its migration
             cipher.copy_keyfile(store.path, staged)
         Store.open(staged).close()  # refuses a newer version; migrates an older one
+        tell("準備", 2, 4)
         safety = backup_now(store, "before-restore")
+        tell("準備", 3, 4)  # the last point to stop: next, the live database is written
         src = cipher.connect(staged, store.key, read_only=True)
         try:
             with store.engine.connect() as conn:

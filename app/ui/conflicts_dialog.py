@@ -104,9 +104,7 @@ class ConflictsDialog(QDialog):
             show_error(self, str(exc))
             return None
         # The data changed outside the undo steps: older steps may refer to it as it was.
-        self.controller.undo_stack.clear()
-        self.controller.changed.emit(frozenset())
-        self.controller.message.emit(said)
+        self.controller.replaced(text=said)
         self.reload()
         return said
 

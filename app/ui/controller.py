@@ -42,6 +42,23 @@ class _Step(QUndoCommand):
         self._controller._guarded(self._undo, self._areas, f"元に戻しました: {self.text()}")
 
 
+class _Stack(QUndoStack):
+    """Undo and redo tell the pages once, whatever the step holds (a `several` step may be
+    hundreds of rows, each of which would otherwise refresh every page)."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__(controller)
+        self._controller = controller
+
+    def undo(self) -> None:
+        with self._controller._holding(f"元に戻しました: {self.undoText()}"):
+            super().undo()
+
+    def redo(self) -> None:
+        with self._controller._holding(f"やり直しました: {self.redoText()}"):
+            super().redo()
+
+
 class Controller(QObject):
     changed = Signal(frozenset)   # areas whose data changed
     council_changed = Signal(str)
@@ -52,10 +69,11 @@ class Controller(QObject):
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack: QUndoStack = _Stack(self)
         self.council_id: str | None = None
         self.practice = False  # the practice database (demo data), never the real one
-        self._held: set[str] | None = None  # areas changed inside several(), told once at its end
+        # Inside several() or an undo/redo: the areas of each edit done, told once at the end.
+        self._held: list[frozenset[str]] | None = None
 
     # --- council and preferences ---------------------------------------------------------
     def set_council(self, council_id: str | None, *, keep_undo: bool = False) -> None:
@@ -65,7 +83,7 @@ class Controller(QObject):
             return
         self.council_id = council_id
         if not keep_undo:
-            self.undo_stack.clear()
+            self.forget_steps()
         if council_id:
             preferences.put(self.store, "last_council", council_id)
         self.council_changed.emit(council_id or "")
@@ -73,8 +91,26 @@ class Controller(QObject):
     def preference(self, key: str, default: str = "") -> str:
         return preferences.get(self.store, key, default)
 
-    def set_preference(self, key: str, value: str) -> None:
+    def set_preference(self, key: str, value: str, areas: Iterable[str] = ()) -> None:
+        """`areas`: the pages that show this preference (ホーム's first steps) read again."""
         preferences.put(self.store, key, value)
+        if areas:
+            self.changed.emit(frozenset(areas))
+
+    # --- data changed outside the undo steps ------------------------------------------------
+    def forget_steps(self) -> None:
+        """The steps made so far could not run any more (their council is gone or no longer
+        shown, or the rows they refer to were replaced): they are dropped."""
+        self.undo_stack.clear()
+
+    def replaced(self, areas: Iterable[str] = (), text: str = "") -> None:
+        """The data was replaced from outside the undo steps (files read in, a backup restored,
+        a conflict decided): older steps are dropped and the pages of `areas` (none named:
+        every page and the council list) read again; `text` goes to the status bar."""
+        self.forget_steps()
+        self.changed.emit(frozenset(areas))
+        if text:
+            self.message.emit(text)
 
     # --- edits ------------------------------------------------------------------------------
     def apply(self, text: str, do: Callable[[], Any], undo: Callable[[], Any],
@@ -130,25 +166,36 @@ class Controller(QObject):
         self._done(areas, done)
 
     def _done(self, areas: frozenset[str], text: str) -> None:
-        self.message.emit(text)
         if self._held is not None:
-            self._held |= areas
+            self._held.append(areas)
             return
+        self.message.emit(text)
         self.changed.emit(areas)
+
+    @contextlib.contextmanager
+    def _holding(self, text: str) -> Iterator[None]:
+        """Edits done inside say `text` and tell the pages once, at the end (an edit that named
+        no area means every area, as in `_done`); nothing is said when none was done."""
+        if self._held is not None:  # inside another hold: that one tells
+            yield
+            return
+        self._held = []
+        try:
+            yield
+        finally:
+            held, self._held = self._held, None
+            if held:
+                self.message.emit(text)
+                self.changed.emit(frozenset() if not all(held) else frozenset().union(*held))
 
     @contextlib.contextmanager
     def several(self, text: str) -> Iterator[None]:
         """Edits made inside are one undo step (one Ctrl+Z undoes them all) and one change
-        signal at the end, so pages refresh once for a multi-row edit."""
-        outer = self._held is None
-        if outer:
-            self._held = set()
-        self.undo_stack.beginMacro(text)
-        try:
-            yield
-        finally:
-            self.undo_stack.endMacro()
-            if outer:
-                areas, self._held = frozenset(self._held or ()), None
-                if areas:
-                    self.changed.emit(areas)
+        signal at the end, so pages refresh once for a multi-row edit; so do its undo and redo
+        (`_Stack`)."""
+        with self._holding("保存しました"):
+            self.undo_stack.beginMacro(text)
+            try:
+                yield
+            finally:
+                self.undo_stack.endMacro()

@@ -72,7 +72,7 @@ def add_council(window: MainWindow) -> QDialog:
 
     def save(values: dict) -> object:
         raw = council_values(store, values)
-        controller.undo_stack.clear()  # older steps belong to the council shown until now
+        controller.forget_steps()  # older steps belong to the council shown until now
         made = controller.create(f"協議体「{raw['name']}」を追加", "council",
                                  lambda: councils.create_council(store, raw), areas=())
         window.reload_councils(made.id, keep_undo=True)
@@ -116,7 +116,7 @@ def delete_council(window: MainWindow, *, ask: bool = True) -> bool:
         return False
     name = councils.get_council(store, council_id).name
     # Older steps were made inside this council: after it is gone they could not run.
-    controller.undo_stack.clear()
+    controller.forget_steps()
     try:
         controller.delete(f"協議体「{name}」を削除", "council", council_id,
                           lambda: councils.remove_council(store, council_id), areas=("council",))
@@ -163,7 +163,7 @@ class CouncilListDialog(EditDialog):
                 snapshots.restore(store, snap)
 
         text = self.names.toPlainText()
-        controller.undo_stack.clear()
+        controller.forget_steps()
         try:
             self.report = controller.apply(
                 "協議体を一覧から追加", lambda: councils.add_councils_from_text(store, parent_id, text),

@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.exchange import table
+from app.ui import worker
 from app.ui.widgets import button, fit_to_screen, label, run_dialog
 
 FILE_FILTER = "Excel・CSVの一覧 (*.xlsx *.csv *.txt);;Excelのファイル (*.xlsx);;CSVのファイル (*.csv *.txt)"
@@ -202,8 +202,7 @@ class TableImportDialog(QDialog):
     def _read(self, first: bool) -> None:
         password = self.password.text() or None
         try:
-            with _Busy():
-                sheets = table.sheet_names(self.path, password)
+            sheets = self._busy("ファイルを開いています…", lambda: table.sheet_names(self.path, password))
         except UserError as exc:
             self._fail(exc)
             return
@@ -221,8 +220,9 @@ class TableImportDialog(QDialog):
             return
         sheet = self.sheet_box.currentText() or None
         try:
-            with _Busy():
-                self.rows, self.source = table.read_table(self.path, sheet, self.password.text() or None)
+            path, password = self.path, self.password.text() or None
+            self.rows, self.source = self._busy("ファイルを読んでいます…",
+                                                lambda: table.read_table(path, sheet, password))
             if not self.rows:
                 raise UserError(f"{self.path.name} に読める行がありません。")
         except UserError as exc:
@@ -293,8 +293,7 @@ class TableImportDialog(QDialog):
         self._fill_preview(labels, shown)
         found = [f"{self.path.name} {p}" for p in table.cell_problems(self.rows, self.layout_, mapping)]
         try:
-            with _Busy():
-                report = self._run(dry_run=True)
+            report = self._run(dry_run=True)
         except UserError as exc:
             message = for_window(str(exc))
             if message not in found:  # the import stops at the first problem; the cells list them all
@@ -319,11 +318,19 @@ class TableImportDialog(QDialog):
         return not problems
 
     def _run(self, dry_run: bool) -> table.TableImportReport:
-        mapping = None if self.kind == "tally" else self.mapping()
-        return table.import_table(self.controller.store, self.path, self.controller.council_id, self.kind,
-                                  sheet=self.sheet_box.currentText() or None, mapping=mapping,
-                                  add_neighbourhoods=self.add_neighbourhoods.isChecked(),
-                                  password=self.password.text() or None, dry_run=dry_run)
+        """The import (or its dry run) on a worker; it saves all rows or none, in one go with no
+        step where it could stop, so the progress window has no 中止."""
+        store, path, council_id, kind = self.controller.store, self.path, self.controller.council_id, self.kind
+        options = {"sheet": self.sheet_box.currentText() or None,
+                   "mapping": None if kind == "tally" else self.mapping(),
+                   "add_neighbourhoods": self.add_neighbourhoods.isChecked(),
+                   "password": self.password.text() or None, "dry_run": dry_run}
+        return self._busy("確かめています…" if dry_run else "読み込んでいます…",
+                          lambda: table.import_table(store, path, council_id, kind, **options))
+
+    def _busy(self, text: str, work):
+        """Off the window's thread (ui/worker.py): a 10,000-row sheet takes a moment."""
+        return worker.run(self, text, lambda _tell: work(), cancellable=False)
 
     def _where(self, message: str) -> str:
         """Messages name the file and row; with several sheets they name the sheet too."""
@@ -356,8 +363,7 @@ class TableImportDialog(QDialog):
         if not self.can_import or not self.check():
             return None
         try:
-            with _Busy():
-                report = self._run(dry_run=False)
+            report = self._run(dry_run=False)
         except UserError as exc:
             self.status.setProperty("role", "error")
             self.status.setText("読み込めませんでした。データベースは変えていません。")
@@ -373,9 +379,7 @@ class TableImportDialog(QDialog):
         self.import_button.setText("読み込みました")
         self.close_button.setText("閉じる")
         # The rows arrived outside the undo history: older steps would interleave with them.
-        self.controller.undo_stack.clear()
-        self.controller.changed.emit(frozenset(AREAS[report.kind]))
-        self.controller.message.emit("読み込みました（読み込む前の状態はバックアップにあります）")
+        self.controller.replaced(AREAS[report.kind], "読み込みました（読み込む前の状態はバックアップにあります）")
         return report
 
     # --- small things ------------------------------------------------------------------------------
@@ -435,16 +439,6 @@ def _tally_label(field: str | None) -> str:
     if field == table.TALLY_ITEM:
         return table.TALLY_ITEM
     return table.TALLY_COLUMNS[field][0]
-
-
-class _Busy:
-    """The wait cursor while a file is read or checked (a 10,000-row sheet takes a moment)."""
-
-    def __enter__(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-
-    def __exit__(self, *exc) -> None:
-        QApplication.restoreOverrideCursor()
 
 
 def open_table_import(controller, parent: QWidget | None = None, *, modal: bool = True

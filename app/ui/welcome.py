@@ -79,9 +79,15 @@ class WelcomePage(QWidget):
         report shown, or None when nothing was read (the message says why)."""
         from app.exchange.merge import ImportFailed, import_files
         from app.exchange.report import format_import
+        from app.ui import worker
 
+        store = self.controller.store
         try:
-            report = import_files(self.controller.store, paths)
+            report = worker.run(self, "読み込んでいます…",
+                                lambda tell: import_files(store, paths, progress=tell))
+        except worker.Cancelled:
+            self.controller.message.emit("読み込みを中止しました。データは変えていません。")
+            return None
         except ImportFailed as exc:
             show_error(self, "ファイルを読み込めませんでした。データは変えていません。\n\n"
                        + "\n".join(exc.problems[:10]))

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.services import backups, privacy
 from app.services.backups import BackupInfo
-from app.ui import lock
-from app.ui.controller import AREAS
+from app.ui import lock, worker
 from app.ui.pages.base import Page
 from app.ui.widgets import DTO_ROLE, Column, DtoTableModel, button, label, record_table, show_error
 
@@ -200,9 +199,18 @@ class BackupsPage(Page):
         return self.model.data(rows[0], DTO_ROLE) if rows else None
 
     # --- actions ------------------------------------------------------------------------------
+    # Each on a worker (ui/worker.py) with 中止; stopped, nothing is left half-made.
+    def _stopped(self, what: str) -> None:
+        self.controller.message.emit(f"{what}を中止しました（何も変えていません）")
+
     def backup_now(self) -> BackupInfo | None:
+        store = self.store
         try:
-            info = backups.backup_now(self.store)
+            info = worker.run(self, "バックアップを作っています…",
+                              lambda tell: backups.backup_now(store, progress=tell))
+        except worker.Cancelled:
+            self._stopped("バックアップ")
+            return None
         except (UserError, OSError) as exc:
             show_error(self, f"バックアップを作れませんでした: {exc}")
             return None
@@ -218,8 +226,13 @@ class BackupsPage(Page):
         folder = self.choose_folder()
         if folder is None:
             return None
+        store = self.store
         try:
-            saved = backups.copy_to_folder(self.store, folder)
+            saved = worker.run(self, "USBメモリなどに保存しています…",
+                               lambda tell: backups.copy_to_folder(store, folder, progress=tell))
+        except worker.Cancelled:
+            self._stopped("保存")
+            return None
         except (UserError, OSError) as exc:
             show_error(self, str(exc))
             return None
@@ -249,17 +262,21 @@ class BackupsPage(Page):
             return False
         if not self.ask_restore(chosen):
             return False
+        store = self.store
         try:
-            report = backups.restore(self.store, chosen)
+            report = worker.run(self, f"{chosen.when_text} の状態に戻しています…",
+                                lambda tell: backups.restore(store, chosen, progress=tell))
+        except worker.Cancelled:
+            self.refresh()  # a "before-restore" backup may have been made before 中止
+            self._stopped("戻すの")
+            return False
         except (UserError, OSError) as exc:
             show_error(self, str(exc))
             return False
         # Every page reads again; undo steps belonged to the replaced data.
-        self.controller.undo_stack.clear()
-        self.controller.changed.emit(frozenset(AREAS))
+        self.controller.replaced(text=f"{report.restored.when_text} の状態に戻しました"
+                                      f"（戻す前の状態も {report.safety.when_text} に保存しました）")
         self.refresh()
-        self.controller.message.emit(f"{report.restored.when_text} の状態に戻しました"
-                                     f"（戻す前の状態も {report.safety.when_text} に保存しました）")
         return True
 
     # --- passcode -----------------------------------------------------------------------------

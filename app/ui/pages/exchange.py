@@ -7,18 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import (
-    QApplication,
-    QCheckBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QProgressDialog,
-)
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEdit
 
 from app.errors import UserError
 from app.services import councils
+from app.ui import worker
 from app.ui.pages.base import Page
 from app.ui.widgets import button, label, show_error
 
@@ -115,13 +108,20 @@ class ExchangePage(Page):
 
     # --- export -----------------------------------------------------------------------------
     def export_to(self, path: Path) -> str:
+        """On a worker (ui/worker.py); 中止 before the file is complete writes no file."""
         from app.exchange.export_file import export_councils
         from app.exchange.report import format_export
 
-        ids = None if self.is_city else [self.council_id]
-        with _Progress(self, "書き出しています…") as tell:
-            report = export_councils(self.store, path, ids, anonymize=self.anonymize.isChecked(),
-                                     password=self.password.text() or None, progress=tell)
+        store, ids = self.store, None if self.is_city else [self.council_id]
+        anonymize, password = self.anonymize.isChecked(), self.password.text() or None
+        try:
+            report = worker.run(self, "書き出しています…", lambda tell: export_councils(
+                store, path, ids, anonymize=anonymize, password=password, progress=tell))
+        except worker.Cancelled:
+            text = f"書き出しを中止しました。{path.name} は作っていません。"
+            self.show_report(text)
+            self.controller.message.emit(text)
+            return text
         text = format_export(report)
         self.show_report(text)
         self.controller.message.emit(f"書き出しました: {report.path}")
@@ -136,29 +136,32 @@ class ExchangePage(Page):
 
     # --- import -----------------------------------------------------------------------------
     def import_from(self, paths: list[Path]) -> str:
+        """On a worker (ui/worker.py): the files are checked, backed up and merged in one
+        transaction there; 中止 rolls it back (the backup taken before stays)."""
         from app.exchange.merge import ImportFailed, import_files
         from app.exchange.report import format_import
 
+        store, password = self.store, self.password.text() or None
         try:
-            with _Progress(self, "読み込んでいます…") as tell:
-                report = import_files(self.store, paths, password=self.password.text() or None,
-                                      progress=tell)
+            report = worker.run(self, "読み込んでいます…", lambda tell: import_files(
+                store, paths, password=password, progress=tell))
         except ImportFailed as exc:
             self.show_report("読み込めませんでした。データベースは変えていません。\n\n"
                              + "\n".join(exc.problems))
             raise
+        except worker.Cancelled:
+            text = "読み込みを中止しました。データベースは変えていません。"
+            self.show_report(text)
+            self.controller.message.emit(text)
+            return text
         text = format_import(report)
         if report.conflicts:
             text = (f"決めることが{len(report.conflicts)}件あります。「決めることの一覧」で"
                     "どちらにするか選んでください。\n" + text)
         self.show_report(text)
         self._count_conflicts()
-        # Other councils may have arrived and any row may have changed: older undo steps would
-        # refer to rows as they were before, so they are dropped.
-        self.controller.undo_stack.clear()
-        self.controller.changed.emit(frozenset())
-        self.controller.changed.emit(frozenset({"council"}))
-        self.controller.message.emit("読み込みました（読み込む前の状態はバックアップにあります）")
+        # Other councils may have arrived and any row may have changed: every page reads again.
+        self.controller.replaced(text="読み込みました（読み込む前の状態はバックアップにあります）")
         return text
 
     def ask_and_import(self) -> None:
@@ -194,24 +197,3 @@ class ExchangePage(Page):
         except UserError as exc:
             show_error(self, str(exc))
 
-
-class _Progress:
-    """A progress window for steps reported as (step, done, total); closes itself."""
-
-    def __init__(self, parent, text: str) -> None:
-        self.dialog = QProgressDialog(text, None, 0, 100, parent)
-        self.dialog.setWindowTitle("お待ちください")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)
-
-    def __enter__(self):
-        def tell(step: str, done: int, total: int) -> None:
-            self.dialog.setLabelText(f"{step}: {done} / {total}")
-            self.dialog.setValue(int(100 * done / total) if total else 0)
-            QApplication.processEvents()
-
-        return tell
-
-    def __exit__(self, *exc) -> None:
-        self.dialog.reset()
-        self.dialog.deleteLater()

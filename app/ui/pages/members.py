@@ -216,9 +216,10 @@ class MembersPage(Page):
         deleting, purge_too = confirm_member_delete(self, what)
         if not deleting:
             return
-        for m in chosen:
-            self.controller.delete(f"{m.name}さんを削除", "member", m.id,
-                                   lambda m=m: members.delete_member(self.store, m.id), {"members"})
+        with self.controller.several(f"{what}を削除"):  # one Ctrl+Z brings them all back
+            for m in chosen:
+                self.controller.delete(f"{m.name}さんを削除", "member", m.id,
+                                       lambda m=m: members.delete_member(self.store, m.id), {"members"})
         if purge_too:  # 「バックアップからも完全に消す」
             purge_deleted(self, [m.id for m in chosen])
 

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.printing import COLOUR_KINDS, FLYER_TEMPLATES, KIND_LABELS, KINDS, render, render_bytes
+from app.printing import COLOUR_KINDS, FLYER_TEMPLATES, KIND_LABELS, KINDS, render_bytes
 from app.services import area_map, surveys
+from app.ui import worker
 from app.ui.pages.base import Page
 from app.ui.pdf_preview import PdfPreview
 from app.ui.print_send import BOOKLET_HOW
@@ -211,19 +212,38 @@ class PrintPage(Page):
         self.save_button.setEnabled(self.pdf is not None)
 
     # --- output -----------------------------------------------------------------------------
-    def save_pdf(self, path: Path) -> Path:
-        result = render(self.store, self.kind.currentData(), self.council_id, path, **self.options())
-        self.controller.message.emit(f"PDFを保存しました: {result.path}")
+    def save_pdf(self, path: Path) -> Path | None:
+        """Made on a worker (ui/worker.py) and written only when complete: 中止 while the
+        document is laid out writes nothing (None)."""
+        from app.printing.documents import _write_atomically
+
+        store, kind, council_id, options = self.store, self.kind.currentData(), self.council_id, self.options()
+
+        def work(tell):
+            data, _result = render_bytes(store, kind, council_id, **options)
+            tell("保存", 1, 1)  # the last point to stop: next, the file is written
+            _write_atomically(path, data)
+
+        waiting = self._debounce.isActive()
+        self._debounce.stop()  # no preview drawn on this thread while the worker lays out
+        try:
+            worker.run(self, "PDFを作っています…", work)
+        except worker.Cancelled:
+            self.controller.message.emit("PDFの保存を中止しました（ファイルは作っていません）")
+            return None
+        finally:
+            if waiting:
+                self._debounce.start()
+        self.controller.message.emit(f"PDFを保存しました: {path}")
         self._note_done()
-        return result.path
+        return path
 
     def _note_done(self) -> None:
         """ホーム's first steps tick off 「最初の回覧チラシ」 once a flyer has left the program."""
         from app.ui.pages.home import FLYER_PRINTED
 
         if self.kind.currentData() == "flyer":
-            self.controller.set_preference(FLYER_PRINTED + self.council_id, "1")
-            self.controller.changed.emit(frozenset({"council"}))
+            self.controller.set_preference(FLYER_PRINTED + self.council_id, "1", areas={"council"})
 
     def ask_and_save(self) -> None:
         kind = self.kind.currentData()
