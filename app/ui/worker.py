@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QProgressBar, QVBoxLayout, QWidget
 
 from app.ui.widgets import button, fit_to_screen, label, text_size
@@ -34,12 +34,14 @@ class Cancelled(Exception):
 
 
 class Job(QThread):
-    """Runs `work(tell)` once; `result` or `error` afterwards (read them on the window's thread)."""
+    """Runs `work(tell)` once; `result` or `error` afterwards (read them on the window's thread).
+    Started on its own (not through `run`), it lets the window go on with no progress window:
+    the 地図 tab reads a scan so, and takes the image when `finished` arrives."""
 
     moved = Signal(str, int, int)  # step, done, total
 
-    def __init__(self, work: Callable[[Tell], Any]) -> None:
-        super().__init__()
+    def __init__(self, work: Callable[[Tell], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._work = work
         self._cancel = threading.Event()
         self.result: Any = None

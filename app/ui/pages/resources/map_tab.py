@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.services import area_map, needs, neighbourhoods, resources
 from app.services.resources import ResourceDTO
+from app.ui import worker
 from app.ui.map_view import MapView, Marker
 from app.ui.widgets import button, confirm_delete, label
 
@@ -39,30 +40,12 @@ KEPT = "地図の画像はデータベースに保存され、バックアップ
 NO_MAP = "地図の画像がまだないので、枠は位置の目安です。"
 
 
-class _Reader(QThread):
-    """Reads and shrinks a chosen file off the window's thread (a big scan takes a moment)."""
+def _read_image(path: Path, page: int | None) -> area_map.PreparedImage:
+    """Reads and shrinks a chosen file, on a worker (a big scan takes a moment)."""
+    from app.ui.print_job import PDFIUM_LOCK  # pdfium: one thread at a time
 
-    done = Signal(object, str, object)  # PreparedImage | None, message, unexpected exception
-
-    def __init__(self, path: Path, page: int | None, parent=None) -> None:
-        super().__init__(parent)
-        self.path, self.page = path, page
-
-    def run(self) -> None:
-        from app.ui.print_job import PDFIUM_LOCK  # pdfium: one thread at a time
-
-        try:
-            with PDFIUM_LOCK:
-                image = area_map.read_image_file(self.path, self.page)
-        except UserError as exc:
-            self.done.emit(None, str(exc), None)
-        except MemoryError:
-            self.done.emit(None, f"「{self.path.name}」を読むにはメモリが足りません。"
-                                 "解像度を下げて読み取り直してください。", None)
-        except Exception as exc:  # noqa: BLE001 - handed to the window's thread, which raises it
-            self.done.emit(None, "", exc)
-        else:
-            self.done.emit(image, "", None)
+    with PDFIUM_LOCK:
+        return area_map.read_image_file(path, page)
 
 
 def pdf_page_count(path: Path) -> int | None:
@@ -115,7 +98,7 @@ class MapTab(QWidget):
         self.resources: list[ResourceDTO] = []
         self.area: area_map.AreaMapDTO | None = None
         self._stale = True
-        self._reader: _Reader | None = None
+        self._reader: worker.Job | None = None
         self._order: list[tuple[str, str]] = []
         self._shown_council: str | None = None
         # A report of success goes after a while; an error stays until the next try.
@@ -376,16 +359,16 @@ class MapTab(QWidget):
             page = dialog.spin.value()
         self.load_file(chosen, page)
 
-    def load_file(self, path: Path, page: int | None = None) -> _Reader | None:
+    def load_file(self, path: Path, page: int | None = None) -> worker.Job | None:
         """Read the file on a worker, then store it (one undo step). The button's path; tests
         call it with a file and wait for `busy` to end."""
         if self._reader is not None:
             return None
         # Owned by the application, not the tab: a page rebuilt while the file is read (the
         # practice file opened) must not destroy a running thread.
-        reader = _Reader(path, page, QApplication.instance())
+        reader = worker.Job(lambda _tell: _read_image(path, page), QApplication.instance())
         reader.council_id, reader.source = self.council_id, path.name
-        reader.done.connect(self._read_done)
+        reader.finished.connect(self._read_done)
         reader.finished.connect(reader.deleteLater)
         self._reader = reader
         self._set_busy(True)
@@ -405,13 +388,18 @@ class MapTab(QWidget):
         else:
             QApplication.restoreOverrideCursor()
 
-    def _read_done(self, image, message: str, unexpected) -> None:
+    def _read_done(self) -> None:
         reader, self._reader = self._reader, None
         reader.wait()
         self._set_busy(False)
-        if unexpected is not None:
+        image, message = reader.result, ""
+        if isinstance(reader.error, UserError):
+            message = str(reader.error)
+        elif isinstance(reader.error, MemoryError):
+            message = f"「{reader.source}」を読むにはメモリが足りません。解像度を下げて読み取り直してください。"
+        elif reader.error is not None:
             self.show_status("")
-            raise unexpected
+            raise reader.error
         if message:
             self.show_status(message, error=True)
             return
