@@ -10,5 +10,4 @@ Public entry points:
 - merge.import_files(store, paths, password=, dry_run=) -> ImportReport
 - table.import_table(store, path, council_id, kind, overrides=, ...) -> TableImportReport
 - hsds.export_resources(store, council_id, out, kind=) -> ResourcesExport (HSDS CSV/JSON, GeoJSON)
-- overview.coordinator_overview(store) -> Overview
 """

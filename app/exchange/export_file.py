@@ -388,7 +388,8 @@ def _remove(part: Path) -> None:
 
 
 def _record(store: Store, what: str, council_ids: Iterable[str], when: dt.datetime) -> None:
-    """When each council was last written to or read from a file (the coordinator's overview)."""
+    """When each council was last written to or read from a file (services.overview.last_exchange
+    reads it for the coordinator's overview)."""
     with store.session() as s:
         for council_id in council_ids:
             key = f"{what}:{council_id}"
@@ -397,17 +398,3 @@ def _record(store: Store, what: str, council_ids: Iterable[str], when: dt.dateti
                 s.add(AppMeta(key=key, value=when.isoformat(timespec="seconds")))
             else:
                 row.value = when.isoformat(timespec="seconds")
-
-
-def last_exchange(store: Store) -> dict[str, dict[str, dt.datetime]]:
-    """council id -> {"exported": when, "imported": when} (UTC), as far as recorded."""
-    found: dict[str, dict[str, dt.datetime]] = defaultdict(dict)
-    with store.session() as s:
-        for key, value in s.execute(select(AppMeta.key, AppMeta.value).where(
-                AppMeta.key.like("exported:%") | AppMeta.key.like("imported:%"))):
-            what, _sep, council_id = key.partition(":")
-            try:
-                found[council_id][what] = dt.datetime.fromisoformat(value)
-            except ValueError:
-                continue
-    return dict(found)

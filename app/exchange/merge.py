@@ -33,7 +33,6 @@ from app.exchange.merge_rows import (
     make_room,
     note_written,
     put_meta,
-    written_dates,
 )
 from app.exchange.reading import ImportFailed, ParsedFile, Problems, Row, read_file, where_in
 from app.exchange.report import ImportReport
@@ -51,7 +50,7 @@ from app.store import Store
 
 T = Base.metadata.tables
 
-__all__ = ["ImportFailed", "ImportReport", "import_files", "read_file", "resolve_all", "written_dates"]
+__all__ = ["ImportFailed", "ImportReport", "import_files", "read_file", "resolve_all"]
 
 
 # --- resolving references ----------------------------------------------------------------------

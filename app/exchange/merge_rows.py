@@ -24,7 +24,6 @@ from app.services import members as member_rules
 from app.services import preferences
 from app.services import resources as resource_rules
 from app.services.base import chunks
-from app.store import Store
 
 T = Base.metadata.tables
 CONFLICT_NAMESPACE = uuid.UUID("6f1d8e0a-3b7c-5d2e-9a41-5a5e5a1e0006")
@@ -402,7 +401,8 @@ def put_meta(session: Session, key: str, value: str) -> None:
 
 def note_written(session: Session, f: ParsedFile) -> None:
     """When each council of the file wrote it (the file's own time, not the time of reading);
-    an older file read again keeps the newer date already known."""
+    an older file read again keeps the newer date already known (services.overview.written_dates
+    reads it)."""
     if f.exported_at is None:
         return
     written = f.exported_at.isoformat(timespec="seconds")
@@ -421,18 +421,6 @@ def _later(candidate: str, known: str) -> bool:
         return dt.datetime.fromisoformat(candidate) > dt.datetime.fromisoformat(known)
     except ValueError:
         return True
-
-
-def written_dates(store: Store) -> dict[str, dt.datetime]:
-    """council id -> when the council last wrote a file that was read here (UTC, newest kept)."""
-    found: dict[str, dt.datetime] = {}
-    with store.session() as s:
-        for key, value in s.execute(select(AppMeta.key, AppMeta.value).where(AppMeta.key.like("written:%"))):
-            try:
-                found[key.partition(":")[2]] = dt.datetime.fromisoformat(value)
-            except ValueError:
-                continue
-    return found
 
 
 def _field_header(sheet: S.Sheet, key: str, headers: dict[str, str]) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import Flowable, Spacer
 
-from app.exchange.overview import coordinator_overview
 from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, PrintError
 from app.printing.flowables import KText, table
+from app.services.overview import coordinator_overview
 from app.services.wareki import wareki
 
 PAGE = landscape(A4)

@@ -7,7 +7,8 @@ file date is when the council wrote it (written_on), not when it was read here.
 The gap view lists, per need category, the councils with open needs that no resource answers
 (the same rule as services.needs.gaps, for every council at once).
 
-Qt-free: the overview page and the printed overview are built on these DTOs.
+A read query: the exchange writes the dates it reads here (app_meta's exported:, imported: and
+written: keys), the tier-1 ホーム and the printed overview are built on these DTOs.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import and_, case, exists, func, select
 
-from app.exchange.export_file import last_exchange
-from app.exchange.merge import written_dates
 from app.models import (
+    AppMeta,
     Council,
     Member,
     Need,
@@ -95,6 +95,32 @@ class Overview:
     need_categories: tuple[str, ...]
     gaps: tuple[GapRow, ...]               # need categories where some council has open needs
     totals: CouncilRow                     # the tier-2 councils added up
+
+
+def last_exchange(store: Store) -> dict[str, dict[str, dt.datetime]]:
+    """council id -> {"exported": when, "imported": when} (UTC), as far as recorded."""
+    found: dict[str, dict[str, dt.datetime]] = defaultdict(dict)
+    with store.session() as s:
+        for key, value in s.execute(select(AppMeta.key, AppMeta.value).where(
+                AppMeta.key.like("exported:%") | AppMeta.key.like("imported:%"))):
+            what, _sep, council_id = key.partition(":")
+            try:
+                found[council_id][what] = dt.datetime.fromisoformat(value)
+            except ValueError:
+                continue
+    return dict(found)
+
+
+def written_dates(store: Store) -> dict[str, dt.datetime]:
+    """council id -> when the council last wrote a file that was read here (UTC, newest kept)."""
+    found: dict[str, dt.datetime] = {}
+    with store.session() as s:
+        for key, value in s.execute(select(AppMeta.key, AppMeta.value).where(AppMeta.key.like("written:%"))):
+            try:
+                found[key.partition(":")[2]] = dt.datetime.fromisoformat(value)
+            except ValueError:
+                continue
+    return found
 
 
 def coordinator_overview(store: Store) -> Overview:

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.exchange.export_file import export_councils
-from app.exchange.merge import ImportFailed, import_files, written_dates
+from app.exchange.merge import ImportFailed, import_files
 from app.models import AppMeta, Member
 from app.services import councils, members, preferences
+from app.services.overview import written_dates
 from app.store import Store
 from tests.exchange.conftest import settled
 

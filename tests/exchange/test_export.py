@@ -12,8 +12,9 @@ import pytest
 
 from app.errors import UserError
 from app.exchange import sheets as S
-from app.exchange.export_file import export_councils, last_exchange
+from app.exchange.export_file import export_councils
 from app.services import councils, members, resources
+from app.services.overview import last_exchange
 from tests.exchange.conftest import sheet_dicts
 
 MEMBER_HEADERS = ["ID", "氏名", "ふりがな", "役割", "区分", "コアメンバー", "町内会", "登録日", "最終確認日",

@@ -6,9 +6,9 @@ import datetime as dt
 
 from app.exchange.export_file import export_councils
 from app.exchange.merge import import_files
-from app.exchange.overview import coordinator_overview, overview_totals
 from app.services import councils, members, needs
 from app.services.demo import YAWATA_MEMBERS, YAWATA_RESOURCES
+from app.services.overview import coordinator_overview, overview_totals
 
 
 def test_one_row_per_council_with_the_demo_figures(demo_store):

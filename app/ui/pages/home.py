@@ -145,7 +145,7 @@ class HomePage(Page):
         self.steps_card.setVisible(tier == 2 and not all(done))
 
     def _fill_overview(self) -> None:
-        from app.exchange.overview import coordinator_overview
+        from app.services.overview import coordinator_overview
 
         view = coordinator_overview(self.store)
         self.overview.fill(view)
