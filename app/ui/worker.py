@@ -6,9 +6,9 @@ window's events go on (it repaints, timers tick); a progress window with 「中�
 work takes longer than a moment. `tell(step, done, total)` is the progress callback the services
 and exchange already take: it moves the bar and, once 中止 was pressed, raises `Cancelled`, so
 the work stops at its next step and undoes what it began there (the import's one transaction
-rolls back, an export or a PDF is not written). The work opens its own database sessions
-(`Store.session()` per call, as every service does): no session crosses threads, and nothing
-writes to the database from the window's thread meanwhile.
+rolls back, an export or a PDF is not written). The work calls services, which open their own
+short database sessions on the worker's thread: no session crosses threads, and nothing writes
+to the database from the window's thread meanwhile.
 
 Until the progress window appears the user's clicks and keys wait (a second click on 読み込む
 must not start the work twice); from then on the window is modal to the whole application.
