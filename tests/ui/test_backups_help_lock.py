@@ -102,12 +102,11 @@ def test_the_guard_follows_practice_and_asks_again_on_the_way_back(window, qtbot
     import shutil
 
     from app.paths import practice_db_path
-    from app.ui import lock  # the start path main_window takes today
 
     shutil.copyfile(demo_template, practice_db_path(demo_store.path))
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
     real = window.controller
-    guard = lock.install_privacy(window, real)
+    guard = privacy_guard.install_privacy(window, real)
     guard.try_unlock(PASSCODE)
     privacy_guard.reveal_state(real).set_shown(True)
     assert privacy_guard.privacy_guard(real) is guard and not hasattr(guard, "set_idle_ms")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.errors import UserError
 from app.services import backups, privacy
 from app.services.backups import BackupInfo
-from app.ui import lock, worker
+from app.ui import passcode, privacy_guard, worker
 from app.ui.pages.base import Page
 from app.ui.widgets import DTO_ROLE, Column, DtoTableModel, button, label, record_table, show_error
 
@@ -281,12 +281,12 @@ class BackupsPage(Page):
 
     # --- passcode -----------------------------------------------------------------------------
     def open_passcode_dialog(self):
-        dialog = lock.passcode_dialog(self, self.controller)
+        dialog = passcode.passcode_dialog(self, self.controller)
         dialog.finished.connect(lambda _r: self._show_passcode_state())
         return self.open_dialog(dialog)
 
     def open_remove_dialog(self):
-        dialog = lock.remove_passcode_dialog(self, self.controller)
+        dialog = passcode.remove_passcode_dialog(self, self.controller)
         dialog.finished.connect(lambda _r: self._show_passcode_state())
         return self.open_dialog(dialog)
 
@@ -298,14 +298,14 @@ class BackupsPage(Page):
             self.idle_error.show()
             return
         self.idle_error.hide()
-        guard = lock.privacy_guard(self.controller)
+        guard = privacy_guard.privacy_guard(self.controller)
         if guard is not None:
             guard.apply_settings()
         self._show_passcode_state()
         self.controller.message.emit(f"{minutes}分操作がないとロックするようにしました")
 
     def lock_now(self) -> None:
-        guard = lock.privacy_guard(self.controller)
+        guard = privacy_guard.privacy_guard(self.controller)
         if guard is None or not guard.lock("manual"):
             self.controller.message.emit("パスコードを決めると、ロックできます")
 
