@@ -177,12 +177,13 @@ def set_passcode(store: Store, new: str, again: str, current: str | None = None,
 
 
 def _encrypt(store: Store, passcode: str) -> str:
-    from app.services import backups
+    from app.services import backups, home_snapshot
 
     backups.backup_now(store, "before-encrypt")
     code = cipher.new_recovery_code()
     data_key = secrets.token_bytes(32)
     store.change_key(data_key, cipher.KeyFile.create(data_key, passcode, code))
+    home_snapshot.forget(store.path)  # ホーム's last texts: nothing readable beside the file
     if _stored(store) is not None:
         preferences.put(store, PASSCODE_KEY, "")  # the screen-lock-only hash of older versions
     backups.encrypt_backups(store)

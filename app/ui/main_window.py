@@ -1,8 +1,10 @@
 """The main window: council picker, 文字を大きく, undo/redo, side list of pages, status bar.
 
 It is built in two steps so it paints at once: the frame first (Qt only), then, after the first
-paint, the database and ホーム (SQLAlchemy takes a good part of a second to import). Every other
-page is built the first time it is shown (`pages`).
+paint, the database and ホーム (SQLAlchemy takes a good part of a second to import). When the last
+run left a snapshot of ホーム that still matches the file (app/services/home_snapshot.py), the
+frame paints with ホーム's data from it, and the live page replaces it once the database is open;
+input waits until then. Every other page is built the first time it is shown (`pages`).
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ class MainWindow(QMainWindow):
         self.page_list.setObjectName("pages")
         self.stack = QStackedWidget()
         self.page_list.currentRowChanged.connect(self._page_picked)
-        self.loading = label("データを開いています…", "heading")
+        self.loading: QWidget | None = label("データを開いています…", "heading")  # or the snapshot
         self.stack.addWidget(self.loading)
         middle = QHBoxLayout()
         middle.addWidget(self.page_list)
@@ -113,9 +115,43 @@ class MainWindow(QMainWindow):
     def start(cls, db_path: Path | None) -> MainWindow:
         """Show the frame now; open the database and build the pages right after it paints."""
         window = cls()
-        window._first_paint = _OnFirstPaint(window, lambda: window._open(db_path))
+        path = Path(db_path) if db_path else None
+        if path is None:
+            from app.paths import default_db_path
+
+            path = default_db_path()
+        from app.services import home_snapshot
+
+        snapshot = home_snapshot.load(path)
+        if snapshot is not None:
+            window._show_snapshot(snapshot)
+        window._first_paint = _OnFirstPaint(window, lambda: window._open(path))
         window.show()
         return window
+
+    def _show_snapshot(self, snapshot: dict) -> None:
+        """ホーム from the last run, with the council it showed, until the database is open."""
+        from app.ui.pages.home_view import SnapshotHome
+
+        self.council_box.blockSignals(True)
+        self.council_box.addItem(snapshot["council_label"], snapshot["council_id"])
+        self.council_box.blockSignals(False)
+        if snapshot["large_text"]:
+            self.large_text.setChecked(True)
+            self._apply_text_scale()
+        self.page_list.blockSignals(True)
+        self.page_list.addItems([entry.title for entry in PAGES])
+        self.page_list.setCurrentRow(0)
+        self.page_list.blockSignals(False)
+        holder = QScrollArea()  # as attach holds every page
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(SnapshotHome(PAGES[0].title, snapshot["home"]))
+        self.stack.removeWidget(self.loading)
+        self.loading.deleteLater()
+        self.loading = holder
+        self.stack.addWidget(holder)
+        self._hold_input = _HoldInput(self)  # a click before the database is open waits for it
 
     def _open(self, db_path: Path | None) -> None:
         from app.ui import crash
@@ -147,6 +183,7 @@ class MainWindow(QMainWindow):
 
         backups.track_changes(store)
         self.backup_on_close = True
+        self.snapshot_on_close = True
         install_privacy(self, self.controller)  # the passcode, when set, before ホーム paints
         QTimer.singleShot(0, self._warn_about_storage)  # after ホーム paints; it does not block
 
@@ -186,6 +223,9 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.loading)
             self.loading.deleteLater()
             self.loading = None
+            self.page_list.blockSignals(True)
+            self.page_list.clear()  # the snapshot's list
+            self.page_list.blockSignals(False)
         for entry in PAGES:
             # A page taller than the screen scrolls instead of forcing the window's height.
             holder = QScrollArea()
@@ -215,6 +255,10 @@ class MainWindow(QMainWindow):
         self._shown_row = 0
         self.pages[PAGES[0].key]  # noqa: B018 - ホーム is built now; shown, it reads its data
         self.stack.setCurrentIndex(0)
+        hold = getattr(self, "_hold_input", None)
+        if hold is not None:
+            hold.release()
+            self._hold_input = None
 
     def _build_page(self, entry: PageEntry) -> Page:
         """The page's module is imported and the page built the first time it is needed."""
@@ -422,14 +466,43 @@ class MainWindow(QMainWindow):
                     from app.services import backups
 
                     backups.backup_on_close(self._real_store or self.controller.store)
+                snapshot = self._home_for_snapshot()
                 self.controller.store.close()
                 if self._real_store is not None:
                     self._real_store.close()
+                if snapshot is not None:
+                    from app.services import home_snapshot
+
+                    home_snapshot.write(*snapshot)  # the file at rest: after the close
             except Exception as exc:  # noqa: BLE001 - closing must never block the exit
                 from app.ui.widgets import show_error
 
                 show_error(self, f"閉じるときに問題がありました: {exc}")
         event.accept()
+
+
+    def _home_for_snapshot(self) -> tuple | None:
+        """What the next start shows before the database opens (home_snapshot.write's
+        arguments), or None: not for the practice or an encrypted database, a passcode (the
+        lock comes first), a read-only file, or the tier-1 ホーム (its table is read live)."""
+        controller = self.controller
+        if (not getattr(self, "snapshot_on_close", False) or controller.practice
+                or self._real_store is not None or not controller.council_id):
+            return None
+        from app.services import home_snapshot, privacy
+        from app.ui.pages.home import home_state
+
+        store = controller.store
+        if (store.key is not None or getattr(store, "read_only_notice", None)
+                or privacy.has_passcode(store)):
+            home_snapshot.forget(store.path)
+            return None
+        state = home_state(store, controller.council_id, controller.preference)
+        if state["tier"] != 2:
+            home_snapshot.forget(store.path)
+            return None
+        return (store.path, controller.council_id, self.council_box.currentText(),
+                self.large_text.isChecked(), state)
 
 
 class _Pages(Mapping[str, "Page"]):
@@ -470,6 +543,28 @@ class _StepButton(QPushButton):
 
     def show_step(self, step: str) -> None:
         self.setToolTip(f"{self._text}: {step}（{self._keys}）" if step else f"{self._idle}（{self._keys}）")
+
+
+class _HoldInput(QObject):
+    """Drops clicks, keys and the wheel on the window until `release()`: the snapshot of ホーム
+    is on show and the database not open yet (a few hundred milliseconds)."""
+
+    _HELD = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+                       QEvent.Type.MouseButtonDblClick, QEvent.Type.KeyPress,
+                       QEvent.Type.KeyRelease, QEvent.Type.Wheel, QEvent.Type.Shortcut})
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        QApplication.instance().installEventFilter(self)
+
+    def release(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+        self.deleteLater()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        return (event.type() in self._HELD and isinstance(obj, QWidget)
+                and obj.window() is self._window)
 
 
 class _OnFirstPaint(QObject):

@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.ui.pages import PAGES, page_classes
@@ -101,3 +103,190 @@ def test_the_practice_database_starts_with_home_only(window):
     finally:
         window.back_to_real()
     assert set(window.pages.built()) == {"home"}
+
+
+# --- ホーム from the last run's snapshot -------------------------------------------------------
+
+# A start that records what the first paint shows (and whether SQLAlchemy is loaded then), then
+# ホーム once the database is open; with "close" it closes the window (writing the snapshot).
+SNAP_START = textwrap.dedent("""
+    import json, os, sys
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+    app = QApplication(sys.argv[:1])
+    from app.ui.main import start_window
+    seen = {}
+
+    def home_texts(page):
+        return {"kind": type(page).__name__, "heading": page.heading.text(),
+                "counts": page.counts.text(), "vision": page.vision.text(),
+                "next_meeting": page.next_meeting.text(),
+                "notices": [page.notices.item(i).text() for i in range(page.notices.count())],
+                "steps": [m.text() for m in page.step_labels],
+                "council": window.council_box.currentText()}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and "first" not in seen and obj is window:
+                page = window.stack.currentWidget()
+                page = page.widget() if hasattr(page, "widget") else None
+                seen["sqlalchemy"] = "sqlalchemy" in sys.modules
+                seen["first"] = home_texts(page) if hasattr(page, "counts") else None
+            return False
+
+    painted = FirstPaint()
+    app.installEventFilter(painted)
+    window = start_window(sys.argv[1])
+
+    def check():
+        home = window.pages.built().get("home") if window.pages else None
+        if home is None or not home.isVisible() or "first" not in seen:
+            return
+        seen["live"] = home_texts(home)
+        if sys.argv[2] == "close":
+            window.close()
+        print(json.dumps(seen), flush=True)
+        os._exit(0)
+
+    QTimer(window, interval=5, timeout=check).start()
+    QTimer.singleShot(60000, lambda: os._exit(3))
+    app.exec()
+""")
+
+
+def _start(db: Path, tmp_path: Path, then: str = "") -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", SNAP_START, str(db), then], capture_output=True,
+                         text=True, cwd=ROOT, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def yawata_db(tmp_path, demo_template) -> Path:
+    from app.services import councils, preferences
+    from app.store import Store
+
+    db = tmp_path / "snap.sqlite3"
+    shutil.copyfile(demo_template, db)
+    with Store.open(db) as store:
+        preferences.put(store, "last_council", councils.find_council(store, "八幡").id)
+    return db
+
+
+def test_home_shows_the_snapshot_before_sqlalchemy_then_the_same_live_data(yawata_db, tmp_path):
+    from app.services import home_snapshot
+
+    first = _start(yawata_db, tmp_path, "close")  # no snapshot yet: today's path
+    assert first["first"] is None and first["live"]["kind"] == "HomePage"
+    snap = home_snapshot.path_for(yawata_db)
+    assert snap.exists()  # written at the close, beside the database, private like it
+    if os.name != "nt":
+        assert snap.stat().st_mode & 0o777 == 0o600
+    second = _start(yawata_db, tmp_path)
+    assert second["sqlalchemy"] is False
+    shown = second["first"]
+    assert shown["kind"] == "SnapshotHome" and shown["heading"] == "ホーム — 八幡"
+    assert shown["council"] == "八幡（第2層）" and "メンバー（活動中）: 20人" in shown["counts"]
+    live = second["live"]
+    assert live["kind"] == "HomePage"
+    assert {**shown, "kind": ""} == {**live, "kind": ""}  # the live page shows the same
+    assert live == {**first["live"]}  # and the same as the run that wrote it
+
+
+def test_a_snapshot_that_does_not_match_the_file_is_ignored(yawata_db, tmp_path):
+    from app.services import home_snapshot
+
+    _start(yawata_db, tmp_path, "close")
+    assert home_snapshot.load(yawata_db) is not None
+    st = yawata_db.stat()
+    os.utime(yawata_db, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # another writer
+    assert home_snapshot.load(yawata_db) is None
+    result = _start(yawata_db, tmp_path)
+    assert result["first"] is None  # the frame alone, as without a snapshot
+    assert result["live"]["heading"] == "ホーム — 八幡"
+
+
+def _closed_window(qtbot, store, council: str):
+    from app.ui.controller import Controller
+    from app.ui.main_window import MainWindow
+
+    win = MainWindow(Controller(store))
+    qtbot.addWidget(win)
+    win.snapshot_on_close = True  # as the real start sets it
+    win.show()
+    win.select_council(council)
+    return win
+
+
+def test_a_snapshot_is_written_for_the_plain_file_and_deleted_when_a_passcode_is_set(
+        qtbot, tmp_path, demo_template):
+    from app.services import home_snapshot, privacy
+    from app.store import Store
+
+    db = tmp_path / "plain.sqlite3"
+    shutil.copyfile(demo_template, db)
+    store = Store.open(db)
+    _closed_window(qtbot, store, "八幡").close()
+    assert home_snapshot.load(db)["home"]["heading"] == "ホーム — 八幡"
+    with Store.open(db) as store:
+        privacy.set_passcode(store, "51739284", "51739284")
+    assert not home_snapshot.path_for(db).exists()
+
+
+def test_no_snapshot_for_an_encrypted_or_the_practice_database(qtbot, tmp_path, demo_template):
+    from app import cipher
+    from app.paths import practice_db_path
+    from app.services import home_snapshot, privacy
+    from app.store import Store
+
+    db = tmp_path / "secret.sqlite3"
+    shutil.copyfile(demo_template, db)
+    with Store.open(db) as store:
+        privacy.set_passcode(store, "51739284", "51739284")
+    cipher.unlock(db, "51739284")  # remembered for this process, as the window does
+    store = Store.open(db)
+    _closed_window(qtbot, store, "八幡").close()
+    assert not home_snapshot.path_for(db).exists()
+
+    plain = tmp_path / "real.sqlite3"
+    shutil.copyfile(demo_template, plain)
+    win = _closed_window(qtbot, Store.open(plain), "八幡")
+    win.open_practice()
+    assert win.controller.practice
+    win.close()
+    assert not home_snapshot.path_for(plain).exists()
+    assert not home_snapshot.path_for(practice_db_path(plain)).exists()
+
+
+def test_the_live_page_replaces_the_snapshot_with_the_same_pixels(qtbot, tmp_path, demo_template):
+    from app.services import home_snapshot
+    from app.store import Store
+    from app.ui.controller import Controller
+    from app.ui.main_window import MainWindow
+
+    db = tmp_path / "same.sqlite3"
+    shutil.copyfile(demo_template, db)
+    _closed_window(qtbot, Store.open(db), "八幡").close()
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win._show_snapshot(home_snapshot.load(db))
+    win.resize(1024, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    QApplication.processEvents()  # the status bar's layout, as the first paint has it
+    from_snapshot = win.grab().toImage()
+    picked = []
+    win.page_list.currentRowChanged.connect(picked.append)
+    qtbot.keyClick(win.page_list, Qt.Key.Key_Down)
+    assert picked == []  # held until the database is open
+    store = Store.open(db)
+    win.attach(Controller(store))
+    QApplication.processEvents()
+    assert win.grab().toImage() == from_snapshot  # no flicker: the same pixels
+    qtbot.keyClick(win.page_list, Qt.Key.Key_Down)
+    assert picked == [1] and win.current_page().key == "members"
+    win.close()
+    store.close()
