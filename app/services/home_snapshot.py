@@ -3,10 +3,11 @@ start can show it before SQLAlchemy is even imported; the live page replaces it 
 
 The file holds what ホーム displayed (texts, see app/ui/pages/home_view.py), the council picked
 and a token of the database file's state: the size and modification time of the file and of its
--wal. It is used only when the token still matches and it was written today (the next meeting and
-the notices depend on the day), so a restore, an import or any other writer simply makes it
-ignored. It is never written for an encrypted database or the practice database, and it is
-deleted when a passcode is set (nothing readable stays beside an encrypted file).
+-wal. It is used only when the token still matches, it was written today (the next meeting and
+the notices depend on the day) and by this version of the program (which formats the texts), so a
+restore, an import or any other writer simply makes it ignored. It is never written for an
+encrypted database or the practice database, and it is deleted when a passcode is set (nothing
+readable stays beside an encrypted file).
 
 Imported before the first paint: no SQLAlchemy, no cipher module (sqlcipher, cryptography).
 """
@@ -18,6 +19,8 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+
+from app import __version__
 
 FORMAT = 1
 
@@ -53,7 +56,7 @@ def write(db_path: Path, council_id: str, council_label: str, large_text: bool,
     from app import cipher
 
     target = path_for(db_path)
-    data = {"format": FORMAT, "day": (today or dt.date.today()).isoformat(),
+    data = {"format": FORMAT, "version": __version__, "day": (today or dt.date.today()).isoformat(),
             "token": token(db_path), "council_id": council_id, "council_label": council_label,
             "large_text": large_text, "home": home}
     part = target.with_name(target.name + ".part")
@@ -74,6 +77,7 @@ def load(db_path: Path, today: dt.date | None = None) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     if (not isinstance(data, dict) or data.get("format") != FORMAT
+            or data.get("version") != __version__
             or data.get("day") != (today or dt.date.today()).isoformat()
             or data.get("token") != token(db_path) or data["token"]["db"] is None):
         return None

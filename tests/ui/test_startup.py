@@ -3,6 +3,7 @@ other pages are built the first time they are shown (once)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -201,6 +202,8 @@ def test_a_snapshot_that_does_not_match_the_file_is_ignored(yawata_db, tmp_path)
 
     _start(yawata_db, tmp_path, "close")
     assert home_snapshot.load(yawata_db) is not None
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    assert home_snapshot.load(yawata_db, today=tomorrow) is None  # the next meeting may be past
     st = yawata_db.stat()
     os.utime(yawata_db, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # another writer
     assert home_snapshot.load(yawata_db) is None
