@@ -33,6 +33,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.exceptions import InvalidTag
@@ -43,9 +44,12 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.errors import StoreError
 
+if TYPE_CHECKING:
+    from sqlalchemy.pool import PoolProxiedConnection
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FORMAT = "sasaeai-key"
-KDF = {"alg": "scrypt", "n": 2**17, "r": 8, "p": 1}
+KDF: dict[str, str | int] = {"alg": "scrypt", "n": 2**17, "r": 8, "p": 1}
 ENV_PASSCODE = "SASAEAI_PASSCODE"
 
 # Passcodes: 6+ digits, or a phrase of 8+ characters.
@@ -477,3 +481,11 @@ def make_engine(path: Path, *, key: bytes | None = None):
         return connect(path, key if key is not None else key_for(path), check_same_thread=False)
 
     return create_engine(f"sqlite:///{path}", creator=creator, module=sqlcipher)
+
+
+def driver_of(connection: PoolProxiedConnection) -> sqlcipher.Connection:
+    """The SQLCipher connection under a pooled connection of `make_engine`'s engine."""
+    con = connection.driver_connection
+    if not isinstance(con, sqlcipher.Connection):
+        raise TypeError(f"not a SQLCipher connection: {con!r}")
+    return con

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from app import __version__
 from app.errors import UserError
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors: Japanese line, exit 2
+    def error(self, message: str) -> NoReturn:  # usage errors: Japanese line, exit 2
         self.print_usage(sys.stderr)
         self.exit(2, f"エラー: 指定のしかたが違います: {message}\n")
 
@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"エラー: {file_problem(where, exc)}。場所と空き容量を確かめてください。"
               "データベースは変更前のままです。", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - only SQLite's own errors are answered here
+    except Exception as exc:
         line = _database_error(exc, args)
         if line is None:
             raise
@@ -286,14 +286,15 @@ def cmd_print(args: argparse.Namespace) -> int:
                "return_by": to_date(args.return_by, "--return-by（回収日）")}
     with _store(args) as store:
         if args.council:
-            council = councils.find_council(store, args.council)
+            council_id = councils.find_council(store, args.council).id
         elif args.kind == "overview":
-            council = next((c for c in councils.list_councils(store) if c.tier == 1), None)
-            if council is None:
+            city = next((c for c in councils.list_councils(store) if c.tier == 1), None)
+            if city is None:
                 raise UserError("第1層の協議体がありません。--council で協議体を指定してください。")
+            council_id = city.id
         else:
             raise UserError("--council で協議体を指定してください（例: --council 八幡）。")
-        result = render(store, args.kind, council.id, args.output,
+        result = render(store, args.kind, council_id, args.output,
                         **{k: v for k, v in options.items() if v is not None})
     for warning in result.warnings:
         print(f"注意: {warning}", file=sys.stderr)

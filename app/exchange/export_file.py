@@ -155,14 +155,16 @@ def _getter(sheet: S.Sheet, key: str, names: Names, at: dict[str, int],
     if key == "council":
         # One council per file: the column stays blank (import reads blank as the file's council).
         return (lambda r: None) if single_council else ref("council_id", names.council)
-    if key == "parent":
-        return ref("parent_id", names.council)
-    if key == "neighbourhood":
-        return ref("neighbourhood_id", names.neighbourhood)
     if key == "category":
         return ref("category_id", names.need_category if sheet.table == "need" else names.resource_category)
-    if key == "need_category":
-        return ref("need_category_id", names.need_category)
+    refs = {"parent": ("parent_id", names.council),
+            "neighbourhood": ("neighbourhood_id", names.neighbourhood),
+            "need_category": ("need_category_id", names.need_category),
+            "training_info": ("training_id", names.training),
+            "member_info": ("member_id", names.member_name),
+            "row_info": ("row_id", names.tally_row), "column_info": ("column_id", names.tally_column)}
+    if key in refs:
+        return ref(*refs[key])
     i_id = at.get("id", 0)
     if key == "roles":
         role = names.role
@@ -188,11 +190,6 @@ def _getter(sheet: S.Sheet, key: str, names: Names, at: dict[str, int],
     if key == "image_kb":
         k = at["image"]
         return lambda r: round(len(r[k]) / 1024)
-    info = {"training_info": ("training_id", names.training),
-            "member_info": ("member_id", names.member_name),
-            "row_info": ("row_id", names.tally_row), "column_info": ("column_id", names.tally_column)}
-    if key in info:
-        return ref(*info[key])
     k = at[key]
     cell = S.cell
     return lambda r: cell(r[k])

@@ -139,7 +139,7 @@ def export_resources(store: Store, council_id: str, out: Path | str, *, phones: 
     the file's suffix says."""
     out = Path(out)
     kind = kind or FORMATS.get(out.suffix.lower())
-    if kind not in FORMATS.values():
+    if kind is None or kind not in FORMATS.values():
         raise UserError(f"書き出し先は .json か .csv か .geojson にしてください（{out.name}）。")
     council = councils.get_council(store, council_id)
     rows = resources.list_resources(store, council_id)

@@ -62,7 +62,7 @@ def write_images(wb, session: Session, council_ids: Sequence[str]) -> int:
     rows = sum(math.ceil(4 * math.ceil(size / 3) / IMAGE_CHUNK) for _id, size in sizes)
     setup_sheet(ws, list(IMAGE_HEADER), [38, 6, 60, 20], hidden={len(IMAGE_HEADER) - 1}, rows=rows)
     for map_id, _size in sizes:  # one image in memory at a time
-        image = session.scalar(select(t.c.image).where(t.c.id == map_id))
+        image = session.execute(select(t.c.image).where(t.c.id == map_id)).scalar_one()
         text = base64.b64encode(image).decode("ascii")
         for number, start in enumerate(range(0, len(text), IMAGE_CHUNK), start=1):
             piece = text[start:start + IMAGE_CHUNK]

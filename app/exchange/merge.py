@@ -190,7 +190,7 @@ def _council_row(row: Row, r: Resolver, f: ParsedFile, notes: list[str]) -> None
     row.resolved = values
 
 
-def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[str]) -> None:  # noqa: C901
+def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[str]) -> None:  # noqa: C901 - one branch per sheet, its references and rules side by side
     v = row.values
     if table == "council":
         _council_row(row, r, f, notes)
@@ -256,7 +256,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
         if row_tally != column_tally:
             raise ValidationError("列ID", "行と列が別の集計表のものです")
         persons = r.owner_of("tally_row_persons", v["row_id"], "行ID", "target_persons")
-        if persons is not None and v["count"] > persons:  # type: ignore[operator]
+        if persons is not None and v["count"] > persons:
             raise ValidationError("数", f"{v['count']}人は対象人数（{persons}人）より多いので入りません")
         out.update({k: v[k] for k in ("row_id", "column_id", "count")})
     elif table == "survey":
@@ -330,7 +330,27 @@ def resolve_all(session: Session, files: Sequence[ParsedFile], problems: Problem
     notes: list[str] = []
     _check_unique_councils(r, files, problems)
     r.load_council_scope(_councils_named(r, files))
-    # 町内会 and resources of the files go in before the rows that name them.
+    _register_names(r, files, problems)
+    _prefetch(r, files)
+    for sheet in S.APPLY_ORDER:
+        for f in files:
+            rows = f.rows.get(sheet.table, ())
+            if sheet.table == "council":
+                rows = sorted(rows, key=lambda x: x.values["tier"])
+            for row in rows:
+                try:
+                    _resolve_row(sheet.table, row, r, f, notes)
+                except ValidationError as exc:
+                    problems.add(f"{where_in(f.name, sheet.title, row.number, exc.field)}: {exc.reason}")
+                if problems.full:
+                    return notes
+    _check_unique_rows(session, files, problems)
+    _check_providers(session, files, problems)
+    return notes
+
+
+def _register_names(r: Resolver, files: Sequence[ParsedFile], problems: Problems) -> None:
+    """町内会 and resources of the files go in before the rows that name them."""
     file_neighbourhoods = _file_ids(files, "neighbourhood")
     for f in files:
         for row in f.rows.get("neighbourhood", ()):
@@ -350,6 +370,10 @@ def resolve_all(session: Session, files: Sequence[ParsedFile], problems: Problem
             except ValidationError:
                 continue
             r.resources[(cid, nfkc(row.values["name"]))].add(row.id)
+
+
+def _prefetch(r: Resolver, files: Sequence[ParsedFile]) -> None:
+    """The members and trainings the attendance rows name, looked up once per file."""
     for f in files:
         prefetch = defaultdict(set)
         for row in f.rows.get("training_attendance", ()):
@@ -359,21 +383,6 @@ def resolve_all(session: Session, files: Sequence[ParsedFile], problems: Problem
             prefetch[("member", "council_id")].update(row.values["attendees"])
         for (table, column), ids in prefetch.items():
             r.prefetch(table, column, ids)
-    for sheet in S.APPLY_ORDER:
-        for f in files:
-            rows = f.rows.get(sheet.table, ())
-            if sheet.table == "council":
-                rows = sorted(rows, key=lambda x: x.values["tier"])
-            for row in rows:
-                try:
-                    _resolve_row(sheet.table, row, r, f, notes)
-                except ValidationError as exc:
-                    problems.add(f"{where_in(f.name, sheet.title, row.number, exc.field)}: {exc.reason}")
-                if problems.full:
-                    return notes
-    _check_unique_rows(session, files, problems)
-    _check_providers(session, files, problems)
-    return notes
 
 
 def _file_ids(files: Sequence[ParsedFile], table: str) -> set[str]:
@@ -383,7 +392,7 @@ def _file_ids(files: Sequence[ParsedFile], table: str) -> set[str]:
 def _councils_named(r: Resolver, files: Sequence[ParsedFile]) -> set[str]:
     """Councils whose rows the files carry (by the 協議体 column or as the file's council)."""
     found = set(r.file_councils)
-    names: set[str] = set()
+    names: set[str | None] = set()
     for f in files:
         found.update(cid for cid, _n in f.councils)
         for sheet in S.SHEETS:
@@ -494,7 +503,7 @@ def import_files(store: Store, paths: Sequence[Path | str], *, password: str | N
     parsed: list[ParsedFile] = []
     for number, path in enumerate(paths):
         tell("確認", number, len(paths))
-        found = read_file(path, password, problems)
+        found = read_file(Path(path), password, problems)
         if found is not None:
             parsed.append(found)
         if problems.full:

@@ -9,7 +9,7 @@ import functools
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -150,21 +150,10 @@ class Merger:
             theirs_base = sync.decode(row.stamp.base) if row.stamp else None
             mine = ours.get(row.id)
             if mine is None:
-                if row.id in gone:
-                    parent_back = any(values.get(c) in self.brought_back for c in _parents(sheet.table))
-                    if not parent_back and not sync.changed_since(theirs_base, theirs):
-                        counts.kept += 1  # untouched there since: our deletion stands
-                        continue
-                    if not parent_back:
-                        # Edited there after we deleted it: the edit wins on both sides, listed.
-                        self._conflict(f, sheet, row, "deleted_here", {}, {}, ())
-                    self.brought_back.add(row.id)
-                stamp = row.stamp
-                created = stamp.created if stamp and stamp.created else self.now
-                updated = stamp.updated if stamp and stamp.updated and not row.edited else self.now
-                record = {"id": row.id, "created_at": created, "updated_at": updated,
-                          **values, **_insert_defaults(sheet.table, row)}
-                record.update(_derived(sheet.table, record))
+                record = self._arriving(f, sheet, row, theirs, theirs_base, row.id in gone)
+                if record is None:
+                    counts.kept += 1  # untouched there since: our deletion stands
+                    continue
                 inserts.append(record)
                 if row.links is not None:
                     link_rows.append((row.id, row.links))
@@ -206,22 +195,45 @@ class Merger:
                     self.settled.add(row.id)
             elif not clash:
                 counts.kept += 1
-            final = {k: (theirs[k] if k in take else mine_fields[k]) for k in theirs}
-            old = bases.get(row.id, {})
-            # Agreed: what both now hold, and what a clash decided on both sides alike.
-            agreed[row.id] = {k: sync.field_hash(v) if v == theirs[k] or (alike and k in clash)
-                              else old.get(k, "") for k, v in final.items()}
+            agreed[row.id] = _agreed(theirs, mine_fields, take, clash, alike, bases.get(row.id, {}))
+        self._write(sheet.table, inserts, link_rows, agreed)
+
+    def _arriving(self, f: ParsedFile, sheet: S.Sheet, row: Row, theirs: dict,
+                  theirs_base: sync.Base | None, deleted_here: bool) -> dict | None:
+        """A row this database does not have: its record to insert, or None when it was deleted
+        here and not edited there since (the deletion stands)."""
+        values = row.resolved
+        if deleted_here:
+            parent_back = any(values.get(c) in self.brought_back for c in _parents(sheet.table))
+            if not parent_back and not sync.changed_since(theirs_base, theirs):
+                return None
+            if not parent_back:
+                # Edited there after we deleted it: the edit wins on both sides, listed.
+                self._conflict(f, sheet, row, "deleted_here", {}, {}, ())
+            self.brought_back.add(row.id)
+        stamp = row.stamp
+        created = stamp.created if stamp and stamp.created else self.now
+        updated = stamp.updated if stamp and stamp.updated and not row.edited else self.now
+        record = {"id": row.id, "created_at": created, "updated_at": updated,
+                  **values, **_insert_defaults(sheet.table, row)}
+        record.update(_derived(sheet.table, record))
+        return record
+
+    def _write(self, table: str, inserts: list[dict], link_rows: list[tuple[str, tuple[str, ...]]],
+               agreed: dict[str, sync.Base]) -> None:
+        """The sheet's new rows, the rows' links (a member's roles...) as the file has them, and
+        the bases both sides now agree on."""
         if inserts:
-            _bulk_insert(self.s, t, inserts)
+            _bulk_insert(self.s, T[table], inserts)
         if link_rows:
-            link_table, own, other, _key = LINKS[sheet.table]
+            link_table, own, other, _key = LINKS[table]
             lt = T[link_table]
             for chunk in chunks([rid for rid, _l in link_rows]):
                 self.s.execute(delete(lt).where(lt.c[own].in_(chunk)))
             pairs = [{own: rid, other: target} for rid, targets in link_rows for target in targets]
             if pairs:
                 _bulk_insert(self.s, lt, pairs)
-        sync.save_bases(self.s, sheet.table, {k: {f: h for f, h in v.items() if h} for k, v in agreed.items()})
+        sync.save_bases(self.s, table, {k: {f: h for f, h in v.items() if h} for k, v in agreed.items()})
 
     @staticmethod
     def _fields(table: str, values: dict, links: tuple[str, ...] | None) -> dict:
@@ -421,6 +433,15 @@ def _later(candidate: str, known: str) -> bool:
         return dt.datetime.fromisoformat(candidate) > dt.datetime.fromisoformat(known)
     except ValueError:
         return True
+
+
+def _agreed(theirs: dict, mine: dict, take: Collection[str], clash: Collection[str], alike: bool,
+            old: sync.Base) -> sync.Base:
+    """The row's new base: what both now hold, and what a clash decided on both sides alike
+    (`alike`); a field still differing keeps its old base."""
+    final = {k: (theirs[k] if k in take else mine[k]) for k in theirs}
+    return {k: sync.field_hash(v) if v == theirs[k] or (alike and k in clash) else old.get(k, "")
+            for k, v in final.items()}
 
 
 def _field_header(sheet: S.Sheet, key: str, headers: dict[str, str]) -> str:

@@ -110,14 +110,14 @@ def int_default(default: int) -> Parser:
 
 
 def required_int(value: object, label: str) -> int:
-    return norm.to_int(value, label, required=True)  # type: ignore[return-value]
+    return norm.to_int(value, label, required=True)
 
 
 def tier(value: object, label: str) -> int:
     number = norm.to_int(value, label, required=True)
     if number not in (1, 2):
         raise ValidationError(label, "1（市全域）か 2（日常生活圏域）を入力してください")
-    return number  # type: ignore[return-value]
+    return number
 
 
 def labelled_choice(options: Mapping[str, str], default: str | None = None) -> Parser:
@@ -471,8 +471,8 @@ class RowParser:
                     else:
                         self.caches[index] = None  # all different: remembering only costs
             values[col.key] = value
-        for key in self.absent:
-            values.pop(key, None)
+        for name in self.absent:
+            values.pop(name, None)
         return values, frozenset(withheld), errors
 
     def digest(self, values: Mapping[str, object], withheld: frozenset[str]) -> str:

@@ -56,14 +56,15 @@ def field_hash(value: object) -> str:
         return _crc(b"b" + value)
     plain = tuple(value) if isinstance(value, list) else value
     key = (type(value), plain)
+    remember = True
     try:
         return _HASHED[key]
     except KeyError:
         pass
     except TypeError:  # unhashable: computed every time
-        key = None
+        remember = False
     found = _crc(repr(plain).encode("utf-8", "surrogatepass"))
-    if key is not None and len(_HASHED) < 200_000:
+    if remember and len(_HASHED) < 200_000:
         _HASHED[key] = found
     return found
 
@@ -129,7 +130,7 @@ def deleted_here(session: Session, table: str, ids: Iterable[str]) -> dict[str, 
 
 
 def all_deletions(session: Session) -> list[Deleted]:
-    return [tuple(r) for r in session.execute(  # type: ignore[misc]
+    return [(table, row_id, when, version) for table, row_id, when, version in session.execute(
         select(Deletion.table_name, Deletion.row_id, Deletion.deleted_at, Deletion.row_updated_at)
         .order_by(Deletion.deleted_at, Deletion.table_name, Deletion.row_id))]
 

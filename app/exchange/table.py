@@ -431,8 +431,8 @@ def _add_neighbourhoods(store: Store, ctx: _Context, raws: list[dict], key: str 
     if not ctx.new_neighbourhoods:
         return
     with store.session() as s:
-        position = s.scalar(select(func.coalesce(func.max(Neighbourhood.position) + 1, 0))
-                            .where(Neighbourhood.council_id == ctx.council_id))
+        position = s.execute(select(func.coalesce(func.max(Neighbourhood.position) + 1, 0))
+                             .where(Neighbourhood.council_id == ctx.council_id)).scalar_one()
         ids = {}
         for offset, name in enumerate(ctx.new_neighbourhoods):
             row = Neighbourhood(council_id=ctx.council_id, name=name, position=position + offset,
@@ -507,8 +507,8 @@ def _create_resources(store: Store, council_id: str, raws: Sequence[Mapping[str,
     """All rows in one transaction (services.resources creates one at a time)."""
     with store.session() as s:
         categories = {c.name: c.id for c in s.scalars(select(ResourceCategory))}
-        position = s.scalar(select(func.coalesce(func.max(Resource.position) + 1, 0))
-                            .where(Resource.council_id == council_id))
+        position = s.execute(select(func.coalesce(func.max(Resource.position) + 1, 0))
+                             .where(Resource.council_id == council_id)).scalar_one()
         now = utcnow()
         for offset, raw in enumerate(raws):
             values = base.validate(RESOURCE_FIELDS, raw)
@@ -540,7 +540,9 @@ def _import_tally(store: Store, ctx: _Context, rows: list[tuple[int, list]], tal
     labels = [nfkc(str(headers[i])) for i in category_at]
     kind = tally_kind or _guess_tally_kind(labels, groups)
     columns = [(groups.get(i, ""), label) for i, label in zip(category_at, labels, strict=True)]
-    parsed_rows, households = [], {}
+    parsed_rows: list[dict[str, object]] = []
+    names: list[str] = []
+    households: dict[str, int | None] = {}
     for number, cells in rows[header_index + 1:]:
         label = cells[label_at] if label_at < len(cells) else None
         if label is None or not str(label).strip():
@@ -561,9 +563,10 @@ def _import_tally(store: Store, ctx: _Context, rows: list[tuple[int, list]], tal
         if ctx.add_neighbourhoods:
             ctx.neighbourhood(name, number, headers[label_at])
         parsed_rows.append({"label": name, "target_persons": target, "counts": values})
+        names.append(name)
     if not parsed_rows:
         raise UserError(f"{ctx.path.name} に町内会の行がありません。")
-    unlinked = [r["label"] for r in parsed_rows if nfkc(r["label"]) not in ctx.neighbourhoods]
+    unlinked = [name for name in names if nfkc(name) not in ctx.neighbourhoods]
     if unlinked:
         ctx.notes.append(f"町内会の一覧にない行があります（{'、'.join(unlinked[:5])}）。表の名前のまま保存しました。")
     if households and not ctx.add_neighbourhoods:
@@ -576,15 +579,24 @@ def _import_tally(store: Store, ctx: _Context, rows: list[tuple[int, list]], tal
         tallies.create_tally(store, ctx.council_id, kind=kind, columns=columns, rows=parsed_rows,
                              title=title, source="高齢者あんしんセンター")
         saved = len(parsed_rows)
+    ctx.notes.insert(0, f"集計表の種類: {TALLY_KINDS[kind]}（違うときは --tally-kind で指定）")
+    mapping = _tally_mapping(headers, label_at, columns, category_at, persons_at, households_at,
+                             "世帯数" if ctx.add_neighbourhoods else IGNORE)
+    return _report(ctx, "tally", header_number, mapping, len(parsed_rows), saved)
+
+
+def _tally_mapping(headers: Sequence[object], label_at: int, columns: Sequence[tuple[str, str]],
+                   category_at: Sequence[int], persons_at: int | None, households_at: int | None,
+                   households_as: str) -> tuple[tuple[str, str], ...]:
+    """(the table's header, what it was read as) for every column read."""
     mapping = [(str(headers[label_at]), "町内会名")]
     mapping += [(str(headers[i]), f"項目（{g + '・' if g else ''}{label}）")
                 for (g, label), i in zip(columns, category_at, strict=True)]
     if persons_at is not None:
         mapping.append((str(headers[persons_at]), "対象人数"))
     if households_at is not None:
-        mapping.append((str(headers[households_at]), "世帯数" if ctx.add_neighbourhoods else IGNORE))
-    ctx.notes.insert(0, f"集計表の種類: {TALLY_KINDS[kind]}（違うときは --tally-kind で指定）")
-    return _report(ctx, "tally", header_number, tuple(mapping), len(parsed_rows), saved)
+        mapping.append((str(headers[households_at]), households_as))
+    return tuple(mapping)
 
 
 def _groups(cells: Sequence[object], positions: Sequence[int]) -> dict[int, str]:
@@ -711,6 +723,7 @@ def _shown(kind: str, field: str, value: object, header: str) -> str:
     """A cell as it would be saved (dates as 和暦, yes/no, 全角 made 半角); ⚠ and the reason if not."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return ""
+    parsed: object
     try:
         if field == "kinds":
             thinker, provider = _kinds(value, header)
@@ -751,7 +764,7 @@ def preview_rows(rows: Sequence[tuple[int, list]], layout: TableLayout,
         order = list(columns)
         used.sort(key=lambda pair: order.index(pair[1]) if pair[1] in order else len(order))
     labels = [columns[f][0] if f in columns else layout.headers[i] for i, f in used]
-    shown = []
+    shown: list[tuple[int, list[str]]] = []
     for number, cells in rows[layout.header_index + 1:]:
         if len(shown) >= limit:
             break

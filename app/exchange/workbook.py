@@ -26,6 +26,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
@@ -120,7 +121,7 @@ def _decrypt(name: str, data: bytes, password: str | None) -> bytes:
         raise FileRefused(f"{name} は古い形式（.xls）のファイルです。Excelで「.xlsx」形式で保存し直してください。")
     try:
         encrypted = office.is_encrypted()
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - as above: garbage raises anything
         encrypted = True
     if not encrypted:
         raise FileRefused(f"{name} は読めない形式です（壊れているようです）。")
@@ -132,7 +133,7 @@ def _decrypt(name: str, data: bytes, password: str | None) -> bytes:
         office.decrypt(out)
     except mso.InvalidKeyError:
         raise FileRefused(f"{name} のパスワードが違います。") from None
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - a wrong key or a broken file, named in the message
         raise FileRefused(f"{name} の暗号を解けませんでした（{type(exc).__name__}）。") from None
     plain = out.getvalue()
     if not plain.startswith(_ZIP_MAGIC):
@@ -202,7 +203,7 @@ def _parser(name: str, part: str) -> expat.XMLParserType:
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
-    def refuse(*_args) -> None:
+    def refuse(*_args: object) -> NoReturn:
         raise FileRefused(f"{name} の {part} に文書型宣言（DOCTYPE/ENTITY）があります。"
                           "Excelのファイルにはないもので、危険な細工の疑いがあるので読みません。")
 
@@ -504,7 +505,8 @@ class _SheetReader:
         row: list = []
         text: list[str] = []
         # cell type, style, column, row number, rows seen, collecting text, inside <is>, in rPh
-        state = ["n", None, 0, 0, 0, False, 0, 0]
+        # (one list of mixed types: the handlers below are closures, see the docstring)
+        state: list[Any] = ["n", None, 0, 0, 0, False, 0, 0]
 
         cell = _Converter(book, where)
 
@@ -666,7 +668,7 @@ class _FastSheetReader:
                                 value = convert(kind, style, text, number, True)
                             else:
                                 value = text
-                            if len(value) > MAX_CELL_CHARS:
+                            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                                 convert.too_long(value, number)
                         elif v:
                             if kind == "s":
@@ -748,7 +750,10 @@ class _Converter:
                 return dt.datetime.fromisoformat(raw.strip())
             except ValueError:
                 return raw
-        raw = raw.strip()
+        return self.number(raw.strip(), style)
+
+    def number(self, raw: str, style: str | None) -> object:
+        """A number cell: a date when its style is a date format (Excel's serial day)."""
         if not raw:
             return None
         try:
@@ -762,7 +767,7 @@ class _Converter:
             return found
         return number
 
-    def too_long(self, text: str, row: int) -> str:
+    def too_long(self, text: str, row: int) -> NoReturn:
         raise FileRefused(f"{self.where} {row}行目に長すぎる値があります"
                           f"（{len(text):,}文字、上限 {MAX_CELL_CHARS:,}文字）。")
 

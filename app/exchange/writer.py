@@ -10,8 +10,10 @@ LibreOffice both decode; a literal "_x0041_" is escaped in turn so it survives u
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -34,7 +36,7 @@ def escape_text(value: str) -> str:
     return _NEEDS_ESCAPE.sub(_escape, value)
 
 
-def text_cell(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
+def text_cell(ws: WriteOnlyWorksheet, value: str) -> Cell:
     """A string that must stay a string even when it looks like a formula."""
     c = WriteOnlyCell(ws, None)
     c.value = value  # may bind as formula ("=..."): the type is forced back right after
@@ -56,16 +58,17 @@ def prepare_row(ws: WriteOnlyWorksheet, values: list) -> list:
 
 
 def setup_sheet(ws: WriteOnlyWorksheet, headers: list[str], widths: list[float],
-                hidden: set[int] = frozenset(), rows: int | None = None) -> None:
+                hidden: Set[int] = frozenset(), rows: int | None = None) -> None:
     """Widths, the frozen bold header row and a filter; call before any row is appended."""
     for index, width in enumerate(widths, start=1):
-        dim = ws.column_dimensions[get_column_letter(index)]
+        # column_dimensions and auto_filter: set by Worksheet._setup, missing from the stubs.
+        dim = ws.column_dimensions[get_column_letter(index)]  # type: ignore[attr-defined]
         dim.width = width
         if index - 1 in hidden:
             dim.hidden = True
     ws.freeze_panes = "A2"
     if rows is not None and headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"  # type: ignore[attr-defined]
     cells = []
     for header in headers:
         c = WriteOnlyCell(ws, header)

@@ -157,7 +157,8 @@ class _Measure:
         hs = self.heights(width)
         i, out = start, []
         for _ in range(columns):
-            used, col = 0.0, []
+            used = 0.0
+            col: list[int] = []
             while i < len(hs):
                 style = self.units[i].style
                 take = (style.spaceBefore if col else 0) + hs[i] + style.spaceAfter
@@ -392,7 +393,7 @@ class _Sheet(Flowable):
         super().__init__()
         self.body, self.paint = body, paint
 
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+    def wrap(self, _aw: float, _ah: float) -> tuple[float, float]:
         self.width, self.height = self.body.width, self.body.height
         return self.width, self.height
 

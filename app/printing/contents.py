@@ -83,7 +83,7 @@ class _Placeholder(Flowable):
         self.contents = contents
         self.height = height
 
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+    def wrap(self, aw: float, _ah: float) -> tuple[float, float]:
         self.width = aw
         self.contents.box = (aw, self.height)
         return aw, self.height
@@ -98,7 +98,7 @@ class _Define(Flowable):
         self.contents = contents
         self.width = self.height = 0
 
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+    def wrap(self, _aw: float, _ah: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:

@@ -116,6 +116,7 @@ class KText(Flowable):
         self.box = box
         self._given_lines = _lines
         self.lines: list[str] = _lines or []
+        self.hang_override: float | None = None  # a continued part's indent (no bullet)
         self.spaceBefore = style.spaceBefore
         self.spaceAfter = style.spaceAfter
         self.keepWithNext = style.keepWithNext
@@ -161,7 +162,7 @@ class KText(Flowable):
         self._cache = (aw, lines)
         return lines
 
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+    def wrap(self, aw: float, _ah: float) -> tuple[float, float]:
         self.lines = self._wrap_lines(aw)
         self.width = aw
         self.height = len(self.lines) * self.style.leading
@@ -194,7 +195,7 @@ class KText(Flowable):
     def draw(self) -> None:
         canv = self.canv
         st = self.style
-        hang = getattr(self, "hang_override", None)
+        hang = self.hang_override
         indent = st.leftIndent + (hang if hang is not None else self._hang())
         avail = self.width - indent - st.rightIndent
         first_base = self.height - (st.leading - self.size) / 2 - ASCENT * self.size
@@ -206,7 +207,7 @@ class KText(Flowable):
                 canv.setStrokeColor(S.INK)
                 canv.setLineWidth(1)
                 canv.rect(st.leftIndent + 0.5, y, side, side, stroke=1, fill=0)
-            else:
+            elif self.bullet:
                 canv.setFont(self.font, self.size)
                 canv.drawString(st.leftIndent, first_base, self.bullet)
         canv.setFont(self.font, self.size)
@@ -270,7 +271,7 @@ class FitText(KText):
                 return self._balanced(lines, aw)
             size -= 1
 
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+    def wrap(self, aw: float, _ah: float) -> tuple[float, float]:
         if getattr(self, "_chosen_for", None) != aw:
             self.lines = self._choose(aw)
             self._chosen_for = aw
@@ -290,7 +291,7 @@ class Bar(Flowable):
         self.fraction = max(0.0, min(1.0, fraction))
         self.bar_height = height
 
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+    def wrap(self, aw: float, _ah: float) -> tuple[float, float]:
         self.width = aw
         self.height = self.bar_height
         return aw, self.bar_height
@@ -341,7 +342,7 @@ class Blank(Flowable):
         self.height = height
         self.frame = frame
 
-    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+    def wrap(self, aw: float, _ah: float) -> tuple[float, float]:
         self.width = self.fixed_width if self.fixed_width is not None else aw
         return self.width, self.height
 

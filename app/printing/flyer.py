@@ -9,6 +9,7 @@ to what fits with a last line 「ほか N件」, and a warning says what was lef
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4
@@ -150,7 +151,7 @@ def _stamp_box(job: Job, width: float) -> JTable:
 
 def _masthead(job: Job, width: float) -> JTable:
     stamp = _stamp_box(job, 200)
-    stamp_w = sum(stamp._colWidths)
+    stamp_w = sum(stamp._colWidths)  # type: ignore[attr-defined]  # Table's own, not in the stubs
     tag = JTable([[KText("回覧", S.FLYER_TAG)]], colWidths=[96], hAlign="LEFT")
     tag.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), S.INK),
                              ("TOPPADDING", (0, 0), (-1, -1), 4),
@@ -222,7 +223,7 @@ def _vision_box(job: Job, width: float) -> JTable:
     return t
 
 
-def _info_table(rows: list[tuple[str, list[Flowable] | Flowable]], width: float,
+def _info_table(rows: Sequence[tuple[str, list[Flowable] | Flowable]], width: float,
                 label_w: float = 64) -> JTable:
     data = [[KText(label, S.scaled(S.FLYER_CONTACT, 13)), value] for label, value in rows]
     t = JTable(data, colWidths=[label_w, width - label_w], hAlign="LEFT")
@@ -295,7 +296,7 @@ def _contacts_block(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flow
     who_style = S.scaled(S.FLYER_CONTACT, max(size.body, 12))
     phone_style = S.scaled(S.FLYER_PHONE, 16)
     phone_style.alignment = S.LEFT
-    data = []
+    data: list[list] = []  # table cells: text, a flowable or a list of them
     wide = width > 360  # room for the number beside the name
     for contact in contacts:
         person = f"（{contact.person}）" if contact.person else ""
@@ -304,10 +305,10 @@ def _contacts_block(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flow
             data.append([KText(contact.name + person, who_style, balanced=True), phone])
         else:  # narrow: the person goes after the number, the name keeps its line
             lines = [KText(contact.name, who_style, balanced=True)]
-            phone = f"☎ {contact.phone}{person}"
-            if contact.phone and text_width(phone, phone_style.fontName, phone_style.fontSize) \
+            number = f"☎ {contact.phone}{person}"
+            if contact.phone and text_width(number, phone_style.fontName, phone_style.fontSize) \
                     <= width - 16:
-                lines.append(KText(phone, phone_style))
+                lines.append(KText(number, phone_style))
             else:  # a person's name is never broken in two: it takes a line of its own
                 if contact.phone:
                     lines.append(KText(f"☎ {contact.phone}", phone_style))
@@ -438,9 +439,9 @@ def _newsletter(job: Job, width: float, size: _Size, fit: _Fit) -> list[Flowable
         story += _more(rest, body)
     trainings = training_service.list_trainings(job.store, job.council.id)
     if trainings:
-        held = "、".join(f"{wareki(t.held_on)}" + (f"（{t.participant_count}人）" if t.participant_count else "")
-                         for t in trainings[-3:])
-        story.append(KText(f"担い手養成講座を開きました：{held}", body, bullet="●"))
+        courses = "、".join(f"{wareki(t.held_on)}" + (f"（{t.participant_count}人）" if t.participant_count else "")
+                            for t in trainings[-3:])
+        story.append(KText(f"担い手養成講座を開きました：{courses}", body, bullet="●"))
     if not story:
         story = _what_is(size, fit)
     return story

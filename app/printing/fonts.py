@@ -64,7 +64,10 @@ def register_fonts() -> None:
 @lru_cache(maxsize=8)
 def _metrics(font_name: str) -> tuple[dict[int, float], float, frozenset[int]]:
     register_fonts()
-    face = pdfmetrics.getFont(font_name).face
+    font = pdfmetrics.getFont(font_name)
+    if not isinstance(font, TTFont):  # a Type 1 font has no such tables
+        raise TypeError(f"not one of our TrueType fonts: {font_name}")
+    face = font.face
     return face.charWidths, face.defaultWidth, frozenset(face.charToGlyph)
 
 

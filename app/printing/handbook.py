@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
+from typing import TypeVar
 
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.platypus import Flowable, PageBreak, Spacer, TableStyle
@@ -16,7 +18,7 @@ from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, schedule_words, warn
 from app.printing.contents import Chapter, Contents
-from app.printing.flowables import FitText, JTable, KText, NoteLines, table
+from app.printing.flowables import Cell, FitText, JTable, KText, NoteLines, table
 from app.printing.flyer import WHAT_IS
 from app.printing.resources import resource_tables, stale_note
 from app.services import neighbourhoods as neighbourhood_service
@@ -24,6 +26,7 @@ from app.services import trainings as training_service
 from app.services.wareki import wareki
 
 WIDTH = A5[0] - 2 * S.A5_MARGIN
+T = TypeVar("T")
 
 SAFETY = (
     "無理をしないこと。できることを、できる時に、できる範囲で。",
@@ -65,15 +68,15 @@ def _bullets(items: tuple[str, ...]) -> list[Flowable]:
     return [KText(item, S.BOOK_BODY, bullet="●") for item in items]
 
 
-def _boxed(flowables: list[Flowable], width: float = WIDTH, line: float = 1.2,
+def _boxed(flowables: Sequence[Flowable], width: float = WIDTH, line: float = 1.2,
            shade: bool = False, align: str = "LEFT") -> JTable:
     t = JTable([[flowables]], colWidths=[width], hAlign=align)
-    commands = [("BOX", (0, 0), (-1, -1), line, S.INK),
-                ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]
+    style = TableStyle([("BOX", (0, 0), (-1, -1), line, S.INK),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                        ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7)])
     if shade:
-        commands.append(("BACKGROUND", (0, 0), (-1, -1), S.PALE))
-    t.setStyle(TableStyle(commands))
+        style.add("BACKGROUND", (0, 0), (-1, -1), S.PALE)
+    t.setStyle(style)
     return t
 
 
@@ -100,8 +103,8 @@ def _council_page(job: Job) -> list[Flowable]:
     c = job.council
     story = _h1(f"{c.label}と目指す地域像")
     if c.vision:
-        vision = [FitText(f"「{c.vision.phrase}」", S.BOOK_VISION, min_size=11, max_lines=3,
-                          one_line_min=13, what="目指す地域像")]
+        vision: list[KText] = [FitText(f"「{c.vision.phrase}」", S.BOOK_VISION, min_size=11,
+                                       max_lines=3, one_line_min=13, what="目指す地域像")]
         if c.vision.subtitle:
             vision.append(KText(f"―{c.vision.subtitle}―", S.scaled(S.BOOK_BODY, 11)))
         story += [_boxed(vision, line=2), Spacer(1, 6)]
@@ -135,12 +138,12 @@ def _council_page(job: Job) -> list[Flowable]:
                                ("VALIGN", (0, 0), (-1, -1), "TOP")])]
     trainings = training_service.list_trainings(job.store, job.council.id)
     if trainings:
-        rows = [["開催日", "講座", "参加"]]
-        rows += [[wareki(t.held_on), t.title + (f"（{t.venue}）" if t.venue else ""),
-                  f"{t.participant_count}人" if t.participant_count is not None else ""]
-                 for t in trainings]
+        courses = [["開催日", "講座", "参加"]]
+        courses += [[wareki(t.held_on), t.title + (f"（{t.venue}）" if t.venue else ""),
+                     f"{t.participant_count}人" if t.participant_count is not None else ""]
+                    for t in trainings]
         story += [KText("担い手養成講座", S.BOOK_H2),
-                  table(rows, [88, WIDTH - 88 - 44, 44], style=S.BOOK_CELL)]
+                  table(courses, [88, WIDTH - 88 - 44, 44], style=S.BOOK_CELL)]
     story.append(PageBreak())
     return story
 
@@ -230,7 +233,7 @@ def _members_pages(job: Job) -> list[Flowable]:
     if not listed:
         story.append(KText("（掲載に同意した人はまだいません）", S.BOOK_BODY))
     else:
-        rows = [["名前", "町内会", "活動"]]
+        rows: list[list[Cell]] = [["名前", "町内会", "活動"]]
         for m in listed:
             kinds = [k for k, on in (("考える人", m.is_thinker), ("担い手", m.is_provider),
                                      ("コア", m.is_core)) if on]
@@ -314,6 +317,8 @@ def impose(pdf: bytes, pages: int, *, title: str = "") -> tuple[bytes, int]:
         DictionaryObject,
         FloatObject,
         NameObject,
+        PdfObject,
+        StreamObject,
     )
 
     reader = PdfReader(io.BytesIO(pdf))
@@ -330,18 +335,25 @@ def impose(pdf: bytes, pages: int, *, title: str = "") -> tuple[bytes, int]:
             obj.update(extra)
         return writer._add_object(obj.flate_encode())  # streams must be indirect objects
 
+    def resolved(reference: object, kind: type[T]) -> T:
+        # pypdf types what a page refers to as any PDF object (or None)
+        found = reference.get_object() if isinstance(reference, PdfObject) else None
+        if not isinstance(found, kind):
+            raise ValueError(f"not a {kind.__name__}: {reference!r}")
+        return found
+
     def form(number: int):
         if number not in forms:
             page = src[number - 1]
             contents = page["/Contents"].get_object()
             parts = contents if isinstance(contents, ArrayObject) else [contents]
-            data = b"\n".join(part.get_object().get_data() for part in parts)
+            data = b"\n".join(resolved(part, StreamObject).get_data() for part in parts)
             box = [FloatObject(float(v)) for v in page.mediabox]
             forms[number] = stream(data, {
                 NameObject("/Type"): NameObject("/XObject"),
                 NameObject("/Subtype"): NameObject("/Form"),
                 NameObject("/BBox"): ArrayObject(box),
-                NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+                NameObject("/Resources"): resolved(page["/Resources"], DictionaryObject).clone(writer),
             })
         return forms[number]
 

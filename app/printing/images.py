@@ -16,12 +16,15 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 class StoredImage(PDFImageXObject):
     """An image XObject whose stream is the file's own compressed data."""
 
-    def __init__(self, name: str, width: int, height: int, bits: int, colour_space, filter_name: str,
-                 data: bytes, decode_parms: dict | None = None) -> None:
+    def __init__(self, name: str, width: int, height: int, bits: int,
+                 colour_space: str | PDFArray, filter_name: str, data: bytes,
+                 decode_parms: dict | None = None) -> None:
         super().__init__(name)
         self.width, self.height, self.bitsPerComponent = width, height, bits
         self.colour_space, self.filter_name = colour_space, filter_name
-        self.streamContent, self.decode_parms = data, decode_parms
+        # reportlab's own loaders store bytes here too; its stubs say str.
+        self.streamContent = data  # type: ignore[assignment]
+        self.decode_parms = decode_parms
 
     def format(self, document):
         stream = PDFStream(content=self.streamContent)
@@ -43,6 +46,7 @@ def image_xobject(data: bytes, image_format: str) -> StoredImage | None:
     """The image as it is, or None for what this does not handle (transparency, interlaced or
     16-bit PNG, a CMYK JPEG): reportlab decodes those."""
     name = "img" + hashlib.sha1(data).hexdigest()[:16]
+    space: str | PDFArray  # a PDF name, or an indexed colour space
     if image_format == "jpeg":
         from PIL import Image
 
@@ -69,6 +73,8 @@ def image_xobject(data: bytes, image_format: str) -> StoredImage | None:
             return None
         elif tag == b"IEND":
             break
+    if kind is None or w is None or h is None:  # no IHDR
+        return None
     colours = {0: 1, 2: 3, 3: 1}.get(kind)  # grey, RGB, palette
     if colours is None or interlace or depth not in (1, 2, 4, 8) or not rows or (kind == 3 and not palette):
         return None

@@ -43,17 +43,18 @@ class KeepWithFirstRows(KeepTogether):
 
     FIRST_ROWS = 3
 
-    def split(self, aW, aH):
-        content = self._content
+    def split(self, aw, ah):
+        content = self._content  # type: ignore[attr-defined]  # KeepTogether's, not in the stubs
         table = content[-1] if content else None
-        if isinstance(table, Table) and self.wrap(aW, aH)[1] > aH:
-            lead = sum(f.wrap(aW, aH)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+        if isinstance(table, Table) and self.wrap(aw, ah)[1] > ah:
+            lead = sum(f.wrap(aw, ah)[1] + f.getSpaceBefore() + f.getSpaceAfter()
                        for f in content[:-1])
-            table.wrap(aW, aH)
-            rows = table._rowHeights[: getattr(table, "repeatRows", 0) + self.FIRST_ROWS]
-            if lead + table.getSpaceBefore() + sum(rows) <= aH:
+            table.wrap(aw, ah)
+            heights = table._rowHeights  # type: ignore[attr-defined]  # set by wrap, not in the stubs
+            rows = heights[: getattr(table, "repeatRows", 0) + self.FIRST_ROWS]
+            if lead + table.getSpaceBefore() + sum(rows) <= ah:
                 return list(content)
-        return super().split(aW, aH)
+        return super().split(aw, ah)
 
 
 class PrintDoc(BaseDocTemplate):
@@ -83,7 +84,7 @@ class PrintDoc(BaseDocTemplate):
         self.addPageTemplates([PageTemplate("body", [frame("body")], onPage=self._footer),
                                PageTemplate("cover", [frame("cover")], onPage=self._cover)])
 
-    def _cover(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+    def _cover(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         """A double rule around the cover page."""
         canv.saveState()
         inset = self.leftMargin * 0.5
@@ -95,7 +96,7 @@ class PrintDoc(BaseDocTemplate):
         canv.rect(inset + 4, inset + 4, w - 2 * inset - 8, h - 2 * inset - 8)
         canv.restoreState()
 
-    def _footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+    def _footer(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         canv.saveState()
         y = self.bottomMargin * 0.45
         fs = self.footer_style
@@ -131,6 +132,8 @@ def build_pdf(story: list[Flowable], *, pagesize: tuple[float, float], title: st
     if cover:
         doc.pageTemplates.insert(0, doc.pageTemplates.pop(1))  # start on "cover"
         story = [*cover_first(), *story]
-    build = {"canvasmaker": canvasmaker} if canvasmaker else {}
-    doc.build(story, **build)
+    if canvasmaker:
+        doc.build(story, canvasmaker=canvasmaker)
+    else:
+        doc.build(story)
     return buffer.getvalue(), doc.page

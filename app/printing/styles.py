@@ -6,6 +6,8 @@ elderly readers: flyer body 13pt (never below 12), flyer titles 32pt (never belo
 
 from __future__ import annotations
 
+from typing import Final, Literal
+
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -20,7 +22,10 @@ LIGHT = colors.Color(0.88, 0.88, 0.88)  # header shading: still clear on a monoc
 PALE = colors.Color(0.95, 0.95, 0.95)
 WHITE = colors.white
 
-LEFT, CENTER, RIGHT = TA_LEFT, TA_CENTER, TA_RIGHT
+Align = Literal[0, 1, 2]  # TA_LEFT, TA_CENTER, TA_RIGHT
+LEFT: Final = TA_LEFT
+CENTER: Final = TA_CENTER
+RIGHT: Final = TA_RIGHT
 
 # Page margins (points).
 A4_MARGIN = 15 * mm
@@ -32,7 +37,7 @@ FLYER_BODY_MIN = 12.0
 
 
 def _style(name: str, size: float, *, font: str = GOTHIC, leading: float | None = None,
-           align: int = LEFT, before: float = 0, after: float = 0, color=INK,
+           align: Align = LEFT, before: float = 0, after: float = 0, color=INK,
            keep: bool = False, indent: float = 0) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=font, fontSize=size,
                           leading=leading if leading is not None else round(size * 1.5, 1),

@@ -67,8 +67,17 @@ class AreaMapDTO:
     @property
     def located(self) -> bool:
         """Both reference points are set: pins have latitude/longitude."""
-        return None not in (self.ref1_x, self.ref1_y, self.ref1_lat, self.ref1_lon,
-                            self.ref2_x, self.ref2_y, self.ref2_lat, self.ref2_lon)
+        return self.references is not None
+
+    @property
+    def references(self) -> tuple[ReferencePoint, ReferencePoint] | None:
+        """The two reference points, or None while any of their numbers is missing."""
+        if (self.ref1_x is None or self.ref1_y is None or self.ref1_lat is None
+                or self.ref1_lon is None or self.ref2_x is None or self.ref2_y is None
+                or self.ref2_lat is None or self.ref2_lon is None):
+            return None
+        return (ReferencePoint(self.ref1_x, self.ref1_y, self.ref1_lat, self.ref1_lon),
+                ReferencePoint(self.ref2_x, self.ref2_y, self.ref2_lat, self.ref2_lon))
 
     @property
     def landscape(self) -> bool:
@@ -140,11 +149,11 @@ def _decode(data: bytes, what: str):
             # Decode at a reduced scale straight away when the photo is far larger than kept.
             image.draft("RGB", (LONG_SIDE * w // max(w, h), LONG_SIDE * h // max(w, h)))
         image.load()
-        image = ImageOps.exif_transpose(image)  # a phone photo of a paper map, upright
+        upright = ImageOps.exif_transpose(image)  # a phone photo of a paper map
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise _refuse(f"{what}は途中で壊れているか、足りない部分があります（{type(exc).__name__}）。"
                       "元の画像をもう一度保存して選び直してください。") from None
-    return image
+    return upright
 
 
 def _pdf_page(data: bytes, page: int, what: str):
@@ -329,11 +338,12 @@ def set_reference_points(store: Store, council_id: str,
 
 def lat_lon(area_map: AreaMapDTO | None, x: float | None, y: float | None) -> tuple[float, float] | None:
     """A pin's latitude/longitude, or None when the map has no reference points (or no pin)."""
-    if area_map is None or not area_map.located or x is None or y is None:
+    references = area_map.references if area_map is not None else None
+    if references is None or x is None or y is None:
         return None
-    m = area_map
-    lon = m.ref1_lon + (x - m.ref1_x) * (m.ref2_lon - m.ref1_lon) / (m.ref2_x - m.ref1_x)
-    lat = m.ref1_lat + (y - m.ref1_y) * (m.ref2_lat - m.ref1_lat) / (m.ref2_y - m.ref1_y)
+    a, b = references
+    lon = a.lon + (x - a.x) * (b.lon - a.lon) / (b.x - a.x)
+    lat = a.lat + (y - a.y) * (b.lat - a.lat) / (b.y - a.y)
     return round(lat, 6), round(lon, 6)
 
 

@@ -347,7 +347,7 @@ def restore(store: Store, backup: Path | BackupInfo, secret: str | None = None, 
         src = cipher.connect(staged, store.key, read_only=True)
         try:
             with store.engine.connect() as conn:
-                live = conn.connection.driver_connection
+                live = cipher.driver_of(conn.connection)
                 try:
                     src.backup(live)
                 except cipher.sqlcipher.Error as exc:
@@ -407,6 +407,8 @@ def windows_drive_kind(path: Path | str) -> str:  # pragma: no cover - Windows o
     text = str(path)
     if text.startswith(("\\\\", "//")):
         return NETWORK
+    if sys.platform != "win32":  # ctypes.windll: Windows only
+        return UNKNOWN
     root = os.path.splitdrive(os.path.abspath(text))[0] + "\\"
     code = ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root))
     return _WINDOWS_TYPES.get(code, UNKNOWN)

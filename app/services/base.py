@@ -10,14 +10,18 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError, ValidationError
 from app.services import normalize as norm
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 T = TypeVar("T")
+D = TypeVar("D", bound="DataclassInstance")  # a DTO
 Parser = Callable[[object, str], Any]
 
 
@@ -128,7 +132,7 @@ def time_of_day(value: object, label: str) -> dt.time | None:
 
 def required_date(value: object, label: str) -> dt.date:
     """A date that must be there (a sheet cell of a required date column)."""
-    return norm.to_date(value, label, required=True)  # type: ignore[return-value]
+    return norm.to_date(value, label, required=True)
 
 
 def choice(options: Iterable[str]) -> Parser:
@@ -194,18 +198,28 @@ def validate(fields: Iterable[Field], raw: Mapping[str, object], *, partial: boo
     return values
 
 
-def to_dto(cls: type[T], obj: object, **extra: Any) -> T:
+def parsed(values: Mapping[str, object], key: str, kind: type[T]) -> T | None:
+    """A value `validate` gave, for the rules across fields: None when empty or not given."""
+    value = values.get(key)
+    return value if isinstance(value, kind) else None
+
+
+def to_dto(cls: type[D], obj: object, **extra: Any) -> D:
     """Build a frozen dataclass from an ORM row: same-named attributes, plus `extra`."""
     kwargs = {f.name: extra[f.name] if f.name in extra else getattr(obj, f.name)
-              for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+              for f in dataclasses.fields(cls)}
     return cls(**kwargs)
 
 
 def get_or_fail(session: Session, model: type[T], row_id: str, what: str) -> T:
     row = session.get(model, row_id)
     if row is None:
-        raise NotFoundError(f"{what}（ID {row_id}）が見つかりません。ほかの操作で削除された可能性があります。")
+        raise not_found(what, row_id)
     return row
+
+
+def not_found(what: str, row_id: str) -> NotFoundError:
+    return NotFoundError(f"{what}（ID {row_id}）が見つかりません。ほかの操作で削除された可能性があります。")
 
 
 def today() -> dt.date:

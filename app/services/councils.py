@@ -271,7 +271,7 @@ def add_councils_from_text(store: Store, parent_id: str | None, text: str) -> Ad
         except ValidationError as exc:
             raise ValidationError(f"{number}行目「{name}」", exc.reason) from None
         prepared.append((number, name, values))
-    created: list[CouncilDTO] = []
+    created: list[Council] = []
     skipped: list[str] = []
     with store.session() as s:
         if parent_id is not None:

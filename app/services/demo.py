@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import random
 import uuid
+from collections.abc import Callable
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from app.errors import StoreError
 from app.models import (
     AreaMap,
+    Base,
     Council,
     CouncilContact,
     Meeting,
@@ -68,7 +71,7 @@ VISIONS = {
 YAWATA_NEIGHBOURHOODS = (("金井淵", 530), ("上剣崎", 1240), ("下剣崎", 485), ("下大島", 207),
                          ("町屋", 255), ("群馬八幡", 352), ("八幡1", 330), ("八幡2", 445),
                          ("八幡3", 695), ("八幡4", 440), ("若田", 113))
-_ = None  # a blank cell in the seed's tables
+_: None = None  # a blank cell in the seed's tables
 YAWATA_NEEDS = (  # 居場所・運動 見守り 買い物 通院 移動手段 調理・弁当 掃除 入浴 ゴミだし 住環境 布団干し 床屋 | 対象人数
     ("金井淵", (4, 8, 11, 6, 2, 8, 9, 5, 4, _, 2, _), 31),
     ("上剣崎", (12, 7, 6, 1, 2, 5, 6, 4, 1, _, _, 3), 35),
@@ -194,8 +197,8 @@ def load_demo(store: Store, today: dt.date | None = None) -> DemoReport:
             existing_ids = set(s.scalars(select(Council.id)))
             existing_names = set(s.scalars(select(Council.name)))
             roles = {r.name: r for r in s.scalars(select(Role))}
-            builders = [(CITY, lambda: [_city()])]
-            builders += [(name, lambda n=name: _area(n, today, roles)) for name in AREAS]
+            builders: list[tuple[str, Callable[[], list[Base]]]] = [(CITY, lambda: [_city()])]
+            builders += [(name, functools.partial(_area, name, today, roles)) for name in AREAS]
             for name, build in builders:
                 if demo_id("council", name) in existing_ids or name in existing_names:
                     skipped.append(name)
@@ -222,7 +225,7 @@ def _city() -> Council:
     )
 
 
-def _area(name: str, today: dt.date, roles: dict[str, Role]) -> list:
+def _area(name: str, today: dt.date, roles: dict[str, Role]) -> list[Base]:
     """The council first, then its rows (the session inserts them in dependency order)."""
     council = Council(id=demo_id("council", name), tier=2, name=name, area_name=f"{name}地区",
                       parent_id=demo_id("council", CITY))
@@ -434,8 +437,8 @@ def load_synthetic(store: Store, councils: int, *, members: int = 2000, resource
         need_category_ids = list(s.scalars(select(NeedCategory.id)))
         names = set(s.scalars(select(Council.name)))
         city_id = s.scalar(select(Council.id).where(Council.tier == 1))
-        rows: dict[type | object, list[dict]] = {Council: [], Neighbourhood: [], Member: [],
-                                                 member_role: [], Resource: [], Need: []}
+        rows: dict[type[Base] | Table, list[dict]] = {Council: [], Neighbourhood: [], Member: [],
+                                                      member_role: [], Resource: [], Need: []}
         for number in range(1, councils + 1):
             name = f"試験地区{number:03d}"
             if name in names:

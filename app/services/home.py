@@ -30,7 +30,7 @@ class HomeView:
     notices: tuple[attention.Notice, ...]
 
 
-def _count(total: object) -> int:
+def _count(total: int | None) -> int:
     return int(total or 0)
 
 

@@ -60,10 +60,10 @@ def _dto(m: Meeting) -> MeetingDTO:
 
 def check_values(values: Mapping[str, object], attendees: int) -> None:
     """The rules across fields; the window and the import both apply them."""
-    start, end = values.get("start_time"), values.get("end_time")
+    start, end = base.parsed(values, "start_time", dt.time), base.parsed(values, "end_time", dt.time)
     if start and end and end <= start:
         raise ValidationError("終了", "開始より後の時刻にしてください", name="end_time")
-    count = values.get("attendance_count")
+    count = base.parsed(values, "attendance_count", int)
     if count is not None and count < attendees:
         raise ValidationError("参加人数", f"出席を記録したメンバー（{attendees}人）より少なくなっています",
                               name="attendance_count")

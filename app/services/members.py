@@ -175,7 +175,8 @@ def _check_neighbourhood(session, council_id: str, neighbourhood_id: str | None)
 
 
 def check_dates(values: Mapping[str, object]) -> None:
-    registered, confirmed = values.get("registered_on"), values.get("last_confirmed_on")
+    registered = base.parsed(values, "registered_on", dt.date)
+    confirmed = base.parsed(values, "last_confirmed_on", dt.date)
     if registered and confirmed and confirmed < registered:
         raise ValidationError("最終確認日", "登録日より前になっています", name="last_confirmed_on")
 
@@ -218,7 +219,7 @@ def get_member(store: Store, member_id: str) -> MemberDTO:
     with store.session() as s:
         row = s.execute(_load_query().where(Member.id == member_id)).first()
         if row is None:
-            base.get_or_fail(s, Member, member_id, "メンバー")
+            raise base.not_found("メンバー", member_id)
         return _dto(*row)
 
 

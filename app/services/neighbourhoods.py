@@ -53,12 +53,12 @@ def _dto(n: Neighbourhood) -> NeighbourhoodDTO:
 
 
 def check_counts(values: Mapping[str, object]) -> None:
-    population = values.get("population")
+    population = base.parsed(values, "population", int)
     for key, label in (("aged_65_plus", "65歳以上の人数"), ("aged_75_plus", "75歳以上の人数")):
-        count = values.get(key)
+        count = base.parsed(values, key, int)
         if population is not None and count is not None and count > population:
             raise ValidationError(label, f"人口（{population:,}人）より多くなっています", name=key)
-    if (values.get("aged_75_plus") or 0) > (values.get("aged_65_plus") or 10**9):
+    if (base.parsed(values, "aged_75_plus", int) or 0) > (base.parsed(values, "aged_65_plus", int) or 10**9):
         raise ValidationError("75歳以上の人数", "65歳以上の人数より多くなっています", name="aged_75_plus")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from typing import Literal, overload
 
 import jaconv
 
@@ -32,6 +33,12 @@ def clean_text(value: object, field: str, *, required: bool = False, max_len: in
     return text
 
 
+@overload
+def to_int(value: object, field: str, *, required: Literal[True], minimum: int = 0,
+           maximum: int = 10_000_000) -> int: ...
+@overload
+def to_int(value: object, field: str, *, required: bool = False, minimum: int = 0,
+           maximum: int = 10_000_000) -> int | None: ...
 def to_int(value: object, field: str, *, required: bool = False, minimum: int = 0,
            maximum: int = 10_000_000) -> int | None:
     """Whole number from 123, '１，２３４', '1,234人'; blank is None unless required."""
@@ -83,6 +90,10 @@ _ISO_RE = re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?
 _COMPACT_RE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 
 
+@overload
+def to_date(value: object, field: str, *, required: Literal[True]) -> dt.date: ...
+@overload
+def to_date(value: object, field: str, *, required: bool = False) -> dt.date | None: ...
 def to_date(value: object, field: str, *, required: bool = False) -> dt.date | None:
     """Date from 2017-01-30, 2017/1/30, 2017年1月30日, 令和7年4月1日, R7.4.1, H29/4/1, 全角 too.
 

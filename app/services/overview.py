@@ -211,8 +211,8 @@ def overview_totals(rows: Iterable[CouncilRow], name: str = "合計") -> Council
     for row in area:
         for category, count in row.resources.items():
             resources[category] += count
-        for category, count in row.open_needs.items():
-            needs[category].append(count)
+        for category, need_count in row.open_needs.items():
+            needs[category].append(need_count)
     return CouncilRow(
         id="", name=name, tier=2, members=sum(r.members for r in area),
         active=sum(r.active for r in area), supporters=sum(r.supporters for r in area),

@@ -25,6 +25,9 @@ from app.errors import NotFoundError, StoreError, UserError
 from app.services import backups, councils
 from app.store import DB_ERRORS, Store, inspect_file, write_failure
 
+# What rewriting a backup may raise: the place (disk full, permission) or SQLite.
+FILE_ERRORS: tuple[type[Exception], ...] = (OSError, *DB_ERRORS)
+
 
 @dataclass(frozen=True)
 class PurgeReport:
@@ -179,7 +182,7 @@ def _purge_file(path: Path, key: bytes | None, member_id: str) -> bool:
         os.replace(staged, path)
     except StoreError:
         raise
-    except (OSError, *DB_ERRORS) as exc:
+    except FILE_ERRORS as exc:
         failure = write_failure(path, exc) or StoreError(
             f"バックアップ {path} から消せませんでした（{exc}）。そのままにしてあります。")
         raise failure from None
@@ -195,7 +198,7 @@ def _vacuum_live(store: Store) -> None:
     is in no free page of the database either."""
     con = store.engine.raw_connection()
     try:
-        driver = con.driver_connection
+        driver = cipher.driver_of(con)
         driver.commit()
         driver.execute("PRAGMA secure_delete = ON")
         driver.execute("VACUUM")

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import jpholiday
 from dateutil.relativedelta import relativedelta
@@ -441,6 +441,7 @@ def next_dates(
 
 def _occurrences(s: Schedule, after: dt.date) -> Iterator[dt.date]:
     start = after
+    freq: Literal[1, 2, 3]  # MONTHLY, WEEKLY or DAILY, as rrule's stubs spell them
     kw: dict[str, Any] = {}
     wds = [weekday(w) for w in s.weekdays]
     if s.freq == "daily":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import ForeignKey, Table, bindparam, select, update
 
 from app.errors import NotFoundError
 from app.models import Base
@@ -26,7 +26,7 @@ class Snapshot:
 
 
 @functools.cache
-def _referencing(table: Table) -> list[tuple[Table, object]]:
+def _referencing(table: Table) -> list[tuple[Table, ForeignKey]]:
     # Cached: sorting the metadata's tables was half the cost of every undoable edit.
     return [(other, fk) for other in Base.metadata.sorted_tables
             for fk in other.foreign_keys if fk.column.table is table]
@@ -103,12 +103,12 @@ def restore(store: Store, snapshot: Snapshot) -> None:
             params.update({f"kept_{k}": v for k, v in kept.items()})
             params["value"] = value
             groups.setdefault(shape, []).append(params)
-        for (table_name, column, pk_names, kept_names), params in groups.items():
+        for (table_name, column, pk_names, kept_names), batch in groups.items():
             table = Base.metadata.tables[table_name]
             stmt = (update(table).where(*[table.c[n] == bindparam(f"pk_{n}") for n in pk_names])
                     .values({column: bindparam("value"),
                              **{n: bindparam(f"kept_{n}") for n in kept_names}}))
-            s.connection().execute(stmt, params)
+            s.connection().execute(stmt, batch)
 
 
 def delete(store: Store, table_name: str, row_id: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
@@ -80,7 +80,7 @@ def _result(survey: Survey) -> SurveyResult:
 
 
 def check_counts(values: Mapping[str, object]) -> None:
-    distributed, returned = values.get("distributed"), values.get("returned")
+    distributed, returned = base.parsed(values, "distributed", int), base.parsed(values, "returned", int)
     if distributed is not None and returned is not None and returned > distributed:
         raise ValidationError("回収数", f"配布数（{distributed:,}）より多くなっています")
 
@@ -95,7 +95,10 @@ def _questions(raw_questions: Sequence[Mapping[str, object]]) -> list[SurveyQues
         if kind not in QUESTION_KINDS:
             raise ValidationError(f"問{number}の種類", "ひとつ選ぶ／いくつでも選ぶ のどちらかです")
         choices = []
-        for position, item in enumerate(raw.get("choices", ())):
+        raw_choices = raw.get("choices", ())
+        if not isinstance(raw_choices, Iterable):
+            raise TypeError(f"choices of question {number}: {raw_choices!r}")
+        for position, item in enumerate(raw_choices):
             choice_text, count = item if isinstance(item, (tuple, list)) else (item, 0)
             label = f"問{number}の選択肢{position + 1}"
             choice_text = base.text(300)(choice_text, label)

@@ -153,6 +153,13 @@ def parse_row(number: int, label: object, persons: object, counts: Sequence[obje
     return name, target, values
 
 
+def _counts(row: Mapping[str, object]) -> Sequence[object]:
+    counts = row.get("counts", ())
+    if not isinstance(counts, Sequence):
+        raise TypeError(f"counts of a row: {counts!r}")
+    return counts
+
+
 def create_tally(store: Store, council_id: str, *, kind: str, columns: Sequence[tuple[str, str]],
                  rows: Sequence[Mapping[str, object]], title: str = "",
                  period_from: object = None, period_to: object = None, source: str = "",
@@ -166,7 +173,7 @@ def create_tally(store: Store, council_id: str, *, kind: str, columns: Sequence[
     end = base.date(period_to, "期間（まで）")
     check_period(start, end)
     labels = [label for _group, label in columns]
-    parsed = [parse_row(i, r.get("label"), r.get("target_persons"), r.get("counts", ()), labels)
+    parsed = [parse_row(i, r.get("label"), r.get("target_persons"), _counts(r), labels)
               for i, r in enumerate(rows, start=1)]
     with store.session() as s:
         base.get_or_fail(s, Council, council_id, "協議体")
@@ -301,6 +308,11 @@ def _check_block(t: CrosstabDTO, top_row: int, left_col: int,
             f"{len(t.rows) - top_row}行、右に{columns - left_col}列まで入ります）")
 
 
+# A pasted row's plan: the new 対象人数 (or the stored one), whether it was pasted, and
+# {column index: count} (None clears the cell).
+RowPlan = tuple[int | None, bool, dict[int, int | None]]
+
+
 def paste_block(store: Store, tally_id: str, top_row: int, left_col: int,
                 block: Sequence[Sequence[object]]) -> CrosstabDTO:
     """Put a block copied from Excel into the tally, starting at (top_row, left_col) in sheet
@@ -311,83 +323,104 @@ def paste_block(store: Store, tally_id: str, top_row: int, left_col: int,
         tally = _load(s, tally_id)
         t = _dto(tally, _households(s, tally.council_id))
         _check_block(t, top_row, left_col, block)
-        last = target_col(t)
         problems: list[CellProblem] = []
-        # (row index) -> (new 対象人数 or the stored one, whether pasted, {column index: count})
-        plans: dict[int, tuple[int | None, bool, dict[int, int | None]]] = {}
+        plans: dict[int, RowPlan] = {}
         for i, line in enumerate(block):
-            r = top_row + i
-            row = t.rows[r]
-            row_problems: list[CellProblem] = []
-            target, target_pasted, counts = row.target_persons, False, {}
-            for j, value in enumerate(line):
-                if value is None:  # not part of the block (a gap in a selection): kept
-                    continue
-                c = left_col + j
-                text = str(value)
-                if c == LABEL_COL:
-                    if text.strip() and nfkc(text) != nfkc(row.label):
-                        row_problems.append(CellProblem(
-                            r, c, f"{row.label}の町内会名",
-                            f"「{text.strip()}」を貼ろうとしました。この行は「{row.label}」です"
-                            "（行がずれていないか確かめてください）"))
-                    continue
-                where = (f"{row.label}の世帯数" if c == HOUSEHOLDS_COL else
-                         f"{row.label}の対象人数" if c == last else
-                         f"{row.label}の「{t.columns[c - FIRST_COUNT_COL].label}」")
-                try:
-                    number = to_int(text, where)
-                except ValidationError as exc:
-                    row_problems.append(CellProblem(r, c, exc.field, exc.reason))
-                    continue
-                if c == HOUSEHOLDS_COL:
-                    if number is not None and number != row.households:
-                        row_problems.append(CellProblem(
-                            r, c, where, "世帯数はここでは直せません（町内会の設定で直してください）"))
-                elif c == last:
-                    target, target_pasted = number, True
-                else:
-                    counts[c - FIRST_COUNT_COL] = number
-            bad = {(p.row, p.col) for p in row_problems}
-            if target is not None:
-                biggest_kept = 0
-                for k, stored in enumerate(row.counts):
-                    value = counts.get(k, stored)
-                    if value is None or value <= target:
-                        continue
-                    if k in counts:
-                        if (r, FIRST_COUNT_COL + k) not in bad:
-                            row_problems.append(CellProblem(
-                                r, FIRST_COUNT_COL + k, f"{row.label}の「{t.columns[k].label}」",
-                                f"{value}人は対象人数（{target}人）より多いので入りません"))
-                    else:
-                        biggest_kept = max(biggest_kept, value)
-                if biggest_kept and target_pasted and (r, last) not in bad:
-                    row_problems.append(CellProblem(
-                        r, last, f"{row.label}の対象人数",
-                        f"この行には{biggest_kept}人の項目があるので、{biggest_kept}人以上にしてください"))
+            plans[top_row + i], row_problems = _read_pasted_row(t, top_row + i, left_col, line)
             problems += sorted(row_problems, key=lambda p: p.col)
-            plans[r] = (target, target_pasted, counts)
         if problems:
             raise BlockError(problems)
-        rows_by_id = {row.id: row for row in tally.rows}
-        for r, (target, target_pasted, counts) in plans.items():
-            row = rows_by_id[t.rows[r].id]
-            if target_pasted:
-                row.target_persons = target
-            cells = {cell.column_id: cell for cell in row.cells}
-            for k, count in counts.items():
-                column_id = t.columns[k].id
-                cell = cells.get(column_id)
-                if count is None:
-                    if cell is not None:
-                        row.cells.remove(cell)
-                elif cell is None:
-                    row.cells.append(TallyCell(column_id=column_id, count=count))
-                else:
-                    cell.count = count
+        _apply_plans(tally, t, plans)
         s.flush()
         return _dto(tally, _households(s, tally.council_id))
+
+
+def _read_pasted_row(t: CrosstabDTO, r: int, left_col: int, line: Sequence[object]
+                     ) -> tuple[RowPlan, list[CellProblem]]:
+    """One pasted line of row `r`, every cell checked: its plan and its problems."""
+    row = t.rows[r]
+    last = target_col(t)
+    problems: list[CellProblem] = []
+    target, target_pasted, counts = row.target_persons, False, {}
+    for j, value in enumerate(line):
+        if value is None:  # not part of the block (a gap in a selection): kept
+            continue
+        c = left_col + j
+        text = str(value)
+        if c == LABEL_COL:
+            if text.strip() and nfkc(text) != nfkc(row.label):
+                problems.append(CellProblem(
+                    r, c, f"{row.label}の町内会名",
+                    f"「{text.strip()}」を貼ろうとしました。この行は「{row.label}」です"
+                    "（行がずれていないか確かめてください）"))
+            continue
+        where = (f"{row.label}の世帯数" if c == HOUSEHOLDS_COL else
+                 f"{row.label}の対象人数" if c == last else
+                 f"{row.label}の「{t.columns[c - FIRST_COUNT_COL].label}」")
+        try:
+            number = to_int(text, where)
+        except ValidationError as exc:
+            problems.append(CellProblem(r, c, exc.field, exc.reason))
+            continue
+        if c == HOUSEHOLDS_COL:
+            if number is not None and number != row.households:
+                problems.append(CellProblem(
+                    r, c, where, "世帯数はここでは直せません（町内会の設定で直してください）"))
+        elif c == last:
+            target, target_pasted = number, True
+        else:
+            counts[c - FIRST_COUNT_COL] = number
+    plan = (target, target_pasted, counts)
+    return plan, problems + _over_target(t, r, plan, problems)
+
+
+def _over_target(t: CrosstabDTO, r: int, plan: RowPlan, found: list[CellProblem]
+                 ) -> list[CellProblem]:
+    """Counts above the row's 対象人数: a pasted count is refused; a kept one asks for a pasted
+    対象人数 at least as big. A cell already refused is not named twice."""
+    target, target_pasted, counts = plan
+    if target is None:
+        return []
+    row = t.rows[r]
+    last = target_col(t)
+    bad = {(p.row, p.col) for p in found}
+    problems: list[CellProblem] = []
+    biggest_kept = 0
+    for k, stored in enumerate(row.counts):
+        value = counts.get(k, stored)
+        if value is None or value <= target:
+            continue
+        if k in counts:
+            if (r, FIRST_COUNT_COL + k) not in bad:
+                problems.append(CellProblem(
+                    r, FIRST_COUNT_COL + k, f"{row.label}の「{t.columns[k].label}」",
+                    f"{value}人は対象人数（{target}人）より多いので入りません"))
+        else:
+            biggest_kept = max(biggest_kept, value)
+    if biggest_kept and target_pasted and (r, last) not in bad:
+        problems.append(CellProblem(
+            r, last, f"{row.label}の対象人数",
+            f"この行には{biggest_kept}人の項目があるので、{biggest_kept}人以上にしてください"))
+    return problems
+
+
+def _apply_plans(tally: Tally, t: CrosstabDTO, plans: Mapping[int, RowPlan]) -> None:
+    rows_by_id = {tally_row.id: tally_row for tally_row in tally.rows}
+    for r, (target, target_pasted, counts) in plans.items():
+        tally_row = rows_by_id[t.rows[r].id]
+        if target_pasted:
+            tally_row.target_persons = target
+        cells = {cell.column_id: cell for cell in tally_row.cells}
+        for k, count in counts.items():
+            column_id = t.columns[k].id
+            cell = cells.get(column_id)
+            if count is None:
+                if cell is not None:
+                    tally_row.cells.remove(cell)
+            elif cell is None:
+                tally_row.cells.append(TallyCell(column_id=column_id, count=count))
+            else:
+                cell.count = count
 
 
 def add_row(store: Store, tally_id: str, label: object, target_persons: object = None) -> CrosstabDTO:

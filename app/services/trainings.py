@@ -47,7 +47,7 @@ def _dto(t: Training) -> TrainingDTO:
 
 
 def _check_count(values: Mapping[str, object], attending: int) -> None:
-    count = values.get("participant_count")
+    count = base.parsed(values, "participant_count", int)
     if count is not None and count < attending:
         raise ValidationError("参加者数", f"出席を記録したメンバー（{attending}人）より少なくなっています",
                               name="participant_count")
