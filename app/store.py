@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
 import os
 import socket
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -41,6 +43,10 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 # The store's engine uses SQLCipher (app/cipher.py), whose exceptions are not sqlite3's: every
 # place that answers a database error accepts both.
 DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, cipher.sqlcipher.Error)
+# What copying or rewriting a file may raise: the place (disk full, permission) or SQLite.
+FILE_ERRORS: tuple[type[Exception], ...] = (OSError, *DB_ERRORS)
+# A connection of our own to a file: sqlite3's, or SQLCipher's (the same API) when it has a key.
+Connection: TypeAlias = sqlite3.Connection | cipher.sqlcipher.Connection
 DB_DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, cipher.sqlcipher.DatabaseError)
 DB_OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,
                                                       cipher.sqlcipher.OperationalError)
@@ -127,7 +133,7 @@ class FileState:
     written_by: str | None  # program version that last wrote the file, when it says
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
+def _read_only(path: Path) -> Connection:
     # mode=ro: SQLite may not checkpoint, recover or rewrite anything in the file.
     # check_same_thread=False: a read-only store's pool keeps one connection per thread (the
     # window's and a worker's, ui/worker.py) and closes a finished worker's from another thread.
@@ -138,9 +144,9 @@ def _read_only(path: Path) -> sqlite3.Connection:
         return con
     # trusted_schema=OFF: nothing the file defines (views, triggers, defaults) may call functions
     # with side effects while we look at it.
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-    con.execute("PRAGMA trusted_schema=OFF")
-    return con
+    plain = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    plain.execute("PRAGMA trusted_schema=OFF")
+    return plain
 
 
 # --- the schema the migrations build ------------------------------------------------------------
@@ -153,7 +159,7 @@ def _norm_sql(sql: str | None) -> str:
     return " ".join((sql or "").replace('"', "").replace("`", "").lower().split())
 
 
-def schema_of(con: sqlite3.Connection) -> dict[str, tuple]:
+def schema_of(con: Connection) -> dict[str, tuple]:
     """Every object of the file, described by what SQLite reports about it (not by the text of
     its CREATE statement, which batch migrations and SQLite versions may word differently)."""
     found: dict[str, tuple] = {}
@@ -179,7 +185,7 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _table_shape(con: sqlite3.Connection, name: str, sql: str | None) -> dict[str, tuple]:
+def _table_shape(con: Connection, name: str, sql: str | None) -> dict[str, tuple]:
     virtual = _norm_sql(sql).startswith("create virtual")
     columns = tuple(tuple(r[1:]) for r in con.execute(f"PRAGMA table_xinfo({_quoted(name)})"))
     keys = tuple(sorted(tuple(r[2:]) for r in con.execute(f"PRAGMA foreign_key_list({_quoted(name)})")))
@@ -214,12 +220,15 @@ def build_schema(revision: str) -> dict[str, tuple]:
             cfg = alembic_config()
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, revision)
-            return schema_of(connection.connection.driver_connection)
+            driver = connection.connection.driver_connection
+            if not isinstance(driver, sqlite3.Connection):  # the engine above is sqlite3's
+                raise TypeError(f"not a sqlite3 connection: {driver!r}")
+            return schema_of(driver)
     finally:
         engine.dispose()
 
 
-def _schema_problems(con: sqlite3.Connection, revision: str) -> list[str]:
+def _schema_problems(con: Connection, revision: str) -> list[str]:
     have, want = schema_of(con), expected_schema(revision)
     extra = [name for name in have if name not in want]
     missing = [name for name in want if name not in have]
@@ -422,7 +431,7 @@ def backup_file(src: Path, dest: Path) -> Path:
         try:
             target = cipher.connect(part, key) if key is not None else sqlite3.connect(part)
             try:
-                source.backup(target)
+                source.backup(target)  # type: ignore[arg-type]  # both SQLCipher's or both sqlite3's: `key` chose
                 target.execute("PRAGMA journal_mode=DELETE")
                 verdict = [row[0] for row in target.execute("PRAGMA integrity_check")]
             finally:
@@ -439,7 +448,7 @@ def backup_file(src: Path, dest: Path) -> Path:
     except StoreError:
         _remove_part(part)
         raise
-    except (OSError, *DB_ERRORS) as exc:
+    except FILE_ERRORS as exc:
         _remove_part(part)
         failure = write_failure(dest, exc)
         if failure is None:
@@ -465,7 +474,7 @@ class DatabaseLock:
         real = real_path(db_path)
         self.path = real.with_name(real.name + ".lock")
         self.db_path = db_path
-        self._fh = None
+        self._fh: io.BufferedRandom | None = None
 
     def acquire(self) -> None:
         # 0600: the lock file says who has the file open; only the user needs to read it.
@@ -507,6 +516,8 @@ def real_path(path: Path) -> Path:
 
 
 def _long_path(text: str) -> str:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # ctypes.windll: Windows only
+        return text
     try:
         import ctypes
 
@@ -530,7 +541,7 @@ def _describe_holder(text: str) -> str:
         return "使用中"
 
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _lock(fh) -> None:
@@ -600,7 +611,7 @@ def _create_new(path: Path) -> None:
 
 def _stamp(path: Path) -> tuple:
     """Size and modification time of the file and its -wal: any write changes one of them."""
-    found = []
+    found: list[tuple[int, int] | None] = []
     for part in (path, _wal_of(path)):
         try:
             st = part.stat()
@@ -678,6 +689,7 @@ class Store:
         if state.revision != program_head():
             raise StoreError(f"{path} は前の版のデータで、読み取り専用（{reason}）のため新しい版に"
                              "更新できません。書き込める場所にコピーしてから開いてください。")
+        lock: DatabaseLock | None  # None: no lock file can be made here
         lock = DatabaseLock(path)
         try:
             lock.acquire()  # a writer elsewhere on a shared folder still gets its message

@@ -20,13 +20,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.models import Base  # noqa: E402
-from app.services import councils, demo, snapshots  # noqa: E402
-from app.services.stress import STRESS_COUNCIL, load_stress  # noqa: E402
-from app.store import Store  # noqa: E402
+from app.models import Base
+from app.services import councils, demo, snapshots
+from app.services.stress import STRESS_COUNCIL, load_stress
+from app.store import Store
 
 PASTED = "\n".join(f"新しい地区{i:02d}" for i in range(1, 27))
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import cipher  # noqa: E402
-from app.services import councils, members, privacy  # noqa: E402
-from app.store import Store  # noqa: E402
+from app import cipher
+from app.services import councils, members, privacy
+from app.store import Store
 
 PASSCODE = "48151623"
 

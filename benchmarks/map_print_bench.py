@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.printing import render  # noqa: E402
-from app.services import area_map, resources  # noqa: E402
-from app.services.stress import STRESS_COUNCIL, load_stress  # noqa: E402
-from app.store import Store, bundle_root  # noqa: E402
+from app.printing import render
+from app.services import area_map, resources
+from app.services.stress import STRESS_COUNCIL, load_stress
+from app.store import Store, bundle_root
 
 RUNS = 5
 SIZE = (3000, 2250)

@@ -19,14 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+from PIL import Image, ImageDraw, ImageFilter
 
-from app.services import area_map, councils  # noqa: E402
-from app.services.demo_map import demo_map_png  # noqa: E402
-from app.store import Store  # noqa: E402
+from app.services import area_map, councils
+from app.services.demo_map import demo_map_png
+from app.store import Store
 
 
 def paper_map(size: tuple[int, int]) -> Image.Image:

@@ -24,19 +24,18 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from map_store_bench import paper_map  # noqa: E402
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QMouseEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from map_store_bench import paper_map
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 
-from app.services import area_map, councils, resources  # noqa: E402
-from app.store import Store  # noqa: E402
-from app.ui import style  # noqa: E402
-from app.ui.map_view import MapView, Marker  # noqa: E402
+from app.services import area_map, councils, resources
+from app.store import Store
+from app.ui import style
+from app.ui.map_view import MapView, Marker
 
 PINS = 300
 MOVES = 50
@@ -88,7 +87,7 @@ class Paints(QObject):
         super().__init__()
         self.count = 0
 
-    def eventFilter(self, _obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, _obj, event) -> bool:
         self.count += event.type() == QEvent.Type.Paint
         return False
 

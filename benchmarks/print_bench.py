@@ -27,14 +27,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.pdfgen.canvas import Canvas
 
-from app.printing import handbook as handbook_module  # noqa: E402
-from app.printing import render  # noqa: E402
-from app.printing.base import Job, collecting  # noqa: E402
-from app.printing.fonts import GOTHIC, register_fonts  # noqa: E402
-from app.services import councils, demo, members  # noqa: E402
-from app.store import Store  # noqa: E402
+from app.printing import handbook as handbook_module
+from app.printing import render
+from app.printing.base import Job, collecting
+from app.printing.fonts import GOTHIC, register_fonts
+from app.services import councils, demo, members
+from app.store import Store
 
 RUNS = 5
 TARGET_PAGES = 40

@@ -27,7 +27,7 @@ def measure_start(t0: float, argv: list[str]) -> int:
     seen: dict[str, float] = {}
 
     class FirstPaint(QObject):
-        def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        def eventFilter(self, _obj, event) -> bool:
             if event.type() == QEvent.Type.Paint and "first_paint_s" not in seen:
                 seen["first_paint_s"] = time.time() - t0
             return False

@@ -11,8 +11,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.services import demo  # noqa: E402
-from app.store import Store  # noqa: E402
+from app.services import demo
+from app.store import Store
 
 
 @pytest.fixture(scope="session")

@@ -183,7 +183,10 @@ def test_a_four_digit_passcode_is_refused(store):
 
 def test_cli_passcode_set_change_remove_and_env(tmp_path, demo_template, capsys, monkeypatch):
     db = shutil.copyfile(demo_template, tmp_path / "cli.sqlite3")
-    run = lambda *a: main(["--db", str(db), *a])  # noqa: E731
+
+    def run(*args: str) -> int:
+        return main(["--db", str(db), *args])
+
     monkeypatch.setenv("SASAEAI_PASSCODE", "1234")
     assert run("passcode", "set") == 1
     assert "6けた以上" in capsys.readouterr().err

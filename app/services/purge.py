@@ -23,10 +23,7 @@ from pathlib import Path
 from app import cipher
 from app.errors import NotFoundError, StoreError, UserError
 from app.services import backups, councils
-from app.store import DB_ERRORS, Store, inspect_file, write_failure
-
-# What rewriting a backup may raise: the place (disk full, permission) or SQLite.
-FILE_ERRORS: tuple[type[Exception], ...] = (OSError, *DB_ERRORS)
+from app.store import DB_ERRORS, FILE_ERRORS, Store, inspect_file, write_failure
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ class _PrivateFormatter(logging.Formatter):
     """Any record's exception (ours or a library's) as `safe_traceback`; the text another
     handler may have cached on the record is not used."""
 
-    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+    def formatException(self, ei) -> str:
         return safe_traceback(*ei)
 
     def format(self, record: logging.LogRecord) -> str:
@@ -311,7 +311,7 @@ def log_path() -> Path | None:
         return _installed.log_path
     try:
         return default_log_dir() / LOG_FILE_NAME
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - no folder for the log is no reason to stop
         return None
 
 
@@ -334,10 +334,10 @@ def install_qt_japanese(app) -> bool:
     from PySide6.QtCore import QLibraryInfo, QTranslator
 
     class _Missing(QTranslator):
-        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
+        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002 - QTranslator's signature
             return MISSING_JAPANESE.get((context, source))
 
-        def isEmpty(self) -> bool:  # noqa: N802
+        def isEmpty(self) -> bool:
             return False
 
     if _translators:

@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         self.page_list.setCurrentRow(0)
         self.page_list.blockSignals(False)
         self._shown_row = 0
-        self.pages[PAGES[0].key]  # noqa: B018 - ホーム is built now; shown, it reads its data
+        self.pages[PAGES[0].key]  # ホーム is built now; shown, it reads its data
         self.stack.setCurrentIndex(0)
         hold = getattr(self, "_hold_input", None)
         if hold is not None:
@@ -440,7 +440,7 @@ class MainWindow(QMainWindow):
             self.page_list.blockSignals(False)
             return
         self._shown_row = row
-        self.pages[PAGES[row].key]  # noqa: B018 - built on its first visit
+        self.pages[PAGES[row].key]  # built on its first visit
         self.stack.setCurrentIndex(row)
 
     # --- text size --------------------------------------------------------------------------
@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
             style.apply(app, scale)
         self.page_list.setFixedWidth(round(190 * scale))
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self.controller is not None and not self._may_leave():
             event.ignore()
             return
@@ -562,7 +562,7 @@ class _HoldInput(QObject):
         QApplication.instance().removeEventFilter(self)
         self.deleteLater()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         return (event.type() in self._HELD and isinstance(obj, QWidget)
                 and obj.window() is self._window)
 
@@ -575,7 +575,7 @@ class _OnFirstPaint(QObject):
         self._then = then
         window.installEventFilter(self)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Paint:
             obj.removeEventFilter(self)
             QTimer.singleShot(0, self._then)

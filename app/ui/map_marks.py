@@ -75,7 +75,7 @@ class MarkerItem(QGraphicsItem):
         """A numbered circle (a resource, a reference point), spread apart; not a name label."""
         return self.marker.kind != "neighbourhood"
 
-    def boundingRect(self) -> QRectF:  # noqa: N802
+    def boundingRect(self) -> QRectF:
         return self._rect
 
     def paint(self, painter: QPainter, _option, _widget=None) -> None:

@@ -96,7 +96,7 @@ class MapView(QGraphicsView):
         self._nudge_timer.timeout.connect(self._end_nudge)
         self.set_image(None)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(360, 240)  # not the scene's size: the page must not need to scroll
 
     # --- the image -------------------------------------------------------------------------------
@@ -337,13 +337,13 @@ class MapView(QGraphicsView):
     def zoom_out(self) -> None:
         self.zoom(1 / ZOOM_STEP)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         steps = event.angleDelta().y() / 120
         if steps:
             self.zoom(ZOOM_STEP ** steps, under_mouse=True)
         event.accept()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place_controls()
         if self._fit:
@@ -361,7 +361,7 @@ class MapView(QGraphicsView):
         """The topmost pin or label under a viewport point."""
         return next((i for i in self.items(pos) if isinstance(i, MarkerItem)), None)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         self._end_nudge()
         if event.button() == Qt.MouseButton.LeftButton:
             item = self.marker_at(event.position().toPoint())
@@ -379,7 +379,7 @@ class MapView(QGraphicsView):
             self._press = event.position()
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         if self._drag is not None:
             item, grab, moved = self._drag
             pos = self.mapToScene(event.position().toPoint()) - grab
@@ -392,7 +392,7 @@ class MapView(QGraphicsView):
             return
         super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         if self._drag is not None and event.button() == Qt.MouseButton.LeftButton:
             item, _grab, moved = self._drag
             self._drag = None
@@ -433,7 +433,7 @@ class MapView(QGraphicsView):
                 return True
         return super().event(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         key, shift = event.key(), bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
                   Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
@@ -463,12 +463,12 @@ class MapView(QGraphicsView):
             return
         event.accept()
 
-    def keyReleaseEvent(self, event) -> None:  # noqa: N802
+    def keyReleaseEvent(self, event) -> None:
         if not event.isAutoRepeat() and self._nudged is not None:
             self._end_nudge()  # the burst of repeats is over: one save, one undo step
         super().keyReleaseEvent(event)
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802
+    def focusOutEvent(self, event) -> None:
         self._end_nudge()
         super().focusOutEvent(event)
 

@@ -126,10 +126,10 @@ class PdfPreview(QScrollArea):
             y += page.height() + spacing + caption.sizeHint().height() + spacing
         return spans
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._later.start()
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._later.start()

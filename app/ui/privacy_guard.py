@@ -195,7 +195,7 @@ class _Cover(QFrame):
         self.show()
         self.raise_()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         if obj is self._window and event.type() == QEvent.Type.Resize:
             self.setGeometry(self._window.rect())
         return False
@@ -285,7 +285,7 @@ class PrivacyGuard(QObject):
             self._timer.stop()
 
     # --- input ------------------------------------------------------------------------------
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         kind = event.type()
         if kind in _INPUT_EVENTS:
             self._last_input = time.monotonic()

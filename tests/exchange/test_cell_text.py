@@ -129,7 +129,7 @@ def test_a_full_disk_while_printing_is_one_line_and_leaves_no_part(tmp_path, dem
         def __exit__(self, *exc):
             self.fh.close()
 
-        def write(self, data):
+        def write(self, _data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
     def fdopen(fd, mode="r", *args, **kwargs):

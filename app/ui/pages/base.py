@@ -54,7 +54,7 @@ class Page(QWidget):
         if not areas or areas & self.areas:
             self.mark_stale()
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         if self._stale:
             self.reload()
         super().showEvent(event)

@@ -312,7 +312,7 @@ class MeetingsPage(Page):
             width = self.table.columnWidth(title)
             self.table.setColumnWidth(title, max(minimum, width - overflow))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_columns()
 

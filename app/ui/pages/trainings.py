@@ -200,7 +200,7 @@ class TrainingsPage(Page):
             width = self.table.columnWidth(column)
             self.table.setColumnWidth(column, max(minimum, width - overflow))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_columns()
 

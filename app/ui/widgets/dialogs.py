@@ -155,7 +155,7 @@ class EditDialog(QDialog):
         raise NotImplementedError
 
     # --- changes ------------------------------------------------------------------------------
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         if self._opening_state is None:
             self.mark_unchanged()
         for b in self.findChildren(QPushButton):
@@ -185,7 +185,7 @@ class EditDialog(QDialog):
         else:
             self.save()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -209,7 +209,7 @@ class EditDialog(QDialog):
                 parent.ensureWidgetVisible(focused)
             parent = parent.parentWidget()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         # The close box (accept() and reject() hide the dialog without a close event).
         if self.isVisible() and self.has_changes() and not confirm_discard(self):
             event.ignore()

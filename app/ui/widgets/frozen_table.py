@@ -43,7 +43,7 @@ class FrozenColumnView(QTableView):
         self.horizontalHeader().sectionResized.connect(self._section_resized)
         self.horizontalHeader().geometriesChanged.connect(self.place_frozen)
 
-    def setModel(self, model: QAbstractTableModel) -> None:  # noqa: N802
+    def setModel(self, model: QAbstractTableModel) -> None:
         super().setModel(model)
         self.frozen.setModel(model)
         self.frozen.setSelectionModel(self.selectionModel())
@@ -80,11 +80,11 @@ class FrozenColumnView(QTableView):
                                 self.viewport().height() + top)
         self.frozen.raise_()  # above the scrolling header too, also after a restyle
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.place_frozen()
 
-    def moveCursor(self, action, modifiers) -> QModelIndex:  # noqa: N802
+    def moveCursor(self, action, modifiers) -> QModelIndex:
         current = super().moveCursor(action, modifiers)
         width = self.frozen.columnWidth(FROZEN_COL)
         if (action == QAbstractItemView.CursorAction.MoveLeft and current.column() > FROZEN_COL
@@ -93,7 +93,7 @@ class FrozenColumnView(QTableView):
             bar.setValue(bar.value() + self.visualRect(current).topLeft().x() - width)
         return current
 
-    def scrollTo(self, index: QModelIndex,  # noqa: N802
+    def scrollTo(self, index: QModelIndex,
                  hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
         if index.column() > FROZEN_COL:
             super().scrollTo(index, hint)

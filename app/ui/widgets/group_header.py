@@ -28,13 +28,13 @@ class GroupHeader(QHeaderView):
             last += 1
         return first, last
 
-    def sectionSizeFromContents(self, section: int) -> QSize:  # noqa: N802
+    def sectionSizeFromContents(self, section: int) -> QSize:
         size = super().sectionSizeFromContents(section)
         if self._group(section):
             size.setHeight(size.height() + self.fontMetrics().lineSpacing() + 8)
         return size
 
-    def paintSection(self, painter, rect: QRect, section: int) -> None:  # noqa: N802
+    def paintSection(self, painter, rect: QRect, section: int) -> None:
         group = self._group(section)
         if not group:
             super().paintSection(painter, rect, section)

@@ -32,7 +32,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.choices, self.placeholder = list(choices), placeholder
 
-    def createEditor(self, parent: QWidget, _option, _index) -> QWidget:  # noqa: N802
+    def createEditor(self, parent: QWidget, _option, _index) -> QWidget:
         combo = QComboBox(parent)
         combo.addItems(self.choices)
         combo.setPlaceholderText(self.placeholder)
@@ -40,12 +40,12 @@ class ChoiceDelegate(QStyledItemDelegate):
         combo.currentIndexChanged.connect(lambda _i, c=combo: self.commitData.emit(c))
         return combo
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         editor.blockSignals(True)  # showing the value is not an edit
         editor.setCurrentIndex(editor.findText(index.data() or ""))
         editor.blockSignals(False)
 
-    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:  # noqa: N802
+    def setModelData(self, editor: QWidget, model, index: QModelIndex) -> None:
         if editor.currentIndex() >= 0 and editor.currentText() != (index.data() or ""):
             model.setData(index, editor.currentText())
 
@@ -71,10 +71,10 @@ class DtoTableModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -91,7 +91,7 @@ class DtoTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.columns[section].header

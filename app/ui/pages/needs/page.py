@@ -252,7 +252,7 @@ class NeedsPage(Page):
         self.detail.style().polish(self.detail)
         self.detail.setVisible(self.compact)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         """Refit when a table's own visible width changes (after the layouts have settled)."""
         if event.type() == QEvent.Type.Resize:
             if watched is self.table.viewport() and self.model.rows:

@@ -33,11 +33,11 @@ class PaddedDelegate(QStyledItemDelegate):
     """A little air around each cell (wrapped lines must not touch the grid), and schedules
     that wrap only between their parts. The model's text itself stays as printed."""
 
-    def initStyleOption(self, option, index) -> None:  # noqa: N802
+    def initStyleOption(self, option, index) -> None:
         super().initStyleOption(option, index)
         if index.column() == ResourceTableModel.SCHEDULE:
             option.text = index.data(ResourceTableModel.WRAPPED_ROLE) or ""
 
-    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+    def sizeHint(self, option, index) -> QSize:
         hint = super().sizeHint(option, index)
         return QSize(hint.width() + 8, hint.height() + 10)

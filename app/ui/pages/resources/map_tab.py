@@ -183,7 +183,7 @@ class MapTab(QWidget):
         if self.isVisible():
             self.refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         if self._stale:
             self.refresh()
         super().showEvent(event)

@@ -217,7 +217,7 @@ class ResourcesPage(Page):
                 view.resizeRowToContents(row)
                 self._fitted_rows.add(row)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.table and event.type() == QEvent.Type.Resize and self.model.rows:
             self._size_columns()
         return super().eventFilter(watched, event)

@@ -189,7 +189,7 @@ class SurveyPage(Page):
         for row, (_q, choice) in enumerate(self.model.rows):
             self.table.setRowHeight(row, self.table.sizeHintForRow(row) + (10 if choice is None else 4))
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._layout_rows()
         return super().eventFilter(watched, event)

@@ -59,13 +59,13 @@ class SurveyModel(QAbstractTableModel):
             if c is not None and c.id == choice_id:
                 self.dataChanged.emit(self.index(r, 0), self.index(r, 3))
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else 4
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
@@ -104,18 +104,22 @@ class SurveyModel(QAbstractTableModel):
             if choice.id in self.invalid:
                 return QBrush(INVALID_BACKGROUND)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if choice is None:
-                return (f"問{question.number}の答えの合計 {question.total:,}。"
-                        "割合は、この合計をもとに計算しています")
-            if choice.id in self.invalid:
-                return self.invalid[choice.id]
-            if column == 1:
-                return "数を二回押して直すと、割合がすぐ計算し直されます（全角の数字も使えます）"
-            if column in (2, 3):
-                return f"{choice.count:,} ÷ 問{question.number}の合計 {question.total:,}"
+            return self._tip(question, choice, column)
         return None
 
-    def setData(self, index: QModelIndex, value: Any,  # noqa: N802
+    def _tip(self, question: QuestionResult, choice: ChoiceResult | None, column: int) -> str | None:
+        if choice is None:
+            return (f"問{question.number}の答えの合計 {question.total:,}。"
+                    "割合は、この合計をもとに計算しています")
+        if choice.id in self.invalid:
+            return self.invalid[choice.id]
+        if column == 1:
+            return "数を二回押して直すと、割合がすぐ計算し直されます（全角の数字も使えます）"
+        if column in (2, 3):
+            return f"{choice.count:,} ÷ 問{question.number}の合計 {question.total:,}"
+        return None
+
+    def setData(self, index: QModelIndex, value: Any,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != 1:
             return False

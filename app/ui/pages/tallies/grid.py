@@ -72,7 +72,7 @@ class TallyTable(FrozenColumnView):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.commit_ok = True
 
-    def setModel(self, model: TallyModel) -> None:  # noqa: N802
+    def setModel(self, model: TallyModel) -> None:
         super().setModel(model)
         self.footer.setModel(model)
         # Connected last, so it runs after every view has handled the reset itself.
@@ -124,7 +124,7 @@ class TallyTable(FrozenColumnView):
             return 0
         return self.footer.rowHeight(model.rowCount() - 1) + 2
 
-    def updateGeometries(self) -> None:  # noqa: N802
+    def updateGeometries(self) -> None:
         super().updateGeometries()
         footer = getattr(self, "footer", None)
         if footer is None:
@@ -140,12 +140,12 @@ class TallyTable(FrozenColumnView):
         footer.horizontalScrollBar().setValue(self.horizontalScrollBar().value())
         footer.place_frozen()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if event.oldSize().width() != event.size().width():  # the scroll bar may come or go
             self.setMaximumHeight(self.content_height())
 
-    def changeEvent(self, event) -> None:  # noqa: N802
+    def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             QTimer.singleShot(0, self.fit)  # 文字を大きく: widths follow the new font
@@ -167,13 +167,13 @@ class TallyTable(FrozenColumnView):
                    self.horizontalHeader().sizeHint().height() + self.frameWidth() * 2
                    + row * (rows + 1) + self.horizontalScrollBar().sizeHint().height())
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         # Modest: the window's scroll area sizes pages by their preferred height, and a tall
         # hint would push the buttons below the fold. The layout grows the grid up to
         # content_height (its maximum) when there is room.
         return QSize(super().sizeHint().width(), self._rows_height(4))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return QSize(super().minimumSizeHint().width(), self._rows_height(2))
 
     # --- what is chosen ---------------------------------------------------------------------
@@ -206,7 +206,7 @@ class TallyTable(FrozenColumnView):
         return text, len(chosen)
 
     # --- keys ---------------------------------------------------------------------------------
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if self.state() != QAbstractItemView.State.EditingState:
             if event.matches(QKeySequence.StandardKey.Paste):
                 self.page.paste()
@@ -219,7 +219,7 @@ class TallyTable(FrozenColumnView):
                 return
         super().keyPressEvent(event)
 
-    def closeEditor(self, editor: QWidget, hint) -> None:  # noqa: N802
+    def closeEditor(self, editor: QWidget, hint) -> None:
         super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache and self.commit_ok:
             current = self.currentIndex()

@@ -9,6 +9,7 @@ the message shown and the cell marked; the stored value stays as it was.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -129,11 +130,11 @@ class TalliesPage(Page):
         self.body.addStretch(1)
         self._narrow = False
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._arrange()
 
-    def changeEvent(self, event) -> None:  # noqa: N802
+    def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             QTimer.singleShot(0, self._arrange)  # 文字を大きく makes everything wider
@@ -257,11 +258,11 @@ class TalliesPage(Page):
             return True
         if col == self.model.target_col:
             what = f"{r.label}の対象人数"
-            fn = lambda: tallies.set_target_persons(store, r.id, text)  # noqa: E731
+            fn = functools.partial(tallies.set_target_persons, store, r.id, text)
         else:
             column = t.columns[col - FIRST_COUNT_COL]
             what = f"{r.label}の「{column.label}」"
-            fn = lambda: tallies.set_cell(store, r.id, column.id, text)  # noqa: E731
+            fn = functools.partial(tallies.set_cell, store, r.id, column.id, text)
         try:
             self._update(f"{what}を変更", fn)
         except UserError as exc:

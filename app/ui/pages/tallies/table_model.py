@@ -70,10 +70,10 @@ class TallyModel(QAbstractTableModel):
     def target_col(self) -> int:
         return tallies.target_col(self.tally) if self.tally else 0
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() or self.tally is None else self.data_rows + 1
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() or self.tally is None else len(self.tally.columns) + 3
 
     def is_editable(self, row: int, col: int) -> bool:
@@ -160,7 +160,7 @@ class TallyModel(QAbstractTableModel):
             return "この町内会の対象人数（人）。各項目の人数はこれより多くできません"
         return "人数を入力します（全角の数字も使えます）。空にすると消えます"
 
-    def setData(self, index: QModelIndex, value: Any,  # noqa: N802
+    def setData(self, index: QModelIndex, value: Any,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
@@ -168,7 +168,7 @@ class TallyModel(QAbstractTableModel):
             return False
         return self._commit(index.row(), index.column(), "" if value is None else str(value))
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if self.tally is None or orientation != Qt.Orientation.Horizontal:
             return None
