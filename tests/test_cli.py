@@ -15,6 +15,8 @@ import pytest
 from app.cli import main
 from app.text_table import display_width
 
+pytestmark = pytest.mark.slow  # each command runs as a process of its own
+
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True,

@@ -16,6 +16,8 @@ from app.errors import ValidationError
 from app.services import backups, councils, members, privacy
 from app.store import Store, check_file
 
+pytestmark = pytest.mark.slow  # every passcode costs a scrypt derivation (128 MB)
+
 PASSCODE = "48151623"
 NEW = "sakura-namiki-7"
 

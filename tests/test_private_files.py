@@ -22,6 +22,7 @@ def mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.mark.slow
 def test_new_database_backups_and_key_files_are_0600(tmp_path):
     old = os.umask(0o022)  # the usual default: files readable by everyone unless we say so
     try:

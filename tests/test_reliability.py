@@ -14,6 +14,8 @@ import pytest
 
 from app.store import Store, check_file
 
+pytestmark = pytest.mark.slow  # processes killed in the middle of writes
+
 WRITER = textwrap.dedent("""
     import sys
     from app.services import councils, members

@@ -79,6 +79,7 @@ OPEN_WITHOUT_ALEMBIC = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_an_ordinary_open_does_not_import_alembic_and_still_refuses_a_changed_file(
         tmp_path, demo_template):
     path, tampered = tmp_path / "ok.sqlite3", tmp_path / "changed.sqlite3"
@@ -94,6 +95,7 @@ def test_an_ordinary_open_does_not_import_alembic_and_still_refuses_a_changed_fi
     assert "alembic loaded: False" in out
 
 
+@pytest.mark.slow
 def test_the_councils_command_imports_neither_alembic_nor_printing_nor_exchange(tmp_path, demo_template):
     path = tmp_path / "councils.sqlite3"
     shutil.copyfile(demo_template, path)

@@ -132,6 +132,7 @@ def test_second_instance_is_refused(db_path):
     Store.open(db_path).close()  # free again once closed
 
 
+@pytest.mark.slow
 def test_stale_lock_from_a_killed_process_is_taken_over(db_path):
     script = textwrap.dedent(f"""
         import sys, time

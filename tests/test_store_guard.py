@@ -78,6 +78,7 @@ def test_a_foreign_file_with_an_alembic_version_table_is_refused(tmp_path, revis
     assert not path.with_name(path.name + ".lock").exists()
 
 
+@pytest.mark.slow
 def test_the_trigger_never_runs_from_a_read_only_command(tmp_path, demo_template):
     path = tmp_path / "trap.sqlite3"
     shutil.copyfile(demo_template, path)

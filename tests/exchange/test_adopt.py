@@ -33,6 +33,7 @@ def yawata_file(demo_store, tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_empty_council_of_the_same_name_is_adopted(demo_store, new_pc, yawata_file):
     source = councils.find_council(demo_store, "八幡")
     local = councils.create_council(new_pc, {"name": "八幡", "tier": 2})
@@ -83,6 +84,7 @@ def test_a_council_with_records_is_still_refused(new_pc, yawata_file):
     assert settled(new_pc) == state
 
 
+@pytest.mark.slow
 def test_written_date_is_the_files_own_and_never_goes_back(demo_store, new_pc, tmp_path):
     yawata = councils.find_council(demo_store, "八幡")
     old, new = tmp_path / "old.xlsx", tmp_path / "new.xlsx"

@@ -100,6 +100,7 @@ def export(store: Store, path, **options):
     return path
 
 
+@pytest.mark.slow
 def test_map_and_pins_arrive_byte_for_byte_and_a_second_import_changes_nothing(pc_a, pc_b, tmp_path):
     path = export(pc_a, tmp_path / "a.xlsx")
     report = import_files(pc_b, [path])
@@ -119,6 +120,7 @@ def test_map_and_pins_arrive_byte_for_byte_and_a_second_import_changes_nothing(p
     assert picture(pc_b) == sent
 
 
+@pytest.mark.slow
 def test_the_file_shows_the_map_row_and_keeps_the_image_in_a_hidden_sheet(pc_a, tmp_path):
     path = export(pc_a, tmp_path / "a.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -136,6 +138,7 @@ def test_the_file_shows_the_map_row_and_keeps_the_image_in_a_hidden_sheet(pc_a, 
     assert labels == {"本町1": (.2, .2), "本町2": (.8, .3), "本町3": (None, None)}
 
 
+@pytest.mark.slow
 def test_a_replaced_map_merges_and_a_removal_travels_as_a_deletion(pc_a, pc_b, tmp_path):
     import_files(pc_b, [export(pc_a, tmp_path / "1.xlsx")])
     council_a = councils.find_council(pc_a, "本町地区").id
@@ -156,6 +159,7 @@ def test_a_replaced_map_merges_and_a_removal_travels_as_a_deletion(pc_a, pc_b, t
     assert picture(pc_b)["pins"] == picture(pc_a)["pins"]  # the pins stay for a next map
 
 
+@pytest.mark.slow
 def test_an_edit_on_the_coordinators_side_comes_back(pc_a, pc_b, tmp_path):
     """B (the coordinator) sets the reference points again; A reads B's file and has them."""
     import_files(pc_b, [export(pc_a, tmp_path / "1.xlsx")])
@@ -168,6 +172,7 @@ def test_an_edit_on_the_coordinators_side_comes_back(pc_a, pc_b, tmp_path):
     assert (got.ref1_x, got.ref1_lat, got.ref1_lon) == (.2, 36.34, 138.93)
 
 
+@pytest.mark.slow
 def test_two_pcs_with_a_map_each_keep_the_later_one_on_both(pc_a, pc_b, tmp_path):
     council_a = councils.find_council(pc_a, "本町地区").id
     area_map.remove_map(pc_a, council_a)
@@ -192,6 +197,7 @@ def test_two_pcs_with_a_map_each_keep_the_later_one_on_both(pc_a, pc_b, tmp_path
     assert picture(pc_a) == picture(pc_b)
 
 
+@pytest.mark.slow
 def test_an_anonymised_file_keeps_the_map_and_the_pins(pc_a, pc_b, tmp_path):
     import_files(pc_b, [export(pc_a, tmp_path / "anon.xlsx", anonymize=True)])
     assert picture(pc_b) == picture(pc_a)
@@ -256,6 +262,7 @@ CORRUPTIONS = {
 
 
 @pytest.mark.parametrize("kind", list(CORRUPTIONS))
+@pytest.mark.slow
 def test_a_damaged_or_hostile_image_is_refused_naming_sheet_and_row(pc_a, pc_b, tmp_path, kind):
     damage, where, words = CORRUPTIONS[kind]
     import_files(pc_b, [export(pc_a, tmp_path / "1.xlsx")])  # B has a map to lose
@@ -271,6 +278,7 @@ def test_a_damaged_or_hostile_image_is_refused_naming_sheet_and_row(pc_a, pc_b, 
     assert settled(pc_b) == before
 
 
+@pytest.mark.slow
 def test_a_map_too_large_for_the_file_is_refused_before_decoding(pc_a, pc_b, tmp_path):
     path = export(pc_a, tmp_path / "big.xlsx")
     _put_image(path, b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(area_map.MAX_STORED))
@@ -304,6 +312,7 @@ def _old_format(path) -> None:
     wb.save(path)
 
 
+@pytest.mark.slow
 def test_a_file_written_before_maps_travelled_still_imports_and_keeps_the_pins(pc_a, pc_b, tmp_path):
     import_files(pc_b, [export(pc_a, tmp_path / "1.xlsx")])
     old = export(pc_a, tmp_path / "old.xlsx")
@@ -317,6 +326,7 @@ def test_a_file_written_before_maps_travelled_still_imports_and_keeps_the_pins(p
     assert picture(pc_b) == before  # the map and the 町内会 places stay
 
 
+@pytest.mark.slow
 def test_an_old_file_into_a_new_database(pc_a, tmp_path, template_db):
     old = export(pc_a, tmp_path / "old.xlsx")
     _old_format(old)
@@ -328,6 +338,7 @@ def test_an_old_file_into_a_new_database(pc_a, tmp_path, template_db):
     assert got["pins"] == picture(pc_a)["pins"]
 
 
+@pytest.mark.slow
 def test_a_place_set_after_an_upgrade_is_taken_without_a_conflict(pc_a, pc_b, tmp_path):
     """Bases both PCs agreed on before 町内会 had places do not know the new fields: the later
     edit decides, and no person is asked."""
@@ -344,6 +355,7 @@ def test_a_place_set_after_an_upgrade_is_taken_without_a_conflict(pc_a, pc_b, tm
     assert picture(pc_b)["labels"]["本町3"] == (.5, .9)
 
 
+@pytest.mark.slow
 def test_a_map_of_two_megabytes_travels(store, tmp_path, template_db):
     image = photo_map()
     assert 1_500_000 < len(image.data) <= area_map.MAX_STORED and image.image_format == "jpeg"
@@ -355,6 +367,7 @@ def test_a_map_of_two_megabytes_travels(store, tmp_path, template_db):
     assert path.stat().st_size < 3 * len(image.data)
 
 
+@pytest.mark.slow
 def test_an_edited_reference_point_in_excel_is_checked(pc_a, pc_b, tmp_path):
     path = export(pc_a, tmp_path / "a.xlsx")
     edit_cells(path, "地図", {(2, "基準点2（経度）"): 138.9})  # west of point 1 while right of it
@@ -365,6 +378,7 @@ def test_an_edited_reference_point_in_excel_is_checked(pc_a, pc_b, tmp_path):
         import_files(pc_b, [path])
 
 
+@pytest.mark.slow
 def test_demo_export_and_import_times(demo_store, tmp_path, template_db):
     """The demo with a 2 MB map on 八幡: how long writing and reading the city's file takes."""
     yawata = councils.find_council(demo_store, "八幡")
@@ -385,6 +399,7 @@ def test_demo_export_and_import_times(demo_store, tmp_path, template_db):
     assert written < 10 and read < 15
 
 
+@pytest.mark.slow
 def test_the_same_map_replaced_on_both_pcs_is_listed_and_converges(pc_a, pc_b, tmp_path):
     """Both replaced the image of the one map since they last agreed: the later wins on both
     PCs, and a person sees it in words (the image's size, not its bytes)."""
@@ -408,6 +423,7 @@ def test_the_same_map_replaced_on_both_pcs_is_listed_and_converges(pc_a, pc_b, t
     assert (kept.image, kept.source) == (later.data, "b.png")  # the image and its file stay together
 
 
+@pytest.mark.slow
 def test_more_map_rows_than_councils_are_refused_before_any_is_decoded(pc_a, pc_b, tmp_path):
     path = export(pc_a, tmp_path / "a.xlsx")
     wb = openpyxl.load_workbook(path)

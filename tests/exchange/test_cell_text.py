@@ -110,6 +110,7 @@ def test_normalize_takes_any_text(value):
             parse(value, "欄")
 
 
+@pytest.mark.slow
 def test_a_full_disk_while_printing_is_one_line_and_leaves_no_part(tmp_path, demo_store, monkeypatch,
                                                                    capsys):
     import errno

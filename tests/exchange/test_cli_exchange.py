@@ -22,6 +22,7 @@ def empty_db(tmp_path, template_db):
     return shutil.copyfile(template_db, tmp_path / "empty.sqlite3")
 
 
+@pytest.mark.slow
 def test_export_then_import(demo_db, empty_db, tmp_path, capsys):
     out = tmp_path / "八幡.xlsx"
     assert main(["--db", str(demo_db), "export", "--council", "八幡", "-o", str(out)]) == 0
@@ -36,6 +37,7 @@ def test_export_then_import(demo_db, empty_db, tmp_path, capsys):
     assert line.split()[1:] == ["22", "0", "0", "0", "0"]
 
 
+@pytest.mark.slow
 def test_export_all_anonymized_with_password(demo_db, tmp_path, capsys, monkeypatch):
     out = tmp_path / "all.xlsx"
     assert main(["--db", str(demo_db), "export", "--all", "--anonymize", "--password", "pw",
@@ -49,6 +51,7 @@ def test_export_all_anonymized_with_password(demo_db, tmp_path, capsys, monkeypa
     assert main(["--db", str(demo_db), "import", str(out), "--password", "--dry-run"]) == 0
 
 
+@pytest.mark.slow
 def test_errors_are_one_line_and_leave_the_database_alone(empty_db, tmp_path):
     bad = tmp_path / "名簿.xlsx"
     bad.write_text("氏名,電話\n山田,027\n", encoding="utf-8")

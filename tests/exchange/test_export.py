@@ -25,6 +25,7 @@ RESOURCE_HEADERS = ["ID", "名称", "分類", "内容", "団体・代表者", "�
 FORMULA_LIKE = ("=SUM(A1:A9)", "+81-90-1234-5678", "-1番地", "@IMPORT", "=1+1")
 
 
+@pytest.mark.slow
 def test_sheets_headers_and_meta(demo_export):
     wb = openpyxl.load_workbook(demo_export)
     assert wb.sheetnames[:9] == ["協議体", "町内会", "メンバー", "研修", "ニーズ", "集計表", "アンケート",
@@ -82,6 +83,7 @@ def _all_xml(path) -> str:
         return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
 
 
+@pytest.mark.slow
 def test_anonymized_file_has_no_names_addresses_or_notes(demo_store, tmp_path):
     report = export_councils(demo_store, tmp_path / "anon.xlsx", anonymize=True)
     assert report.anonymized
@@ -134,6 +136,7 @@ def test_formula_looking_text_is_written_as_text(store, tricky, tmp_path):
     assert res["名称"] == "=1+1" and res["内容"] == "+αの集い"
 
 
+@pytest.mark.slow
 def test_password_makes_excel_ask(demo_store, tmp_path):
     out = tmp_path / "secret.xlsx"
     report = export_councils(demo_store, out, anonymize=True, password="ひみつ123")

@@ -193,6 +193,7 @@ def test_wrong_password(target, locked):
     refused(target, locked, "パスワードが違います", password="ちがう")
 
 
+@pytest.mark.slow
 def test_right_password(target, locked):
     report = import_files(target, [locked], password="合言葉")
     assert not report.changed  # the same data the target already has
@@ -207,6 +208,7 @@ def test_missing_sheet(target, exported):
     refused(target, exported, "シート「ニーズ」がありません")
 
 
+@pytest.mark.slow
 def test_missing_header(target, exported):
     wb = openpyxl.load_workbook(exported)
     ws = wb["メンバー"]
@@ -241,6 +243,7 @@ def test_unknown_neighbourhood_and_role(target, exported):
     assert any("魔法使い" in p and "「役割」" in p for p in problems)
 
 
+@pytest.mark.slow
 def test_duplicate_ids(target, exported):
     first = sheet_value(exported, "町内会", 2, "ID")
     edit_cells(exported, "町内会", {(3, "ID"): first})
@@ -253,6 +256,7 @@ def sheet_value(path: Path, sheet: str, row: int, header: str):
     return ws.cell(row=row, column=column).value
 
 
+@pytest.mark.slow
 def test_several_problems_are_counted(target, exported):
     edit_cells(exported, "ニーズ", {(2, "人数"): "たくさん", (3, "把握日"): "2024-13-01",
                                     (4, "状況"): "やる気"})
@@ -282,6 +286,7 @@ def junk(tmp_path_factory, demo_export) -> Path:
     return rebuild(demo_export, path, {wb.sheets["メンバー"].part: xml})
 
 
+@pytest.mark.slow
 def test_100000_rows_of_junk_fail_fast_in_bounded_memory(target, junk):
     tracemalloc.start()
     started = time.perf_counter()

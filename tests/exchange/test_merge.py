@@ -79,6 +79,7 @@ def _member(store: Store, name: str):
                 if m.name == name)
 
 
+@pytest.mark.slow
 def test_edits_made_in_excel_come_in(demo_store, exported):
     row = find_row(exported, "メンバー", "氏名", "小林 美智子")
     consent_row = find_row(exported, "メンバー", "氏名", "高橋 正雄")
@@ -95,6 +96,7 @@ def test_edits_made_in_excel_come_in(demo_store, exported):
     assert not import_files(demo_store, [exported]).changed  # once is enough
 
 
+@pytest.mark.slow
 def test_a_new_row_typed_in_excel_is_added_once(demo_store, exported):
     import openpyxl
 
@@ -122,6 +124,7 @@ def test_older_file_keeps_ours(demo_store, exported):
     assert _member(demo_store, "小林 美智子").note == "こちらで直した"
 
 
+@pytest.mark.slow
 def test_edited_on_both_sides_is_a_conflict_and_both_versions_survive(demo_store, exported):
     kobayashi = _member(demo_store, "小林 美智子")
     members.update_member(demo_store, kobayashi.id, {"note": "こちらで直した"})
@@ -140,6 +143,7 @@ def test_edited_on_both_sides_is_a_conflict_and_both_versions_survive(demo_store
     assert len(list_conflicts(demo_store)) == 1  # the same conflict is recorded once
 
 
+@pytest.mark.slow
 def test_newer_file_from_another_database_updates(demo_template, tmp_path, demo_store):
     other = shutil.copyfile(demo_template, tmp_path / "other.sqlite3")
     with Store.open(other) as store_b:
@@ -153,6 +157,7 @@ def test_newer_file_from_another_database_updates(demo_template, tmp_path, demo_
     assert after.phone == "090-1111-2222" and after.updated_at == changed_at
 
 
+@pytest.mark.slow
 def test_files_from_different_councils_combine(demo_store, tmp_path, empty):
     files = []
     for name in ("八幡", "乗附", "豊岡"):
@@ -168,6 +173,7 @@ def test_files_from_different_councils_combine(demo_store, tmp_path, empty):
     assert not import_files(empty, files).changed
 
 
+@pytest.mark.slow
 def test_a_row_in_two_files_is_merged_once(demo_store, tmp_path, empty):
     city = councils.find_council(demo_store, "高崎市")
     yawata = councils.find_council(demo_store, "八幡")
@@ -196,6 +202,7 @@ def test_last_import_is_recorded(empty, demo_export):
     assert len(keys) == 27
 
 
+@pytest.mark.slow
 def test_withheld_cells_never_overwrite(demo_store, tmp_path):
     """An anonymised file read back into the database it came from takes nothing personal."""
     export_councils(demo_store, tmp_path / "anon.xlsx", anonymize=True)
@@ -208,6 +215,7 @@ def test_withheld_cells_never_overwrite(demo_store, tmp_path):
     assert after == before
 
 
+@pytest.mark.slow
 def test_anonymised_members_arrive_without_names(empty, demo_store, tmp_path):
     export_councils(demo_store, tmp_path / "anon.xlsx", anonymize=True)
     import_files(empty, [tmp_path / "anon.xlsx"])
@@ -217,6 +225,7 @@ def test_anonymised_members_arrive_without_names(empty, demo_store, tmp_path):
     assert all(m.phone == m.address == m.note == m.furigana == "" for m in rows)
 
 
+@pytest.mark.slow
 def test_conflict_record_is_json(demo_store, exported):
     kobayashi = _member(demo_store, "小林 美智子")
     members.update_member(demo_store, kobayashi.id, {"note": "A"})
@@ -228,6 +237,7 @@ def test_conflict_record_is_json(demo_store, exported):
     assert record["file"] == "demo.xlsx" and record["sheet"] == "メンバー"
 
 
+@pytest.mark.slow
 def test_resource_links_typed_in_excel(demo_store, exported):
     row = find_row(exported, "ニーズ", "内容", "病院に行く足がない")
     edit_cells(exported, "ニーズ", {(row, "対応する社会資源"): "移動販売、見守り・声かけ"})
@@ -242,6 +252,7 @@ def test_resource_links_typed_in_excel(demo_store, exported):
         import_files(demo_store, [exported])
 
 
+@pytest.mark.slow
 def test_same_resource_name_twice_is_written_with_its_id(demo_store, tmp_path, empty):
     yawata = councils.find_council(demo_store, "八幡")
     twin = resources.create_resource(demo_store, yawata.id, {"name": "移動販売"})
@@ -256,6 +267,7 @@ def test_same_resource_name_twice_is_written_with_its_id(demo_store, tmp_path, e
     assert moved.resource_ids == (twin.id,)
 
 
+@pytest.mark.slow
 def test_progress_is_reported(empty, demo_export, demo_store, tmp_path):
     seen = []
     import_files(empty, [demo_export], progress=lambda step, done, total: seen.append((step, done, total)))

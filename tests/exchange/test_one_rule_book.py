@@ -36,6 +36,7 @@ CASES = [
 
 @pytest.mark.parametrize(("sheet", "key", "value", "cells", "column", "rule"), CASES,
                          ids=[f"{c[0]}-{c[4]}" for c in CASES])
+@pytest.mark.slow
 def test_the_import_refuses_what_the_window_refuses(demo_store, exported, sheet, key, value, cells,
                                                      column, rule):
     with pytest.raises(ValidationError) as in_the_window:

@@ -17,6 +17,8 @@ from app.services import councils, members, resources
 from app.store import Store
 from tests.exchange.test_merge import dump
 
+pytestmark = pytest.mark.slow  # whole files written and read back (and LibreOffice, when there)
+
 TRICKY_MEMBER = {"name": "=SUM(A1:A9)", "furigana": "@IMPORT", "phone": "+81-90-1234-5678",
                  "address": "-1番地", "note": "=1+1\n二行目", "consent_share_contact": True}
 TRICKY_RESOURCE = {"name": "=1+1", "content": "+αの集い", "note": "tab\tinside _x0041_ literal"}

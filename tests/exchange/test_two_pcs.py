@@ -15,6 +15,8 @@ from app.services import councils, members, resources
 from app.store import Store
 from tests.exchange.test_merge import dump
 
+pytestmark = pytest.mark.slow  # files written and read back and forth between two databases
+
 
 def _member(store, name):
     yawata = councils.find_council(store, "八幡")

@@ -123,6 +123,7 @@ def _reddish(rgb) -> bool:
 # --- the map on the page --------------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+@pytest.mark.slow
 def test_landscape_map_fills_a_landscape_page(store, council, tmp_path, fmt):
     _with_map(store, council.id, (1600, 1000), fmt)
     _add(store, council.id, [(.5, .5)])
@@ -217,6 +218,7 @@ CROWDS = {
 
 @pytest.mark.parametrize("size", [(1600, 1000), (800, 1200)])
 @pytest.mark.parametrize("crowd", list(CROWDS))
+@pytest.mark.slow
 def test_every_pin_is_inside_the_frame_and_none_hides_another(store, council, tmp_path, crowd, size):
     _with_map(store, council.id, size)
     _add(store, council.id, CROWDS[crowd])
@@ -292,6 +294,7 @@ def test_legend_lists_every_resource_in_readable_type(store, council, tmp_path):
     assert len(sizes) >= 6 and min(sizes) >= 10.5
 
 
+@pytest.mark.slow
 def test_long_legend_continues_on_a_second_page(store, council, tmp_path):
     _with_map(store, council.id)
     _add(store, council.id, [((i * 37 % 100) / 100, (i * 61 % 100) / 100 * .7 + i / 1000)
@@ -322,6 +325,7 @@ def test_note_says_where_the_map_is_from_and_about_latitude_longitude(store, cou
     assert "緯度・経度つきで書き出せます" in after
 
 
+@pytest.mark.slow
 def test_council_of_real_size_with_a_scanned_map(stress_template, tmp_path):
     """西部中央地区: 300 resources pinned at 100 places, a JPEG scan; nothing overprints."""
     import shutil
@@ -365,6 +369,7 @@ def test_no_resources_is_a_clear_error(store, council, tmp_path):
 
 # --- the command line -------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_prints_the_stored_map_on_a3(db_path, tmp_path):
     with Store.open(db_path) as store:
         council = councils.create_council(store, {"name": "地図地区", "tier": 2})

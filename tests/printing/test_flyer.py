@@ -84,6 +84,7 @@ def test_unknown_template_is_refused(rendered):
         rendered("flyer", template="夏祭り")
 
 
+@pytest.mark.slow
 def test_long_body_is_shortened_to_one_sheet_with_a_warning(rendered):
     body = "\n".join(f"第{i}段落：地域の支え合いについて、みなさんと一緒に考えていきたいと思います。"
                      for i in range(1, 41))
@@ -152,6 +153,7 @@ def big(tmp_path_factory, template_db):
 
 
 @pytest.mark.parametrize("template", list(FLYER_TEMPLATES))
+@pytest.mark.slow
 def test_large_council_fits_one_sheet_with_stamp_grid(big, template):
     store, council, _blank, out = big
     result = render(store, "flyer", council.id, out / f"big-{template}.pdf", template=template,

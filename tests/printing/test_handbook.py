@@ -59,6 +59,7 @@ def _body(text: str) -> str:
     return re.sub(r"^-\d+-", "", flat(text))
 
 
+@pytest.mark.slow
 def test_contents_page_lists_every_chapter_on_its_real_page(handbook):
     entries = _contents(handbook.path)
     assert [t for t, _ in entries] == list(CHAPTERS)
@@ -68,6 +69,7 @@ def test_contents_page_lists_every_chapter_on_its_real_page(handbook):
         assert f"- {number} -" in texts[number - 1]
 
 
+@pytest.mark.slow
 def test_contents_of_the_stress_handbook(stress_template, tmp_path):
     from app.printing import render
     from app.services import councils

@@ -117,6 +117,7 @@ PIECES = st.lists(st.one_of(JA, JA, JA, SMALL, PUNCT, LATIN, SPACE), max_size=80
 
 @settings(max_examples=300, deadline=None)
 @given(text=PIECES, chars=st.floats(min_value=1.0, max_value=40.0))
+@pytest.mark.slow
 def test_property_rules_hold_and_nothing_is_lost(text, chars):
     limit = chars * SIZE
     lines = wrap_text(text, limit, width)

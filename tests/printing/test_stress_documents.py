@@ -14,6 +14,8 @@ from app.store import Store
 from tests.conftest import STRESS_TODAY
 from tests.printing.pdfcheck import flat, layout_faults, page_fill, page_sizes, page_texts
 
+pytestmark = pytest.mark.slow  # every document of the council of 2,000 members
+
 TODAY = STRESS_TODAY
 KINDS = ("handbook", "booklet", "resources", "resource-map", "needs", "survey-results",
          "survey-form", "roster", "attendance")

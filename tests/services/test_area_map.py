@@ -66,6 +66,7 @@ def _png_header(width: int, height: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
 
 
+@pytest.mark.slow
 def test_a_drawn_png_stays_a_small_png(store, council):
     prepared = area_map.read_image(_bytes(_drawn(), "PNG"), "map.png")
     assert prepared.image_format == "png" and (prepared.width, prepared.height) == (1600, 1000)
@@ -75,6 +76,7 @@ def test_a_drawn_png_stays_a_small_png(store, council):
     assert Image.open(io.BytesIO(again.image)).size == (1600, 1000)
 
 
+@pytest.mark.slow
 def test_a_large_photo_becomes_a_jpeg_within_the_limits(store, council):
     prepared = area_map.read_image(_bytes(_photo(), "JPEG", quality=95), "photo.jpg")
     assert prepared.image_format == "jpeg"
@@ -101,6 +103,7 @@ def test_transparency_prints_as_paper():
     assert decoded.getpixel((50, 50)) == (0, 0, 255)
 
 
+@pytest.mark.slow
 def test_a_scanned_pdf_page_becomes_a_map(tmp_path):
     pdf = _scanned_pdf(tmp_path / "scan.pdf")
     prepared = area_map.read_image_file(pdf)
@@ -212,6 +215,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_map_command_stores_describes_points_and_removes(db_path, tmp_path, capsys):
     with Store.open(db_path) as store:
         councils.create_council(store, {"name": "本町", "tier": 2})

@@ -26,6 +26,7 @@ stamps_strategy = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(stamps_strategy)
+@pytest.mark.slow
 def test_thinning_rules_hold_for_any_set_of_dates(stamps):
     stamps = set(stamps)
     keep = thin(stamps, NOW)
@@ -124,6 +125,7 @@ def _council_names(path: Path) -> set[str]:
         con.close()
 
 
+@pytest.mark.slow
 def test_restore_brings_back_an_earlier_state_after_backing_up_the_current_one(store):
     backups.track_changes(store)
     councils.create_council(store, {"name": "八幡", "tier": 2})

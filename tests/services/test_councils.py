@@ -8,6 +8,7 @@ from app.errors import NotFoundError, ValidationError
 from app.services import attention, councils, neighbourhoods
 
 
+@pytest.mark.slow
 def test_city_aging_rate_is_derived_from_counts(demo_store):
     city = councils.find_council(demo_store, "高崎市")
     assert city.tier == 1 and city.aging_rate == 27.03  # 101,270 / 374,707

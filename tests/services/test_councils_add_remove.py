@@ -120,6 +120,7 @@ def stress_store(tmp_path, stress_template):
         yield opened
 
 
+@pytest.mark.slow
 def test_stress_council_delete_and_undo(stress_store):
     council = councils.find_council(stress_store, STRESS_COUNCIL)
     before_counts = counts(stress_store)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from app.exchange.export_file import export_councils
 from app.exchange.merge import import_files
 from app.services import councils, members, needs
@@ -65,6 +67,7 @@ def test_last_export_and_import_dates(demo_store, tmp_path, store):
     assert received.last_imported is not None and received.members == 20
 
 
+@pytest.mark.slow
 def test_file_date_is_when_the_council_wrote_it(demo_store, tmp_path, store):
     yawata = councils.find_council(demo_store, "八幡")
     written = dt.datetime(2026, 9, 30, 8, 15)

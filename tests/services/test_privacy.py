@@ -11,6 +11,8 @@ from app.models import AppMeta
 from app.services import privacy
 from app.services.privacy import RevealState, mask_address, mask_phone
 
+pytestmark = pytest.mark.slow  # every passcode costs a scrypt derivation (128 MB)
+
 
 def _stored_text(store) -> str:
     with store.session() as s:

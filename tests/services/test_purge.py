@@ -14,6 +14,8 @@ from app.errors import UserError
 from app.services import backups, councils, members, privacy, purge
 from app.store import Store, check_file
 
+pytestmark = pytest.mark.slow  # every backup rewritten, encrypted ones too
+
 PASSCODE = "24681357"
 
 

@@ -414,6 +414,7 @@ def _matches(s: Schedule, d: date, anchor: date | None) -> bool:
 
 @settings(deadline=None)
 @given(anchored, dates_st, st.integers(1, 12), st.booleans())
+@pytest.mark.slow
 def test_next_dates_properties(s: Schedule, after: date, count: int, skip: bool) -> None:
     got = next_dates(s, after, count, skip_holidays=skip)
     assert len(got) == count

@@ -109,6 +109,7 @@ def test_open_and_closed_slots_sort_without_comparing_none():
         TimeSlot(time(10), "12:00")  # an end is a time or None
 
 
+@pytest.mark.slow
 def test_resource_with_an_open_slot_exports_and_round_trips(store, council, tmp_path, template_db):
     made = resources.create_resource(store, council.id, {"name": "朝の体操", "schedule_text": "毎週(月) 9:30〜"})
     got = resources.get_resource(store, made.id)

@@ -82,6 +82,7 @@ rows_strategy = st.integers(1, 6).flatmap(lambda ncols: st.lists(
 
 
 @given(rows_strategy)
+@pytest.mark.slow
 def test_totals_are_column_sums_and_persons_are_not_row_sums(data):
     ncols, raw = data
     rows = [TallyRowDTO(str(i), f"r{i}", None, hh, persons, tuple(counts))

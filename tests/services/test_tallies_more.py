@@ -42,6 +42,7 @@ def test_blank_cells_clear_and_commas_are_read(demo_store):
     assert cleared.rows[0].counts[:2] == (None, None)
 
 
+@pytest.mark.slow
 def test_whole_rows_with_name_and_households_can_be_pasted_back(demo_store):
     t = yawata_needs(demo_store)
     line = ["金井淵", "530", *["1"] * len(t.columns), "31"]

@@ -88,6 +88,7 @@ def wait_loaded(qtbot, tab) -> None:
 
 # --- the map image -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_png_becomes_the_map_and_undo_gives_the_old_one_back(window, qtbot, demo_store, tmp_path):
     tab = open_tab(window, qtbot)
     council_id = yawata(demo_store)
@@ -116,6 +117,7 @@ def test_a_png_becomes_the_map_and_undo_gives_the_old_one_back(window, qtbot, de
     (png()[:400], "途中で壊れて"),                        # a truncated PNG
     ("会議のメモ\n".encode() * 50, "地図の画像として読めません"),  # not an image
 ])
+@pytest.mark.slow
 def test_a_broken_file_leaves_the_database_unchanged_and_says_why(window, qtbot, demo_store, tmp_path,
                                                                    content, words):
     tab = open_tab(window, qtbot)
@@ -132,6 +134,7 @@ def test_a_broken_file_leaves_the_database_unchanged_and_says_why(window, qtbot,
     assert "「地図.png」" in tab.status.text() and words in tab.status.text()
 
 
+@pytest.mark.slow
 def test_one_page_of_a_pdf_becomes_the_map(window, qtbot, demo_store, tmp_path):
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
@@ -154,6 +157,7 @@ def test_one_page_of_a_pdf_becomes_the_map(window, qtbot, demo_store, tmp_path):
     assert stored_map.source == "市の地図.pdf" and stored_map.landscape
 
 
+@pytest.mark.slow
 def test_removing_the_map_asks_and_can_be_undone(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     council_id = yawata(demo_store)
@@ -173,6 +177,7 @@ def test_removing_the_map_asks_and_can_be_undone(window, qtbot, demo_store):
 
 # --- pins ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_click_places_the_chosen_pin_and_the_legend_numbers_it(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     rows = [tab.legend.item(i).text() for i in range(tab.legend.count())]
@@ -192,6 +197,7 @@ def test_a_click_places_the_chosen_pin_and_the_legend_numbers_it(window, qtbot, 
     assert stored(demo_store, "ゴミ出しお手伝い").map_x is None
 
 
+@pytest.mark.slow
 def test_enter_puts_the_chosen_pin_at_the_middle_of_the_view(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     choose(tab, "見守り・声かけ")
@@ -201,6 +207,7 @@ def test_enter_puts_the_chosen_pin_at_the_middle_of_the_view(window, qtbot, demo
     assert (placed.map_x, placed.map_y) == pytest.approx(tab.view.centre_fraction(), abs=0.005)
 
 
+@pytest.mark.slow
 def test_dragging_a_pin_moves_it_in_one_undo_step(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     rid = stored(demo_store, "八起きサロン").id
@@ -219,6 +226,7 @@ def test_dragging_a_pin_moves_it_in_one_undo_step(window, qtbot, demo_store):
     assert stored(demo_store, "八起きサロン").map_x == pytest.approx(0.71)
 
 
+@pytest.mark.slow
 def test_a_shared_pin_drags_every_resource_at_that_spot(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     at_hall = [r.id for r in tab.resources if (r.map_x, r.map_y) == (0.32, 0.28)]
@@ -233,6 +241,7 @@ def test_a_shared_pin_drags_every_resource_at_that_spot(window, qtbot, demo_stor
                (r for r in resources.list_resources(demo_store, yawata(demo_store)) if r.id in at_hall))
 
 
+@pytest.mark.slow
 def test_arrow_keys_move_the_chosen_pin_and_delete_removes_it(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     view = tab.view
@@ -257,6 +266,7 @@ def test_arrow_keys_move_the_chosen_pin_and_delete_removes_it(window, qtbot, dem
     assert stored(demo_store, "移動販売").map_x == pytest.approx(0.22 + map_view.STEP / scale / w, abs=0.001)
 
 
+@pytest.mark.slow
 def test_tab_on_the_map_chooses_the_next_entry_and_leaves_at_the_end(window, qtbot):
     tab = open_tab(window, qtbot)
     tab.legend.setCurrentRow(0)
@@ -271,6 +281,7 @@ def test_tab_on_the_map_chooses_the_next_entry_and_leaves_at_the_end(window, qtb
     assert not tab.view.hasFocus()
 
 
+@pytest.mark.slow
 def test_pins_at_nearly_one_spot_are_drawn_apart_with_a_line_to_the_spot(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     a, b = stored(demo_store, "ゴミ出しお手伝い"), stored(demo_store, "見守り・声かけ")
@@ -286,6 +297,7 @@ def test_pins_at_nearly_one_spot_are_drawn_apart_with_a_line_to_the_spot(window,
     assert pb.dot.pos() == tab.view.scene_point(0.802, 0.851)  # the line starts at the true spot
 
 
+@pytest.mark.slow
 def test_zooming_keeps_each_pin_at_its_place_on_the_map(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     view = tab.view
@@ -324,6 +336,7 @@ def test_dragging_the_pan_does_not_place_a_pin(window, qtbot, demo_store):
 
 # --- layers --------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_neighbourhood_names_are_a_layer_and_drag_like_pins(window, qtbot, demo_store):
     from app.services import neighbourhoods
 
@@ -354,6 +367,7 @@ def test_neighbourhood_names_are_a_layer_and_drag_like_pins(window, qtbot, demo_
     assert (placed.map_x, placed.map_y) == pytest.approx((0.1, 0.9), abs=0.005)
 
 
+@pytest.mark.slow
 def test_needs_layer_counts_open_needs_per_neighbourhood(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     tab.needs_layer.setChecked(True)
@@ -378,6 +392,7 @@ def test_salons_only_shows_the_salons(window, qtbot, demo_store):
 
 # --- reference points ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_reference_points_are_clicked_typed_and_checked_at_the_field(window, qtbot, demo_store):
     tab = open_tab(window, qtbot)
     council_id = yawata(demo_store)
@@ -406,6 +421,7 @@ def test_reference_points_are_clicked_typed_and_checked_at_the_field(window, qtb
 
 # --- the screen ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_map_tab_fits_1024x700_with_large_text(window, qtbot):
     window.large_text.setChecked(True)
     window._apply_text_scale()
@@ -472,6 +488,7 @@ def test_a_crowded_map_counts_close_pins_in_one_mark_and_zooming_shows_them(qtbo
     assert not view.clusters and apart()  # close enough: every pin on its own, none covered
 
 
+@pytest.mark.slow
 def test_the_button_asks_for_a_file_and_remembers_its_folder(window, qtbot, demo_store, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 

@@ -48,6 +48,7 @@ def members_table(window):
 
 # --- passcode and lock ------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_passcode_set_on_the_page_is_asked_at_the_next_start(window, qtbot, demo_store):
     guard = privacy_guard.install_privacy(window, window.controller)
     assert not guard.locked  # no passcode yet: nothing to ask
@@ -79,6 +80,7 @@ def test_passcode_set_on_the_page_is_asked_at_the_next_start(window, qtbot, demo
     assert cover.panel.message.text() == "パスコードを入れてください。"
 
 
+@pytest.mark.slow
 def test_wrong_passcode_is_refused_and_the_right_one_opens(window, qtbot, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
     table = members_table(window)
@@ -97,6 +99,7 @@ def test_wrong_passcode_is_refused_and_the_right_one_opens(window, qtbot, demo_s
     assert guard.cover_of(window) is None
 
 
+@pytest.mark.slow
 def test_the_guard_follows_practice_and_asks_again_on_the_way_back(window, qtbot, demo_store,
                                                                   demo_template):
     import shutil
@@ -124,6 +127,7 @@ def test_the_guard_follows_practice_and_asks_again_on_the_way_back(window, qtbot
     assert guard.locked and guard.reason == "start"  # the real data asks for the passcode again
 
 
+@pytest.mark.slow
 def test_idle_lock_after_a_short_timeout_hides_the_member_table(window, qtbot, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
     guard = privacy_guard.install_privacy(window, window.controller, idle_ms=400)
@@ -143,6 +147,7 @@ def test_idle_lock_after_a_short_timeout_hides_the_member_table(window, qtbot, d
     assert grabbed.pixelColor(5, grabbed.height() // 2).name() == "#e9eff5"
 
 
+@pytest.mark.slow
 def test_lock_covers_an_open_member_form_and_keeps_what_was_typed(window, qtbot, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
     guard = privacy_guard.install_privacy(window, window.controller)
@@ -171,6 +176,7 @@ def test_no_passcode_means_no_lock(window):
     assert members_table(window).isVisible()
 
 
+@pytest.mark.slow
 def test_remove_passcode_needs_the_current_one(window, qtbot, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
     guard = privacy_guard.install_privacy(window, window.controller)
@@ -198,6 +204,7 @@ def test_idle_minutes_saved_from_the_page(window, demo_store):
     assert window.statusBar().currentMessage() == "3分操作がないとロックするようにしました"
 
 
+@pytest.mark.slow
 def test_reveal_toggle_shows_phones_and_locking_hides_them_again(window, demo_store):
     privacy.set_passcode(demo_store, PASSCODE, PASSCODE)
     guard = privacy_guard.install_privacy(window, window.controller)
@@ -220,6 +227,7 @@ def _council_names(window) -> list[str]:
     return [window.council_box.itemText(i) for i in range(window.council_box.count())]
 
 
+@pytest.mark.slow
 def test_restore_from_the_page_brings_back_the_earlier_state(window, qtbot, demo_store):
     page = open_backups(window)
     assert page.backup_now() is not None
@@ -280,6 +288,7 @@ def test_every_button_on_the_new_pages_says_what_it_does(window):
 
 # --- help page --------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_help_page_explains_and_jumps_to_the_pages_it_names(window):
     add_page(window, BackupsPage)
     page = add_page(window, HelpPage)
@@ -389,6 +398,7 @@ def test_help_contents_buttons_scroll_to_their_section(window, qtbot):
     assert first < page.cards[3].y()
 
 
+@pytest.mark.slow
 def test_lock_over_a_small_message_box_makes_room_for_the_passcode(window, qtbot, demo_store):
     from PySide6.QtWidgets import QMessageBox
 

@@ -3,6 +3,7 @@ file can be read."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from app.services import privacy
@@ -24,6 +25,7 @@ def test_retention_and_the_plain_file_sentence_are_shown(window):
     assert PLAIN in shown(page)
 
 
+@pytest.mark.slow
 def test_with_a_passcode_the_plain_file_sentence_is_not_shown(window, demo_store):
     privacy.set_passcode(demo_store, "24681357", "24681357")
     page = open_backups(window)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.ui.controller import Controller
 from app.ui.main_window import MainWindow
 from tests.exchange.test_two_pcs import _exchange, _member, two_pcs  # noqa: F401 - the fixture
 
 
+@pytest.mark.slow
 def test_the_window_lists_a_conflict_and_puts_the_other_version_back(qtbot, two_pcs, tmp_path):  # noqa: F811 - the fixture imported above
     a, b = two_pcs
     person = _member(a, "大澤 勝利")

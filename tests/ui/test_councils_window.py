@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
 
 from app.paths import practice_db_path
@@ -41,6 +42,7 @@ def test_the_demo_opens_in_its_own_practice_file_and_one_click_goes_back(qtbot, 
     assert win.root.currentWidget() is win.welcome  # the real file still has no council
 
 
+@pytest.mark.slow
 def test_add_rename_delete_a_council_with_undo_and_a_backup(qtbot, demo_store):
     from app.services import backups
 

@@ -12,6 +12,7 @@ from app.ui.controller import Controller
 from app.ui.main_window import MainWindow
 
 
+@pytest.mark.slow
 def test_export_then_import_into_an_empty_database(window, qtbot, tmp_path, template_db):
     page = window.show_page("exchange")
     assert not page.overview_hint.isVisibleTo(page)  # tier 2: no overview

@@ -3,6 +3,7 @@ save), Ctrl+Enter saves, Esc asks before typed input is thrown away."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
@@ -122,6 +123,7 @@ def test_close_box_asks_when_something_was_typed(window, qtbot):
     assert not dialog.isVisible()
 
 
+@pytest.mark.slow
 def test_resource_dialog_keys_are_the_same(window, qtbot, demo_store):
     page = window.show_page("resources")
     page.open_dialogs_modeless = True
@@ -143,6 +145,7 @@ def test_resource_dialog_keys_are_the_same(window, qtbot, demo_store):
 # --- 協議体の設定: saved on leaving a field, no 「設定を保存」 ------------------------------
 
 
+@pytest.mark.slow
 def test_settings_field_saves_when_left_with_one_undo_step(window, qtbot, demo_store):
     page = window.show_page("settings")
     yawata = councils.find_council(demo_store, "八幡")
@@ -169,6 +172,7 @@ def test_settings_field_saves_when_left_with_one_undo_step(window, qtbot, demo_s
     assert councils.get_council(demo_store, yawata.id).meeting_place == "八幡コミュニティセンター"
 
 
+@pytest.mark.slow
 def test_settings_wrong_value_stays_and_leaving_asks(window, qtbot, demo_store):
     page = window.show_page("settings")
     yawata = councils.find_council(demo_store, "八幡")
@@ -192,6 +196,7 @@ def test_settings_wrong_value_stays_and_leaving_asks(window, qtbot, demo_store):
     assert founded.text() != "2016年2月30日"
 
 
+@pytest.mark.slow
 def test_settings_typed_but_not_left_is_saved_when_the_page_changes(window, qtbot, demo_store):
     page = window.show_page("settings")
     yawata = councils.find_council(demo_store, "八幡")
@@ -202,6 +207,7 @@ def test_settings_typed_but_not_left_is_saved_when_the_page_changes(window, qtbo
     assert councils.get_council(demo_store, yawata.id).meeting_schedule == "第2(木) 13:30〜15:00"
 
 
+@pytest.mark.slow
 def test_contact_kind_is_a_choice_and_saved_at_once(window, qtbot, demo_store):
     from PySide6.QtWidgets import QComboBox
 
@@ -267,6 +273,7 @@ def cut_off(window, page) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_every_page_fits_1024x700_with_large_text(window):
     window.large_text.setChecked(True)
     window._apply_text_scale()
@@ -293,6 +300,7 @@ SELECTION_BUTTONS = {
 }
 
 
+@pytest.mark.slow
 def test_buttons_need_a_chosen_row(window, qtbot):
     for key, names in SELECTION_BUTTONS.items():
         page = window.show_page(key)
@@ -314,6 +322,7 @@ def test_buttons_need_a_chosen_row(window, qtbot):
         assert all(getattr(page, n).isEnabled() for n in names), key
 
 
+@pytest.mark.slow
 def test_empty_lists_say_what_to_do(window, qtbot, demo_store):
     new = councils.create_council(demo_store, {"name": "新しい協議体", "tier": 2})
     window.reload_councils(new.id)

@@ -128,6 +128,7 @@ def hold_import(monkeypatch, holder: Holder) -> None:
 
 # --- import -------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_window_keeps_working_during_a_26_council_import(receiving, all_councils, monkeypatch):
     page = receiving.show_page("exchange")
     store = receiving.controller.store
@@ -160,6 +161,7 @@ def test_the_window_keeps_working_during_a_26_council_import(receiving, all_coun
     assert receiving.council_box.findText("八幡（第2層）") >= 0
 
 
+@pytest.mark.slow
 def test_an_import_stopped_half_way_leaves_the_database_as_it_was(receiving, all_councils,
                                                                    monkeypatch, qtbot):
     page = receiving.show_page("exchange")
@@ -192,6 +194,7 @@ def test_an_import_stopped_half_way_leaves_the_database_as_it_was(receiving, all
 # --- export -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("done", ["middle", "last"])
+@pytest.mark.slow
 def test_an_export_stopped_leaves_no_file(window, monkeypatch, qtbot, tmp_path, done):
     page = window.show_page("exchange")
     holder = Holder(("書き出し", done))
@@ -217,6 +220,7 @@ def test_an_export_stopped_leaves_no_file(window, monkeypatch, qtbot, tmp_path, 
     assert open_sheet_files() <= temporary  # nor the sheets' temporary files (names, phones)
 
 
+@pytest.mark.slow
 def test_an_export_runs_on_the_worker_and_writes_the_file(window, monkeypatch, tmp_path):
     page = window.show_page("exchange")
     holder = Holder(("書き出し", 0))
@@ -231,6 +235,7 @@ def test_an_export_runs_on_the_worker_and_writes_the_file(window, monkeypatch, t
 
 # --- PDF ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_pdf_stopped_while_it_is_laid_out_is_not_written(window, monkeypatch, qtbot, tmp_path):
     from app.ui.pages import printing
 
@@ -258,6 +263,7 @@ def test_a_pdf_stopped_while_it_is_laid_out_is_not_written(window, monkeypatch, 
 
 # --- backup and restore ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_backup_stopped_leaves_no_backup(window, monkeypatch, qtbot):
     page = window.show_page("backups")
     store = window.controller.store
@@ -282,6 +288,7 @@ def test_a_backup_stopped_leaves_no_backup(window, monkeypatch, qtbot):
     assert "中止しました" in window.statusBar().currentMessage()
 
 
+@pytest.mark.slow
 def test_backup_and_restore_from_the_page_run_on_the_worker(window, monkeypatch, demo_store):
     page = window.show_page("backups")
     threads = []
@@ -307,6 +314,7 @@ def test_backup_and_restore_from_the_page_run_on_the_worker(window, monkeypatch,
     assert threading.get_ident() not in threads
 
 
+@pytest.mark.slow
 def test_a_restore_stopped_before_the_database_is_written_changes_nothing(window, monkeypatch,
                                                                         qtbot, demo_store):
     page = window.show_page("backups")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -81,6 +82,7 @@ def test_log_newest_first_upcoming_marked_and_next_regular(window):
     assert cell(page, page.model.rows.index(made), 0) == "予定"
 
 
+@pytest.mark.slow
 def test_add_with_attendees_edit_minutes_undo_and_delete(window, qtbot, demo_store):
     page = open_meetings(window)
     dialog: FormDialog = page.add()
@@ -187,6 +189,7 @@ def stored(store, training):
     return next(t for t in trainings.list_trainings(store, training.council_id) if t.id == training.id)
 
 
+@pytest.mark.slow
 def test_trainings_mark_completed_refusal_and_undo(window, qtbot, demo_store):
     page = open_trainings(window)
     shown = [(page.model.data(page.model.index(r, 0)), page.model.data(page.model.index(r, 3)))
@@ -229,6 +232,7 @@ def test_trainings_mark_completed_refusal_and_undo(window, qtbot, demo_store):
     assert QApplication.activeModalWidget() is None  # the explanation was shown and closed
 
 
+@pytest.mark.slow
 def test_add_edit_and_delete_a_training(window, qtbot, demo_store):
     page = open_trainings(window)
     dialog = page.add()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit
 
@@ -25,6 +26,7 @@ def select(page, name: str) -> None:
     page.table.selectRow(row)
 
 
+@pytest.mark.slow
 def test_add_member_typed_in_japanese_then_undo_redo(window, qtbot, demo_store):
     page = open_page(window)
     dialog: FormDialog = page.add()
@@ -68,6 +70,7 @@ def test_bad_input_is_shown_at_the_field_and_nothing_is_saved(window, demo_store
     dialog.reject()
 
 
+@pytest.mark.slow
 def test_filter_as_you_type_and_by_role(window, qtbot):
     page = open_page(window)
     type_japanese(page.search, "こばやし")

@@ -58,6 +58,7 @@ def test_list_shows_yawatas_seven_needs_and_filters(window):
     assert page.model.rows == [] and page.count.text() == "0件を表示（全7件）"
 
 
+@pytest.mark.slow
 def test_add_need_typed_in_japanese_then_undo_and_redo(window, qtbot, demo_store):
     page = open_page(window)
     dialog: FormDialog = page.add()
@@ -91,6 +92,7 @@ def test_add_need_typed_in_japanese_then_undo_and_redo(window, qtbot, demo_store
     assert again.id == added.id and again.resource_ids == added.resource_ids
 
 
+@pytest.mark.slow
 def test_edit_links_a_resource_and_undo_puts_it_back(window, demo_store):
     page = open_page(window)
     assert [line.split(":")[0] for line in page.gap_lines()] == ["通院", "移動手段"]
@@ -111,6 +113,7 @@ def test_edit_links_a_resource_and_undo_puts_it_back(window, demo_store):
     assert [line.split(":")[0] for line in page.gap_lines()] == ["通院", "移動手段"]
 
 
+@pytest.mark.slow
 def test_delete_asks_first_and_can_be_undone(window, demo_store):
     page = open_page(window)
     select(page, "ゴミ出しが難しい一人暮らしの方がいる")
@@ -126,6 +129,7 @@ def test_delete_asks_first_and_can_be_undone(window, demo_store):
     assert back.resource_ids  # the link to ゴミ出しお手伝い came back too
 
 
+@pytest.mark.slow
 def test_deleting_three_needs_is_one_undo_step_and_one_refresh(window, demo_store):
     page = open_page(window)
     page.table.selectRow(0)
@@ -147,6 +151,7 @@ def test_deleting_three_needs_is_one_undo_step_and_one_refresh(window, demo_stor
     assert {n.id for n in yawata_needs(demo_store)} >= gone and len(page.model.rows) == 7
 
 
+@pytest.mark.slow
 def test_crosstab_totals_equal_the_sum_of_persons(window, demo_store):
     page = open_page(window)
     page.tabs.setCurrentIndex(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
@@ -11,6 +12,7 @@ def choose(page, kind: str) -> None:
     page.update_preview()
 
 
+@pytest.mark.slow
 def test_flyer_preview_custom_headline_and_save(window, tmp_path, qtbot):
     page = window.show_page("print")
     choose(page, "flyer")
@@ -28,6 +30,7 @@ def test_flyer_preview_custom_headline_and_save(window, tmp_path, qtbot):
     assert "動ける人がお互いに見守る交流のあるまち" in text
 
 
+@pytest.mark.slow
 def test_handbook_preview_has_every_page(window):
     page = window.show_page("print")
     choose(page, "handbook")
@@ -35,6 +38,7 @@ def test_handbook_preview_has_every_page(window):
     assert "ページ" in page.info.text()
 
 
+@pytest.mark.slow
 def test_print_to_a_printer(window, tmp_path):
     page = window.show_page("print")
     choose(page, "roster")
@@ -54,6 +58,7 @@ def test_nothing_to_print_is_explained(window):
     assert not page.print_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_survey_form_return_date_place_and_cover_letter(window, qtbot):
     from tests.ui.conftest import type_japanese
 
@@ -85,6 +90,7 @@ def test_impossible_return_date_is_named_and_nothing_is_previewed(window):
     assert not page.print_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_booklet_explains_how_to_fold_and_presets_the_printer(window):
     page = window.show_page("print")
     choose(page, "roster")
@@ -96,6 +102,7 @@ def test_booklet_explains_how_to_fold_and_presets_the_printer(window):
     assert page.new_printer().colorMode() == QPrinter.ColorMode.Color
 
 
+@pytest.mark.slow
 def test_booklet_on_a_printer_without_two_sides_prints_fronts_then_backs(window, tmp_path):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QAbstractButton, QApplication
@@ -140,6 +147,7 @@ def test_booklet_on_a_printer_without_two_sides_prints_fronts_then_backs(window,
             assert min(range(sides), key=lambda i, im=image: diff(im, sources[i])) == side
 
 
+@pytest.mark.slow
 def test_a_long_document_is_previewed_a_screenful_at_a_time(qtbot, tmp_path, stress_template):
     """The stress council's 100-page roster: only the pages in view hold an image, scrolling
     to the end shows the last page, and the early ones are released."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 
 from app.services import area_map, councils
@@ -17,6 +18,7 @@ def _size(pdf_path) -> tuple[int, int]:
     return round(float(box.width)), round(float(box.height))
 
 
+@pytest.mark.slow
 def test_resource_map_uses_the_stored_map_on_a4_or_a3(window, tmp_path):
     page = window.show_page("print")
     _choose_map(page)
@@ -33,6 +35,7 @@ def test_resource_map_uses_the_stored_map_on_a4_or_a3(window, tmp_path):
     assert not page.paper.isVisible() and "paper" not in page.options()
 
 
+@pytest.mark.slow
 def test_without_a_stored_map_the_page_says_how_to_add_one(window):
     store = window.controller.store
     area_map.remove_map(store, councils.find_council(store, "八幡").id)

@@ -10,6 +10,8 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.ui.print_job import print_pdf
 
+pytestmark = pytest.mark.slow  # whole documents through a QPrinter
+
 
 def pdf_printer(path) -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)

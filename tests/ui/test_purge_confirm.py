@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QCheckBox
 
@@ -34,6 +35,7 @@ def member_ids(path) -> set[str]:
         con.close()
 
 
+@pytest.mark.slow
 def test_delete_with_purge_removes_the_member_from_every_backup(window, demo_store):
     page = open_page(window)
     member = next(m for m in page.model.rows if m.name == "橋本 ハル")

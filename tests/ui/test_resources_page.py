@@ -51,6 +51,7 @@ def stored(demo_store, name: str):
     return next(r for r in resources.list_resources(demo_store, yawata.id) if r.name == name)
 
 
+@pytest.mark.slow
 def test_list_prints_schedules_flags_unreadable_and_stale_rows(window, qtbot):
     page = open_page(window)
     assert len(names(page)) == 14
@@ -86,6 +87,7 @@ def test_list_prints_schedules_flags_unreadable_and_stale_rows(window, qtbot):
     page.stale_only.setChecked(False)
 
 
+@pytest.mark.slow
 def test_build_a_schedule_with_the_controls_save_and_undo(window, qtbot, demo_store):
     page = open_page(window)
     select(page, "ミチの会")
@@ -123,6 +125,7 @@ def test_build_a_schedule_with_the_controls_save_and_undo(window, qtbot, demo_st
     assert stored(demo_store, "ミチの会").schedule_text == "第2(木) 12:00~13:00"
 
 
+@pytest.mark.slow
 def test_a_start_without_an_end_fills_the_controls_and_stays_open(window):
     page = open_page(window)
     editor = page.add().schedule
@@ -136,6 +139,7 @@ def test_a_start_without_an_end_fills_the_controls_and_stays_open(window):
     assert editor.text() == "毎週(月、木) 9:30〜"
 
 
+@pytest.mark.slow
 def test_typing_fills_the_controls_unreadable_text_is_kept_bad_input_marked(window, demo_store):
     page = open_page(window)
     dialog = page.add()
@@ -178,6 +182,7 @@ def test_typing_fills_the_controls_unreadable_text_is_kept_bad_input_marked(wind
     assert cell(page, "ふれあい喫茶", M.SCHEDULE) == "⚠ 読み取れません：月に一度くらい"
 
 
+@pytest.mark.slow
 def test_checked_clears_the_highlight_and_can_be_undone(window, demo_store):
     page = open_page(window)
     select(page, "楽音(マナ)の会")
@@ -198,6 +203,7 @@ def test_checked_clears_the_highlight_and_can_be_undone(window, demo_store):
     assert "黄色の行は1年以上確認していません（2件）" in page.count.text()
 
 
+@pytest.mark.slow
 def test_delete_asks_first_and_can_be_undone(window):
     page = open_page(window)
     select(page, "移動販売")

@@ -52,6 +52,7 @@ START = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # a start in a process of its own
 def test_a_start_loads_only_home(tmp_path, demo_template):
     from app.services import councils, preferences
     from app.store import Store
@@ -94,6 +95,7 @@ def test_every_entry_names_its_page(window):
         assert window.page_list.item(PAGES.index(entry)).text() == entry.title
 
 
+@pytest.mark.slow
 def test_the_practice_database_starts_with_home_only(window):
     window.show_page("members")
     window.open_practice()
@@ -177,6 +179,7 @@ def yawata_db(tmp_path, demo_template) -> Path:
     return db
 
 
+@pytest.mark.slow  # a start in a process of its own
 def test_home_shows_the_snapshot_before_sqlalchemy_then_the_same_live_data(yawata_db, tmp_path):
     from app.services import home_snapshot
 
@@ -197,6 +200,7 @@ def test_home_shows_the_snapshot_before_sqlalchemy_then_the_same_live_data(yawat
     assert live == {**first["live"]}  # and the same as the run that wrote it
 
 
+@pytest.mark.slow  # a start in a process of its own
 def test_a_snapshot_that_does_not_match_the_file_is_ignored(yawata_db, tmp_path):
     from app.services import home_snapshot
 
@@ -224,6 +228,7 @@ def _closed_window(qtbot, store, council: str):
     return win
 
 
+@pytest.mark.slow
 def test_a_snapshot_is_written_for_the_plain_file_and_deleted_when_a_passcode_is_set(
         qtbot, tmp_path, demo_template):
     from app.services import home_snapshot, privacy
@@ -239,6 +244,7 @@ def test_a_snapshot_is_written_for_the_plain_file_and_deleted_when_a_passcode_is
     assert not home_snapshot.path_for(db).exists()
 
 
+@pytest.mark.slow
 def test_no_snapshot_for_an_encrypted_or_the_practice_database(qtbot, tmp_path, demo_template):
     from app import cipher
     from app.paths import practice_db_path
@@ -264,6 +270,7 @@ def test_no_snapshot_for_an_encrypted_or_the_practice_database(qtbot, tmp_path, 
     assert not home_snapshot.path_for(practice_db_path(plain)).exists()
 
 
+@pytest.mark.slow
 def test_the_live_page_replaces_the_snapshot_with_the_same_pixels(qtbot, tmp_path, demo_template):
     from app.services import home_snapshot
     from app.store import Store

@@ -57,6 +57,7 @@ def test_noritsuke_survey_as_the_seed_prints_it(page):
     assert not page.warnings.isVisible()
 
 
+@pytest.mark.slow
 def test_edit_a_count_in_the_cell_then_undo_with_ctrl_z(page, window, qtbot):
     index = count_index(page, ALONE)
     page.table.setCurrentIndex(index)
@@ -84,6 +85,7 @@ def test_edit_a_count_in_the_cell_then_undo_with_ctrl_z(page, window, qtbot):
     assert "871" in page.warnings.text()
 
 
+@pytest.mark.slow
 def test_bad_count_is_refused_marked_and_left_unchanged(page, demo_store):
     index = count_index(page, ALONE)
     for bad, reason in (("abc", "数ではありません"), ("-5", "0以上"), ("たくさん", "数ではありません")):
@@ -104,6 +106,7 @@ def test_bad_count_is_refused_marked_and_left_unchanged(page, demo_store):
     assert page.model.data(index, Qt.ItemDataRole.BackgroundRole) is None
 
 
+@pytest.mark.slow
 def test_distributed_and_returned(page, qtbot):
     returned, distributed = page.count_fields["returned"], page.count_fields["distributed"]
     returned.clear()
@@ -133,6 +136,7 @@ def test_council_without_surveys_says_so(window):
     assert not page.delete_button.isEnabled() and page.create_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_make_a_survey_and_delete_it(page, demo_store):
     dialog: SurveyCreateDialog = page.create()
     first = dialog.questions[0]

@@ -48,6 +48,7 @@ def _yawata(window):
     return councils.find_council(window.controller.store, "八幡")
 
 
+@pytest.mark.slow
 def test_page_button_opens_the_dialog(window, qtbot):
     page = window.show_page("exchange")
     assert page.table_button.text() == "ほかで作った一覧を読み込む"
@@ -58,6 +59,7 @@ def test_page_button_opens_the_dialog(window, qtbot):
         ["名簿", "社会資源の一覧", "あんしんセンターの集計表"]
 
 
+@pytest.mark.slow
 def test_member_list_with_unusual_headers(window, qtbot, tmp_path):
     store = window.controller.store
     yawata = _yawata(window)
@@ -125,6 +127,7 @@ def _noop_step():
     return QUndoCommand("前の編集")
 
 
+@pytest.mark.slow
 def test_shift_jis_csv_of_resources(window, qtbot, tmp_path):
     store = window.controller.store
     yawata = _yawata(window)
@@ -160,6 +163,7 @@ def test_shift_jis_csv_of_resources(window, qtbot, tmp_path):
     assert found["ひだまりカフェ"].phone == "027-343-0001" and found["ひだまりカフェ"].venue == "八幡公民館"
 
 
+@pytest.mark.slow
 def test_a_bad_row_is_shown_with_row_and_column_and_nothing_is_written(window, qtbot, tmp_path):
     store = window.controller.store
     path = _member_book(tmp_path / "まちがい.xlsx", [
@@ -202,6 +206,7 @@ def test_an_unreadable_file_is_explained_in_the_dialog(window, qtbot, tmp_path):
 
 
 @pytest.mark.parametrize("kind_text", ["社会資源の一覧"])
+@pytest.mark.slow
 def test_changing_the_kind_guesses_the_columns_again(window, qtbot, tmp_path, kind_text):
     path = _member_book(tmp_path / "協力員.xlsx", [[1, "上原 春子", "ウエハラ ハルコ", "金井淵", "", "", ""]])
     dialog = _dialog(window, qtbot)
@@ -212,6 +217,7 @@ def test_changing_the_kind_guesses_the_columns_again(window, qtbot, tmp_path, ki
     assert combo.currentText() == "名称"
 
 
+@pytest.mark.slow
 def test_a_password_is_asked_in_the_dialog(window, qtbot, tmp_path):
     from app.exchange.export_file import encrypt
 
@@ -229,6 +235,7 @@ def test_a_password_is_asked_in_the_dialog(window, qtbot, tmp_path):
     assert dialog.import_now().saved == 1
 
 
+@pytest.mark.slow
 def test_an_anshin_center_crosstab_is_recognised(window, qtbot, tmp_path):
     from app.services import tallies
 
@@ -252,6 +259,7 @@ def test_an_anshin_center_crosstab_is_recognised(window, qtbot, tmp_path):
     assert report[0].startswith("注意: 集計表の種類") and report[1].startswith("読み込みました")
 
 
+@pytest.mark.slow
 def test_an_unknown_neighbourhood_can_be_added_from_the_dialog(window, qtbot, tmp_path):
     from app.services import neighbourhoods
 

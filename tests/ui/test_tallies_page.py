@@ -3,6 +3,7 @@ blocks from Excel with Ctrl+V, have bad values refused and marked, undo with Ctr
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
@@ -43,6 +44,7 @@ def stored(demo_store, page):
     return tallies.crosstab(demo_store, page.tally.id)
 
 
+@pytest.mark.slow
 def test_yawata_needs_grid_shows_the_seed_totals(window):
     page = open_page(window)
     row = totals(page)
@@ -76,6 +78,7 @@ def test_service_use_grid_has_group_headers(window):
     assert totals(page)[2:] == ["74", "24", "24", "13", "37", "8", "9", "7", "1", "102"]
 
 
+@pytest.mark.slow
 def test_typing_zenkaku_digits_updates_the_total_and_undo(window, qtbot, demo_store):
     page = open_page(window)
     m = page.model
@@ -88,6 +91,7 @@ def test_typing_zenkaku_digits_updates_the_total_and_undo(window, qtbot, demo_st
     assert cell(page, 0, 3) == "8" and totals(page)[3] == "48"
 
 
+@pytest.mark.slow
 def test_typing_in_the_cell_editor_then_enter_moves_down(window, qtbot):
     page = open_page(window)
     index = page.model.index(0, 4)  # 金井淵 × 買い物 = 11
@@ -103,6 +107,7 @@ def test_typing_in_the_cell_editor_then_enter_moves_down(window, qtbot):
     assert page.table.currentIndex().row() == 1 and page.table.currentIndex().column() == 4
 
 
+@pytest.mark.slow
 def test_a_count_above_target_persons_is_refused_and_marked(window, demo_store):
     page = open_page(window)
     m = page.model
@@ -122,6 +127,7 @@ def test_a_count_above_target_persons_is_refused_and_marked(window, demo_store):
     assert not page.error.isVisible()
 
 
+@pytest.mark.slow
 def test_paste_a_block_with_ctrl_v_then_undo_in_one_step(window, qtbot, demo_store):
     page = open_page(window)
     select_cell(page, 0, 2)  # 金井淵 × 居場所・運動
@@ -140,6 +146,7 @@ def test_paste_a_block_with_ctrl_v_then_undo_in_one_step(window, qtbot, demo_sto
     assert cell(page, 1, 4) == "6"
 
 
+@pytest.mark.slow
 def test_paste_with_a_bad_cell_saves_nothing_and_marks_it(window, demo_store):
     page = open_page(window)
     before = stored(demo_store, page)
@@ -157,6 +164,7 @@ def test_paste_with_a_bad_cell_saves_nothing_and_marks_it(window, demo_store):
     assert window.controller.undo_stack.count() == 0
 
 
+@pytest.mark.slow
 def test_paste_that_does_not_fit_is_refused(window, demo_store):
     page = open_page(window)
     before = stored(demo_store, page)
@@ -168,6 +176,7 @@ def test_paste_that_does_not_fit_is_refused(window, demo_store):
     assert stored(demo_store, page) == before
 
 
+@pytest.mark.slow
 def test_delete_key_clears_the_selection_in_one_step_and_copy(window, qtbot):
     page = open_page(window)
     m = page.model
@@ -191,6 +200,7 @@ def test_switching_to_toyooka_shows_its_totals(window):
     assert page.tally is None and page.empty.isVisible() and not page.sheet.isVisible()
 
 
+@pytest.mark.slow
 def test_create_a_blank_tally_then_add_and_delete_rows(window, demo_store):
     page = open_page(window)
     dialog = page.create_tally()
@@ -228,6 +238,7 @@ def test_create_a_blank_tally_then_add_and_delete_rows(window, demo_store):
     assert len(tallies.list_tallies(demo_store, yawata.id)) == 2
 
 
+@pytest.mark.slow
 def test_edit_table_info_and_delete_the_table(window, demo_store):
     page = open_page(window)
     dialog = page.edit_info()
@@ -255,6 +266,7 @@ def test_one_value_pasted_into_a_selection_fills_it(window, demo_store):
     assert stored(demo_store, page).rows[2].counts[0] == 1
 
 
+@pytest.mark.slow
 def test_large_text_widens_the_grid_and_keeps_the_frozen_parts_in_line(window, qtbot):
     page = open_page(window)
     table = page.table

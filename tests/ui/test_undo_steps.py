@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from app.services import councils, members
 from tests.ui.conftest import answer_next_dialog
 
@@ -23,6 +25,7 @@ def select_rows(page, rows: list[int]) -> None:
         page.table.selectionModel().select(page.model.index(row, 0), flags.Select | flags.Rows)
 
 
+@pytest.mark.slow
 def test_deleting_three_members_is_one_ctrl_z(window, demo_store):
     page = window.show_page("members")
     select_rows(page, [0, 1, 2])
@@ -52,6 +55,7 @@ def test_deleting_three_members_is_one_ctrl_z(window, demo_store):
     assert told == [frozenset({"members"})]
 
 
+@pytest.mark.slow
 def test_undo_of_one_step_still_tells_its_areas(window, demo_store):
     page = window.show_page("members")
     select_rows(page, [0])

@@ -4,6 +4,7 @@ commit (QInputMethodEvent); Enter confirms and moves on, Ctrl+Enter saves."""
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
@@ -44,6 +45,7 @@ def _page(win: MainWindow, key: str):
     return page
 
 
+@pytest.mark.slow
 def test_a_volunteer_practises_then_starts_yawata_and_prints_the_meeting_flyer(qtbot, store, tmp_path):
     win = _window(qtbot, store)
     win.welcome.demo_button.click()
@@ -98,6 +100,7 @@ def test_a_volunteer_practises_then_starts_yawata_and_prints_the_meeting_flyer(q
     assert [m.text()[0] for m in home.step_labels] == ["✓", "□", "✓", "✓"]  # members still to come
 
 
+@pytest.mark.slow
 def test_a_secretary_on_a_new_pc_starts_from_yawatas_file_and_finds_every_member(
         qtbot, demo_store, tmp_path, template_db):
     yawata = councils.find_council(demo_store, "八幡")
@@ -118,6 +121,7 @@ def test_a_secretary_on_a_new_pc_starts_from_yawatas_file_and_finds_every_member
         win.close()
 
 
+@pytest.mark.slow
 def test_a_secretary_who_made_yawata_first_can_still_read_its_file(qtbot, demo_store, tmp_path, store):
     yawata = councils.find_council(demo_store, "八幡")
     out = tmp_path / "八幡.xlsx"
@@ -131,6 +135,7 @@ def test_a_secretary_who_made_yawata_first_can_still_read_its_file(qtbot, demo_s
     assert len(members.list_members(store, adopted.id)) == 22
 
 
+@pytest.mark.slow
 def test_a_coordinator_adds_26_councils_imports_two_files_and_sees_both_on_home(
         qtbot, demo_store, tmp_path, store):
     files = []

@@ -13,6 +13,7 @@ from app.ui.pages import page_classes
 from tests.ui.conftest import type_japanese
 
 
+@pytest.mark.slow
 def test_first_start_offers_demo_or_a_new_council(qtbot, store):
     win = MainWindow(Controller(store))
     qtbot.addWidget(win)
@@ -32,6 +33,7 @@ def test_home_shows_vision_counts_and_notices(window):
     assert any("不定期（申し込み順）" in n for n in notices)
 
 
+@pytest.mark.slow
 def test_settings_edit_contacts_and_vision_history_with_undo(window, demo_store):
     page = window.show_page("settings")
     page.open_dialogs_modeless = True
@@ -92,6 +94,7 @@ def test_neighbourhoods_in_settings(window, demo_store):
     assert len(neighbourhoods.list_neighbourhoods(demo_store, yawata.id)) == 11
 
 
+@pytest.mark.slow
 def test_large_text_scales_the_whole_window_and_is_remembered(window, demo_store):
     before = QApplication.font().pointSize()
     window.large_text.click()
@@ -102,6 +105,7 @@ def test_large_text_scales_the_whole_window_and_is_remembered(window, demo_store
 
 
 @pytest.mark.parametrize("size, large", [((1280, 800), False), ((1024, 700), True)])
+@pytest.mark.slow
 def test_every_page_renders(window, size, large):
     if large:
         window.large_text.click()
@@ -115,6 +119,7 @@ def test_every_page_renders(window, size, large):
         window.large_text.click()
 
 
+@pytest.mark.slow
 def test_screenshot_command(tmp_path, demo_template):
     import shutil
 
