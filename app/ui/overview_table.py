@@ -4,6 +4,7 @@ council wrote the file the coordinator last read (not when it was read)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -11,18 +12,21 @@ from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from app.services.wareki import format_wareki
 
+if TYPE_CHECKING:
+    from app.services.overview import CouncilRow, Overview
+
 HEADERS = ("協議体", "ファイルの日付", "メンバー", "サポーター", "社会資源", "未解決のニーズ",
            "対応する資源がないニーズ")
 DATE_COLUMN = 1
 
 
-def written_day(row) -> dt.date | None:
+def written_day(row: CouncilRow) -> dt.date | None:
     """When the council wrote the file last read here (None before any file arrived)."""
     written = getattr(row, "written_on", None) or getattr(row, "last_imported", None)
     return written.date() if isinstance(written, dt.datetime) else written
 
 
-def file_date(row) -> str:
+def file_date(row: CouncilRow) -> str:
     day = written_day(row)
     return format_wareki(day) if day else "まだ受け取っていません"
 
@@ -38,15 +42,16 @@ class OverviewTable(QTableWidget):
         self.setToolTip("受け取ったファイルを読み込むと、その協議体の数がここに出ます。"
                         "メンバーは活動中の人の数です")
 
-    def fill(self, overview) -> None:
+    def fill(self, overview: Overview) -> None:
         rows = [c for c in overview.councils if c.tier == 2]
         self.setRowCount(len(rows) + 1)
         for r, c in enumerate([*rows, overview.totals]):
             total = r == len(rows)
             received = (file_date(c) if not total else
                         f"{sum(written_day(x) is not None for x in rows)} / {len(rows)} 協議体")
-            values = [c.name if not total else "合計", received, c.active, c.supporters,
-                      c.resource_total, c.open_need_total, "、".join(c.gaps) if not total else ""]
+            values: list[str | int] = [
+                c.name if not total else "合計", received, c.active, c.supporters,
+                c.resource_total, c.open_need_total, "、".join(c.gaps) if not total else ""]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(f"{value:,}" if isinstance(value, int) else value)
                 if isinstance(value, int):
