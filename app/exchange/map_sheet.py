@@ -21,7 +21,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import io
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -77,38 +76,6 @@ def _piece_hash(piece: str) -> str:
 
 # --- reading -----------------------------------------------------------------------------------
 
-def _refuse(message: str) -> ValidationError:
-    return ValidationError(area_map.FIELD, message, name="image")
-
-
-def check_image(data: bytes) -> PreparedImage:
-    """The image as a stored map must be: PNG or JPEG, at most MAX_STORED bytes and LONG_SIDE
-    pixels on the long side (read from the header, before any pixel is decoded), and whole."""
-    from PIL import Image, UnidentifiedImageError
-
-    if len(data) > area_map.MAX_STORED:
-        raise _refuse(f"画像が大きすぎます（{len(data) / 1e6:.1f} MB、地図は "
-                      f"{area_map.MAX_STORED / 1e6:.0f} MB まで）。")
-    try:
-        image = Image.open(io.BytesIO(data))  # the header only
-    except Image.DecompressionBombError:  # refused by Pillow from the header's size
-        raise _refuse(f"画像の画素数が多すぎます（保存される地図は長い辺 {area_map.LONG_SIDE:,} 画素まで）。"
-                      "危険なファイルの疑いがあるので読みません。") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        raise _refuse("画像として読めません（PNG でも JPEG でもありません）。") from None
-    if image.format not in ("PNG", "JPEG"):
-        raise _refuse(f"画像が {image.format} 形式です（地図は PNG か JPEG です）。")
-    w, h = image.size
-    if max(w, h) > area_map.LONG_SIDE or min(w, h) < 1:
-        raise _refuse(f"画像が {w:,}×{h:,} 画素です。保存される地図は長い辺 {area_map.LONG_SIDE:,} "
-                      "画素までなので、危険なファイルの疑いがあり読みません。")
-    try:
-        image.load()
-    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
-        raise _refuse("画像が途中で壊れているか、足りない部分があります。") from None
-    return PreparedImage(data, image.format.lower(), w, h)
-
-
 def read_images(book, rows: list, problems, councils: int) -> dict[str, PreparedImage]:
     """The image of every row of the 地図 sheet, checked; problems name the sheet and row.
     `councils`: how many the file holds (one map each: more rows are not decoded at all)."""
@@ -162,7 +129,7 @@ def read_images(book, rows: list, problems, councils: int) -> dict[str, Prepared
             problems.add(f"{where}: 地図の画像のデータが照合用の値と合いません（壊れているか、書き換えられています）。")
             continue
         try:
-            images[row.id] = check_image(data)
+            images[row.id] = area_map.check_stored(data)
         except ValidationError as exc:
             problems.add(f"{where}「{exc.field}」: {exc.reason}")
     return images

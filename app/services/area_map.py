@@ -220,6 +220,35 @@ def _smallest(image) -> PreparedImage:
     return PreparedImage(out.getvalue(), "jpeg", image.width, image.height)
 
 
+def check_stored(data: bytes) -> PreparedImage:
+    """What a stored map must be (a map read from a file, which is kept byte for byte): PNG or
+    JPEG, at most MAX_STORED bytes and LONG_SIDE pixels on the long side (read from the header,
+    before any pixel is decoded), and whole."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > MAX_STORED:
+        raise _refuse(f"画像が大きすぎます（{len(data) / 1e6:.1f} MB、地図は "
+                      f"{MAX_STORED / 1e6:.0f} MB まで）。")
+    try:
+        image = Image.open(io.BytesIO(data))  # the header only
+    except Image.DecompressionBombError:  # refused by Pillow from the header's size
+        raise _refuse(f"画像の画素数が多すぎます（保存される地図は長い辺 {LONG_SIDE:,} 画素まで）。"
+                      "危険なファイルの疑いがあるので読みません。") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        raise _refuse("画像として読めません（PNG でも JPEG でもありません）。") from None
+    if image.format not in ("PNG", "JPEG"):
+        raise _refuse(f"画像が {image.format} 形式です（地図は PNG か JPEG です）。")
+    w, h = image.size
+    if max(w, h) > LONG_SIDE or min(w, h) < 1:
+        raise _refuse(f"画像が {w:,}×{h:,} 画素です。保存される地図は長い辺 {LONG_SIDE:,} "
+                      "画素までなので、危険なファイルの疑いがあり読みません。")
+    try:
+        image.load()
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+        raise _refuse("画像が途中で壊れているか、足りない部分があります。") from None
+    return PreparedImage(data, image.format.lower(), w, h)
+
+
 # --- the stored map --------------------------------------------------------------------------
 
 def _dto(row: AreaMap) -> AreaMapDTO:
