@@ -596,7 +596,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 def _reference_points(texts: list[str]):
     from app.errors import ValidationError
-    from app.services import area_map
+    from app.services import area_map, base
     from app.services.normalize import nfkc
 
     if len(texts) != 2:
@@ -608,7 +608,7 @@ def _reference_points(texts: list[str]):
         if not sep or len(xy) != 2:
             raise UserError(f"--point「{text}」は「X,Y=緯度,経度」の形で指定してください"
                             "（例: 0.1,0.2=36.3219,139.0031）。")
-        x, y = (area_map.base.map_position(v, "地図の基準点") for v in xy)
+        x, y = (base.map_position(v, "地図の基準点") for v in xy)
         if x is None or y is None:
             raise ValidationError("地図の基準点", f"「{text}」の位置が空です")
         lat, lon = area_map.parse_lat_lon(lat_lon)

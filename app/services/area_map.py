@@ -22,9 +22,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.errors import UserError, ValidationError, file_problem
-from app.models import AreaMap, Council, Neighbourhood
-from app.services import base
-from app.services.neighbourhoods import NEIGHBOURHOOD_FIELDS
+from app.models import AreaMap, Council
+from app.services import base, neighbourhoods
 from app.services.normalize import nfkc
 from app.store import Store
 
@@ -395,15 +394,10 @@ def map_numbers(resources: Iterable) -> dict[str, int]:
 
 
 def set_neighbourhood_position(store: Store, neighbourhood_id: str, x: object, y: object) -> None:
-    """Where a 町内会's name goes on the map (both None: off the map)."""
-    if (x is None or x == "") != (y is None or y == ""):
-        raise ValidationError("地図の位置（横）", "横と縦の両方を指定してください", name="map_x")
-    values = base.validate([f for f in NEIGHBOURHOOD_FIELDS if f.name in ("map_x", "map_y")],
-                           {"map_x": x, "map_y": y})
-    with store.session() as s:
-        row = base.get_or_fail(s, Neighbourhood, neighbourhood_id, "町内会")
-        row.map_x, row.map_y = values["map_x"], values["map_y"]
-
+    """Where a 町内会's name goes on the map (both None: off the map), through the 町内会's
+    own write path."""
+    base.check_pin(x, y)
+    neighbourhoods.update_neighbourhood(store, neighbourhood_id, {"map_x": x, "map_y": y})
 
 
 def spread(points: Sequence[tuple[float, float]], distance: float,

@@ -116,6 +116,12 @@ def map_position(value: object, label: str) -> float | None:
     return number
 
 
+def check_pin(x: object, y: object) -> None:
+    """A pin on the area map is both coordinates or neither (resources and 町内会 alike)."""
+    if (x is None or x == "") != (y is None or y == ""):
+        raise ValidationError("地図の位置（横）", "横と縦の両方を指定してください", name="map_x")
+
+
 def time(value: object, label: str) -> dt.time | None:
     return norm.to_time(value, label)
 

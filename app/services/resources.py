@@ -357,6 +357,5 @@ def mark_verified_many(store: Store, resource_ids: Iterable[str],
 
 def set_map_position(store: Store, resource_id: str, x: object, y: object) -> ResourceDTO:
     """Place (or, with both None, remove) a resource's pin: fractions 0..1 of the map."""
-    if (x is None or x == "") != (y is None or y == ""):
-        raise ValidationError("地図の位置（横）", "横と縦の両方を指定してください", name="map_x")
+    base.check_pin(x, y)
     return update_resource(store, resource_id, {"map_x": x, "map_y": y})
