@@ -97,13 +97,17 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError(FIELD, message, name="image")
 
 
+def _check_file_size(size: int, what: str) -> None:
+    if size > MAX_SOURCE_BYTES:
+        raise _refuse(f"{what}は大きすぎます（{size / 1e6:.0f} MB、{MAX_SOURCE_BYTES // 2**20} MB まで）。"
+                      "解像度を下げて読み取り直してください。")
+
+
 def read_image(data: bytes, source: str = "", page: int | None = None) -> PreparedImage:
     """The stored form of a map given as file bytes; ValidationError (naming the file) for
     anything that is not a readable PNG, JPEG or PDF page of sensible size."""
     what = f"「{source}」" if source else "このファイル"
-    if len(data) > MAX_SOURCE_BYTES:
-        raise _refuse(f"{what}は大きすぎます（{len(data) / 1e6:.0f} MB、{MAX_SOURCE_BYTES // 2**20} MB まで）。"
-                      "解像度を下げて読み取り直してください。")
+    _check_file_size(len(data), what)
     if data[:5] == b"%PDF-":
         image = _pdf_page(data, page or 1, what)
     else:
@@ -116,9 +120,7 @@ def read_image(data: bytes, source: str = "", page: int | None = None) -> Prepar
 def read_image_file(path: Path, page: int | None = None) -> PreparedImage:
     try:
         size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise _refuse(f"「{path.name}」は大きすぎます（{size / 1e6:.0f} MB、"
-                          f"{MAX_SOURCE_BYTES // 2**20} MB まで）。解像度を下げて読み取り直してください。")
+        _check_file_size(size, f"「{path.name}」")  # before the whole file is read into memory
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(file_problem(path, exc)) from None
