@@ -44,7 +44,7 @@ def document(window, kind: str) -> bytes:
     return page
 
 
-@pytest.mark.parametrize("kind", ["booklet", "needs", "handbook"])
+@pytest.mark.parametrize("kind", ["booklet", "needs", "handbook", "resource-map"])
 def test_every_page_keeps_its_size_and_orientation(window, tmp_path, kind):
     import io
 
