@@ -41,7 +41,7 @@ def test_a_0002_database_opens_upgraded_with_its_data(tmp_path, demo_template):
     Store.open(path).close()  # backs up, then migrates to the head
     assert _counts(path) == before
     with sqlite3.connect(path) as con:
-        assert schema_of(con) == expected_schema("0003")
+        assert schema_of(con) == expected_schema("0004")
         assert con.execute("SELECT count(*) FROM neighbourhood WHERE map_x IS NOT NULL").fetchone()[0] == 0
         # 0002's trigger on neighbourhood survived the added columns; area_map has its own.
         con.execute("PRAGMA foreign_keys = OFF")

@@ -21,7 +21,16 @@ from app.models.resource import (
     Resource,
     ResourceCategory,
 )
-from app.models.survey import QUESTION_KINDS, Survey, SurveyChoice, SurveyQuestion
+from app.models.proposal import PROPOSAL_STATUSES, Proposal
+from app.models.survey import (
+    QUESTION_KINDS,
+    SURVEY_ENTRIES,
+    Survey,
+    SurveyAnswer,
+    SurveyChoice,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from app.models.sync import SYNCED_TABLES, Deletion, SyncBase
 from app.models.tally import TALLY_KINDS, Tally, TallyCell, TallyColumn, TallyRow
 from app.models.training import Training, TrainingAttendance
@@ -38,7 +47,9 @@ __all__ = [
     "Neighbourhood",
     "OPERATOR_TYPES", "RESOURCE_CATEGORY_NAMES", "Resource", "ResourceCategory",
     "SYNCED_TABLES", "Deletion", "SyncBase",
-    "QUESTION_KINDS", "Survey", "SurveyChoice", "SurveyQuestion",
+    "PROPOSAL_STATUSES", "Proposal",
+    "QUESTION_KINDS", "SURVEY_ENTRIES", "Survey", "SurveyAnswer", "SurveyChoice", "SurveyQuestion",
+    "SurveyResponse",
     "TALLY_KINDS", "Tally", "TallyCell", "TallyColumn", "TallyRow",
     "Training", "TrainingAttendance",
 ]

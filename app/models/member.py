@@ -46,6 +46,7 @@ class Member(Entity):
         ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True)
     registered_on: Mapped[dt.date | None] = mapped_column(Date)
     last_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)  # 退会日: when status became 退会
     status: Mapped[str] = mapped_column(String(10), default="活動中")
     phone: Mapped[str] = mapped_column(String(40), default="")
     address: Mapped[str] = mapped_column(String(300), default="")

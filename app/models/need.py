@@ -49,6 +49,7 @@ class Need(Entity):
     source: Mapped[str] = mapped_column(String(20), default="聞き取り")
     noted_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="未対応")
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)  # when status became 解決
 
     category: Mapped[NeedCategory] = relationship()
     resources: Mapped[list[Resource]] = relationship(secondary=need_resource)

@@ -44,6 +44,7 @@ class Resource(Entity):
     target: Mapped[str] = mapped_column(String(200), default="")
     fee: Mapped[str] = mapped_column(String(100), default="")
     created_by_council: Mapped[bool] = mapped_column(Boolean, default=False)  # 資源開発
+    started_on: Mapped[dt.date | None] = mapped_column(Date)  # when it began (the year's report)
     last_verified_on: Mapped[dt.date | None] = mapped_column(Date)
     # Pin on the council's area map, as fractions of the image (0..1), so any image size works.
     map_x: Mapped[float | None] = mapped_column(Float)

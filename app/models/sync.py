@@ -19,7 +19,8 @@ from app.models.base import Base
 # The tables a council's file carries as rows (their deletions travel).
 SYNCED_TABLES = ("council", "neighbourhood", "member", "training", "training_attendance", "need",
                  "tally", "tally_column", "tally_row", "tally_cell", "survey", "survey_question",
-                 "survey_choice", "resource", "meeting", "council_contact", "vision_revision", "area_map")
+                 "survey_choice", "resource", "meeting", "council_contact", "vision_revision", "area_map",
+                 "survey_response", "survey_answer", "proposal")
 
 
 class SyncBase(Base):
