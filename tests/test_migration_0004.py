@@ -8,9 +8,9 @@ import shutil
 import sqlite3
 
 import pytest
-from tests.test_migration_0003 import _to
 
 from app.store import Store, expected_schema, schema_of
+from tests.test_migration_0003 import _to
 
 TABLES = ("council", "neighbourhood", "member", "resource", "need", "survey", "survey_question",
           "survey_choice")

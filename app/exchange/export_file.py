@@ -124,7 +124,7 @@ def _query(sheet: S.Sheet, ids: list[str]):
         return select(t).where(t.c.council_id.in_(ids)).order_by(*order, t.c.id)
     parent = {"training_attendance": ("training_id", "training"),
               "tally_column": ("tally_id", "tally"), "tally_row": ("tally_id", "tally"),
-              "survey_question": ("survey_id", "survey")}
+              "survey_question": ("survey_id", "survey"), "survey_response": ("survey_id", "survey")}
     if sheet.table in parent:
         column, table = parent[sheet.table]
         p = T[table]
@@ -142,6 +142,12 @@ def _query(sheet: S.Sheet, ids: list[str]):
             survey.c.council_id.in_(ids))
         return select(t).where(t.c.question_id.in_(questions)).order_by(
             t.c.question_id, t.c.position, t.c.id)
+    if sheet.table == "survey_answer":
+        form, survey = T["survey_response"], T["survey"]
+        forms = select(form.c.id).join(survey, survey.c.id == form.c.survey_id).where(
+            survey.c.council_id.in_(ids))
+        return select(t).where(t.c.response_id.in_(forms)).order_by(
+            t.c.response_id, t.c.question_id, t.c.id)
     raise AssertionError(sheet.table)
 
 
@@ -177,9 +183,10 @@ def _getter(sheet: S.Sheet, key: str, names: Names, at: dict[str, int],
                                           for x in names.resources_of.get(r[i_id], ()))) or None
     if key == "attendees":
         return lambda r: "\n".join(sorted(names.attendees_of.get(r[i_id], ()))) or None
-    if key == "kind" and sheet.table in ("tally", "survey_question"):
-        labels = S.TALLY_KINDS if sheet.table == "tally" else S.QUESTION_KINDS
-        k = at["kind"]
+    if (key == "kind" and sheet.table in ("tally", "survey_question")) or key == "entry":
+        labels = {"tally": S.TALLY_KINDS, "survey_question": S.QUESTION_KINDS,
+                  "survey": S.SURVEY_ENTRIES}[sheet.table]
+        k = at[key]
         return lambda r: labels.get(r[k], r[k])
     if key in ("start_info", "end_info"):
         k, which = at["schedule_text"], 0 if key == "start_info" else 1

@@ -199,6 +199,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
     if table in ("council_contact", "vision_revision", "neighbourhood", "member", "training", "need",
                  "tally", "survey", "resource", "meeting", "area_map"):
         out["council_id"] = council_id = r.council(v.get("council"), f)
+        r.owner[table][row.id] = council_id
     if table == "council_contact":
         out.update({k: v[k] for k in ("position", "kind", "name", "person", "phone")})
     elif table == "vision_revision":
@@ -259,17 +260,8 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
         if persons is not None and v["count"] > persons:
             raise ValidationError("数", f"{v['count']}人は対象人数（{persons}人）より多いので入りません")
         out.update({k: v[k] for k in ("row_id", "column_id", "count")})
-    elif table == "survey":
-        out.update({k: v[k] for k in ("title", "conducted_on", "distributed", "returned", "note")})
-        survey_rules.check_counts(v)
-        r.owner["survey"][row.id] = council_id
-    elif table == "survey_question":
-        r.owner_of("survey", v["survey_id"], "アンケートID", "council_id")
-        out.update({k: v[k] for k in ("survey_id", "position", "text", "kind")})
-        r.owner["survey_question"][row.id] = v["survey_id"]
-    elif table == "survey_choice":
-        r.owner_of("survey_question", v["question_id"], "設問ID", "survey_id")
-        out.update({k: v[k] for k in ("question_id", "position", "text", "count")})
+    elif table in SURVEY_TABLES:
+        out.update(_survey_row(table, row, r))
     elif table == "resource":
         out.update({k: v[k] for k in ("name", "content", "operator_type", "representative", "phone",
                                       "venue", "schedule_text", "skip_holidays", "target", "fee",
@@ -294,6 +286,51 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
                 raise ValidationError("出席メンバーID", f"ID {member_id} はこの協議体のメンバーではありません")
         row.links = tuple(attendees)
     row.resolved = out
+
+
+SURVEY_TABLES = ("survey", "survey_question", "survey_choice", "survey_response", "survey_answer")
+
+
+def _survey_row(table: str, row: Row, r: Resolver) -> dict[str, object]:
+    """A survey's rows and their references: each child belongs to the same survey as what it
+    names (a sub-choice to its choice's question, an answer to its form's survey)."""
+    v = row.values
+    if table == "survey":
+        survey_rules.check_counts(v)
+        return {k: v[k] for k in ("title", "conducted_on", "distributed", "returned", "note", "entry")
+                if k in v}
+    if table == "survey_question":
+        r.owner_of("survey", v["survey_id"], "アンケートID", "council_id")
+        r.owner["survey_question"][row.id] = v["survey_id"]
+        return {k: v[k] for k in ("survey_id", "position", "text", "kind")}
+    if table == "survey_choice":
+        r.owner_of("survey_question", v["question_id"], "設問ID", "survey_id")
+        r.owner["survey_choice"][row.id] = v["question_id"]
+        out = {k: v[k] for k in ("question_id", "position", "text", "count")}
+        if "parent_id" in v:  # a file written before sub-choices has no such column
+            parent = v["parent_id"]
+            if parent is not None and (parent == row.id or r.owner_of(
+                    "survey_choice", parent, "上の選択肢ID", "question_id") != v["question_id"]):
+                raise ValidationError("上の選択肢ID", "同じ設問のほかの選択肢を指してください")
+            out["parent_id"] = parent
+        return out
+    if table == "survey_response":
+        council_id = r.owner_of("survey", v["survey_id"], "アンケートID", "council_id")
+        r.owner["survey_response"][row.id] = v["survey_id"]
+        out = {"survey_id": v["survey_id"], "number": v["number"],
+               "neighbourhood_id": r.neighbourhood(str(council_id), v["neighbourhood"])}
+        return out if "note" in row.withheld else {**out, "note": v["note"]}
+    survey = r.owner_of("survey_response", v["response_id"], "回答用紙ID", "survey_id")
+    if r.owner_of("survey_question", v["question_id"], "設問ID", "survey_id") != survey:
+        raise ValidationError("設問ID", "回答用紙と別のアンケートの設問です")
+    choice = v["choice_id"]
+    if choice is not None and r.owner_of("survey_choice", choice, "選択肢ID",
+                                         "question_id") != v["question_id"]:
+        raise ValidationError("選択肢ID", "この設問の選択肢ではありません")
+    if choice is None and not v["text"] and "text" not in row.withheld:
+        raise ValidationError("選択肢ID", "選んだ選択肢のIDか、書かれたことを入れてください")
+    return {k: v[k] for k in ("response_id", "question_id", "choice_id", "text")
+            if k not in row.withheld}
 
 
 def _resource_entries(r: Resolver, council_id: str, entry: str) -> list[str]:
@@ -334,10 +371,7 @@ def resolve_all(session: Session, files: Sequence[ParsedFile], problems: Problem
     _prefetch(r, files)
     for sheet in S.APPLY_ORDER:
         for f in files:
-            rows = f.rows.get(sheet.table, ())
-            if sheet.table == "council":
-                rows = sorted(rows, key=lambda x: x.values["tier"])
-            for row in rows:
+            for row in S.in_apply_order(sheet.table, f.rows.get(sheet.table, ())):
                 try:
                     _resolve_row(sheet.table, row, r, f, notes)
                 except ValidationError as exc:

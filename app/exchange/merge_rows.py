@@ -46,10 +46,8 @@ def _derived(table: str, values: dict) -> dict:
 
 
 def _insert_defaults(table: str, row: Row) -> dict:
-    if table != "member":
-        return {}
-    return {key: (S.WITHHELD if key == "name" else "")
-            for key in ("name", "furigana", "phone", "address", "note") if key in row.withheld}
+    """A new row's text fields the file held back: empty (a member's name says it was held back)."""
+    return {key: (S.WITHHELD if (table, key) == ("member", "name") else "") for key in row.withheld}
 
 
 def _links_of(session: Session, table: str, ids: list[str]) -> dict[str, tuple[str, ...]]:
@@ -124,9 +122,7 @@ class Merger:
         for number, sheet in enumerate(S.APPLY_ORDER):
             self.progress("まとめ", number, len(S.APPLY_ORDER))
             for f in files:
-                rows = f.rows.get(sheet.table, [])
-                if sheet.table == "council":
-                    rows = sorted(rows, key=lambda x: x.values["tier"])
+                rows = list(S.in_apply_order(sheet.table, f.rows.get(sheet.table, [])))
                 if rows:
                     self._merge_sheet(f, sheet, rows)
 

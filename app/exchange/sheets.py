@@ -24,6 +24,7 @@ from typing import Any
 from app.errors import ValidationError
 from app.models import (
     QUESTION_KINDS,
+    SURVEY_ENTRIES,
     TALLY_KINDS,
 )
 from app.services import (
@@ -311,6 +312,7 @@ SURVEYS = Sheet("アンケート", "survey", (
     Col("回収数", "returned", integer, 10),
     Col("備考", "note", long_text, 24),
     _council(),
+    Col("入力のしかた", "entry", labelled_choice(SURVEY_ENTRIES, "totals"), 20, optional=True),
 ))
 
 SURVEY_QUESTIONS = Sheet("アンケートの設問", "survey_question", (
@@ -327,7 +329,26 @@ SURVEY_CHOICES = Sheet("アンケートの選択肢", "survey_choice", (
     Col("順番", "position", int_default(0), 6),
     Col("選択肢", "text", text(300), 40, required=True),
     Col("数", "count", int_default(0), 8),
+    Col("上の選択肢ID", "parent_id", parse_id, 38, optional=True),
 ), scoped=False)
+
+# One row per returned paper form (a survey entered form by form) and one per answer on it: a
+# ticked choice, or what was written for an open question (held back when anonymising).
+SURVEY_RESPONSES = Sheet("アンケートの回答用紙", "survey_response", (
+    _id(),
+    Col("アンケートID", "survey_id", required_id, 38, required=True),
+    Col("整理番号", "number", required_int, 8, required=True),
+    Col("町内会", "neighbourhood", text(100), 12),
+    Col("備考", "note", long_text, 24, private="person"),
+), scoped=False, optional=True)
+
+SURVEY_ANSWERS = Sheet("アンケートの回答", "survey_answer", (
+    _id(),
+    Col("回答用紙ID", "response_id", required_id, 38, required=True),
+    Col("設問ID", "question_id", required_id, 38, required=True),
+    Col("選択肢ID", "choice_id", parse_id, 38),
+    Col("書かれたこと", "text", long_text, 30, private="person"),
+), scoped=False, optional=True)
 
 RESOURCES = Sheet("社会資源", "resource", from_fields(
     resources.RESOURCE_FIELDS,
@@ -404,15 +425,25 @@ AREA_MAPS = Sheet("地図", "area_map", (
 SHEETS: tuple[Sheet, ...] = (
     COUNCILS, NEIGHBOURHOODS, MEMBERS, TRAININGS, NEEDS, TALLIES, SURVEYS, RESOURCES, MEETINGS,
     CONTACTS, VISIONS, AREA_MAPS, TRAINING_ATTENDANCE, TALLY_COLUMNS, TALLY_ROWS, TALLY_CELLS,
-    SURVEY_QUESTIONS, SURVEY_CHOICES,
+    SURVEY_QUESTIONS, SURVEY_CHOICES, SURVEY_RESPONSES, SURVEY_ANSWERS,
 )
 # Parents before children, so foreign keys hold at every statement of the merge.
 APPLY_ORDER: tuple[Sheet, ...] = (
     COUNCILS, CONTACTS, VISIONS, AREA_MAPS, NEIGHBOURHOODS, MEMBERS, RESOURCES, NEEDS, TRAININGS,
     TRAINING_ATTENDANCE, TALLIES, TALLY_COLUMNS, TALLY_ROWS, TALLY_CELLS, SURVEYS,
-    SURVEY_QUESTIONS, SURVEY_CHOICES, MEETINGS,
+    SURVEY_QUESTIONS, SURVEY_CHOICES, SURVEY_RESPONSES, SURVEY_ANSWERS, MEETINGS,
 )
 BY_TITLE = {s.title: s for s in SHEETS}
+
+
+def in_apply_order(table: str, rows: Sequence[Any]) -> Sequence[Any]:
+    """A sheet's rows with the parents among them first: tier-1 councils before the councils
+    under them, a choice before its sub-choices (a file edited by hand may list them any way)."""
+    if table == "council":
+        return sorted(rows, key=lambda x: x.values["tier"])
+    if table == "survey_choice":
+        return sorted(rows, key=lambda x: x.values.get("parent_id") is not None)
+    return rows
 BY_TABLE = {s.table: s for s in SHEETS}
 
 

@@ -15,13 +15,13 @@ from app.models.need import (
     need_resource,
 )
 from app.models.neighbourhood import Neighbourhood
+from app.models.proposal import PROPOSAL_STATUSES, Proposal
 from app.models.resource import (
     OPERATOR_TYPES,
     RESOURCE_CATEGORY_NAMES,
     Resource,
     ResourceCategory,
 )
-from app.models.proposal import PROPOSAL_STATUSES, Proposal
 from app.models.survey import (
     QUESTION_KINDS,
     SURVEY_ENTRIES,
