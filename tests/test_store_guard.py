@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from app.errors import StoreError
-from app.store import DatabaseLock, Store, check_file, real_path
+from app.file_lock import DatabaseLock, real_path
+from app.store import Store, check_file
 
 
 def digest(path: Path) -> str:
