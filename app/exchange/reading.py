@@ -13,7 +13,8 @@ from pathlib import Path
 from app.errors import UserError
 from app.exchange import sheets as S
 from app.exchange import sync
-from app.exchange.workbook import OTHER_LIST_HINT, FileRefused, Workbook, open_workbook
+from app.exchange.workbook import Workbook, open_workbook
+from app.exchange.xlsx_package import OTHER_LIST_HINT, FileRefused
 from app.services.area_map import PreparedImage
 from app.services.normalize import nfkc
 

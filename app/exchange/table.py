@@ -21,13 +21,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app.errors import UserError, ValidationError
-from app.exchange.workbook import (
-    MAX_ROWS,
-    UNSAFE_TEXT,
-    FileRefused,
-    open_workbook,
-    unsafe_text_reason,
-)
+from app.exchange.workbook import UNSAFE_TEXT, open_workbook, unsafe_text_reason
+from app.exchange.xlsx_package import MAX_ROWS, FileRefused
 from app.models import TALLY_KINDS, Council, Neighbourhood, Resource, ResourceCategory, utcnow
 from app.services import backups, base, members, tallies
 from app.services import resources as resource_rules

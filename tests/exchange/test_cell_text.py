@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from app.errors import UserError
 from app.exchange.table import read_csv
-from app.exchange.workbook import FileRefused, open_workbook
+from app.exchange.workbook import open_workbook
+from app.exchange.xlsx_package import FileRefused
 from app.services import normalize
 from tests.exchange.test_workbook import MAIN, make_xlsx
 

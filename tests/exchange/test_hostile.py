@@ -16,10 +16,11 @@ import openpyxl
 import pytest
 
 from app.errors import UserError
-from app.exchange import workbook as W
+from app.exchange import xlsx_package as W
 from app.exchange.export_file import export_councils
 from app.exchange.merge import ImportFailed, import_files
-from app.exchange.workbook import FileRefused, open_workbook
+from app.exchange.workbook import open_workbook
+from app.exchange.xlsx_package import FileRefused
 from app.store import Store
 from tests.exchange.conftest import edit_cells, find_row, settled
 

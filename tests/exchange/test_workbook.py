@@ -11,7 +11,8 @@ import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from app.exchange.workbook import FileRefused, _SheetReader, open_workbook
+from app.exchange.workbook import _SheetReader, open_workbook
+from app.exchange.xlsx_package import FileRefused
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
