@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.exchange import table
+from app.exchange import table, table_preview
 from app.ui import worker
 from app.ui.widgets import button, fit_to_screen, label, run_dialog
 
@@ -68,7 +68,7 @@ class TableImportDialog(QDialog):
         self.path: Path | None = None
         self.rows: list[tuple[int, list]] = []
         self.source = ""
-        self.layout_: table.TableLayout | None = None
+        self.layout_: table_preview.TableLayout | None = None
         self.combos: list[QComboBox] = []
         self.report: table.TableImportReport | None = None
         self.can_import = False
@@ -86,7 +86,7 @@ class TableImportDialog(QDialog):
 
         self.kind_box = QComboBox()
         for kind in table.KINDS:
-            self.kind_box.addItem(table.KIND_LABELS[kind], kind)
+            self.kind_box.addItem(table_preview.KIND_LABELS[kind], kind)
         self.kind_box.setToolTip("読み込む一覧の種類です。見出しから推測しますが、違うときは選び直してください")
         self.kind_note = label("", "note")
         self.sheet_label = label("シート")
@@ -229,7 +229,7 @@ class TableImportDialog(QDialog):
             self._fail(exc)
             return
         if guess:
-            kind = table.guess_kind(self.rows)
+            kind = table_preview.guess_kind(self.rows)
             self.kind_box.blockSignals(True)
             self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
             self.kind_box.blockSignals(False)
@@ -246,7 +246,7 @@ class TableImportDialog(QDialog):
         self.kind_note.setText("（見出しから推測）" if guessed else "")
         self.kind_note.setToolTip("見出しから推測しました。違うときは選び直してください" if guessed else "")
         try:
-            self.layout_ = table.table_layout(self.rows, self.kind)
+            self.layout_ = table_preview.table_layout(self.rows, self.kind)
         except UserError as exc:
             self._fail(exc)
             return
@@ -255,7 +255,7 @@ class TableImportDialog(QDialog):
 
     def _fill_mapping(self) -> None:
         layout = self.layout_
-        choices = table.field_labels(self.kind)
+        choices = table_preview.field_labels(self.kind)
         self.combos = []
         self.mapping_table.setRowCount(len(layout.headers))
         for row, (header, field, samples) in enumerate(zip(layout.headers, layout.mapping,
@@ -289,9 +289,9 @@ class TableImportDialog(QDialog):
             return False
         self.report = None
         mapping = self.mapping()
-        labels, shown = table.preview_rows(self.rows, self.layout_, mapping, PREVIEW_ROWS)
+        labels, shown = table_preview.preview_rows(self.rows, self.layout_, mapping, PREVIEW_ROWS)
         self._fill_preview(labels, shown)
-        found = [f"{self.path.name} {p}" for p in table.cell_problems(self.rows, self.layout_, mapping)]
+        found = [f"{self.path.name} {p}" for p in table_preview.cell_problems(self.rows, self.layout_, mapping)]
         try:
             report = self._run(dry_run=True)
         except UserError as exc:
@@ -436,8 +436,8 @@ def _what(kind: str) -> str:
 def _tally_label(field: str | None) -> str:
     if field is None:
         return IGNORE
-    if field == table.TALLY_ITEM:
-        return table.TALLY_ITEM
+    if field == table_preview.TALLY_ITEM:
+        return table_preview.TALLY_ITEM
     return table.TALLY_COLUMNS[field][0]
 
 
