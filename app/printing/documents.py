@@ -14,7 +14,7 @@ from app.services import councils
 from app.store import Store
 
 KINDS = ("flyer", "handbook", "booklet", "resources", "resource-map", "needs", "survey-results",
-         "survey-form", "roster", "attendance", "overview")
+         "survey-form", "roster", "attendance", "overview", "year-report")
 
 # Everything we print is black and greys except a map, which may be a colour scan or photo:
 # the window's printer is preset to grayscale for the rest.
@@ -32,6 +32,7 @@ KIND_LABELS = {
     "roster": "メンバー名簿（協議体内部用）",
     "attendance": "出欠表",
     "overview": "協議体の一覧（第1層用・A4横）",
+    "year-report": "年度のまとめ",
 }
 
 # Options each kind understands besides the common ones (today).
@@ -42,6 +43,7 @@ _OPTIONS = {
     "survey-form": {"survey_id", "return_by", "return_to", "cover_letter"},
     "attendance": {"meeting_id", "blank_rows"},
     "roster": set(),
+    "year-report": {"year"},
 }
 
 
@@ -71,6 +73,9 @@ def _maker(kind: str) -> Callable[[Job], tuple[bytes, int]]:
     if kind == "overview":
         from app.printing import overview
         return overview.make
+    if kind == "year-report":
+        from app.printing import year_report
+        return year_report.make
     raise AssertionError(kind)
 
 
@@ -80,7 +85,7 @@ def render(store: Store, kind: str, council_id: str, out_path: str | os.PathLike
            survey_id: str | None = None, meeting_id: str | None = None,
            blank_rows: int | None = None, return_by: dt.date | str | None = None,
            return_to: str | None = None, cover_letter: bool | str | None = None,
-           today: dt.date | None = None) -> RenderResult:
+           year: int | str | None = None, today: dt.date | None = None) -> RenderResult:
     """Write the PDF for `kind` (one of KINDS) from council `council_id` to `out_path`.
 
     The file appears only when complete (written beside it, then renamed), so a failed print
@@ -94,13 +99,16 @@ def render(store: Store, kind: str, council_id: str, out_path: str | os.PathLike
 
     resource-map: the council's stored map (services/area_map.py), `paper` "A4" (default) or
     "A3"; the page turns with the map's shape.
+
+    year-report: `year` the 年度 (2026, 令和8, R8...; None: the 年度 of `today`); for the tier-1
+    council the city's report (every tier-2 council and their total).
     """
     if kind not in KINDS:
         raise UserError(f"印刷物の種類「{kind}」はありません。{'、'.join(KINDS)} から選んでください。")
     given = {"template": template, "headline": headline, "body": body, "paper": paper,
              "stamps": stamps, "survey_id": survey_id, "meeting_id": meeting_id,
              "blank_rows": blank_rows, "return_by": return_by, "return_to": return_to,
-             "cover_letter": cover_letter or None}
+             "cover_letter": cover_letter or None, "year": year}
     allowed = _OPTIONS.get(kind, set())
     for name, value in given.items():
         if value is not None and name not in allowed:

@@ -32,6 +32,7 @@ CASES = {  # kind: (council, page size)
     "roster": ("八幡", A4),
     "attendance": ("八幡", A4),
     "overview": ("高崎市（第1層）", A4_LANDSCAPE),
+    "year-report": ("八幡", A4),
 }
 
 
