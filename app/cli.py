@@ -207,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="形式（既定: 保存先の拡張子から）。geojson は地図に基準点（緯度・経度）があるときだけ")
     p.add_argument("--without-phones", action="store_true", help="電話番号を書き出さない")
     p.set_defaults(run=cmd_export_resources)
+
+    from app import cli_report  # argparse and the date-text module only
+
+    cli_report.add_parser(sub, cmd_report)
     return parser
 
 
@@ -761,6 +765,12 @@ def cmd_import_table(args: argparse.Namespace) -> int:
                               add_neighbourhoods=args.add_neighbourhoods, dry_run=args.dry_run)
     print(format_table_report(report))
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from app.cli_report import run_report
+
+    return run_report(args, _store)
 
 
 def cmd_export_resources(args: argparse.Namespace) -> int:
