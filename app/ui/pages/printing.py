@@ -38,7 +38,7 @@ class PrintPage(Page):
     key = "print"
     title = "印刷"
     areas = frozenset({"council", "members", "needs", "tallies", "surveys", "resources",
-                       "meetings", "trainings", "neighbourhoods"})
+                       "meetings", "trainings", "neighbourhoods", "proposals"})  # 提言: the year's report
 
     def __init__(self, controller) -> None:
         super().__init__(controller)
@@ -79,6 +79,9 @@ class PrintPage(Page):
         self.paper.addItem("A3（大きく印刷）", "A3")
         self.paper.setToolTip("地図を印刷する用紙。A3 にすると地図も番号も大きくなります"
                               "（A3 が使えるプリンターで）。用紙の向きは地図の形に合わせます")
+        self.year = QComboBox()
+        self.year.setToolTip("どの年度（4月から翌年3月まで）をまとめるか")
+        self.year_note = label("", "note", wrap=True)
         for combo in (self.kind, self.template, self.survey):
             # Long item names must not widen the page past a small screen; they elide instead.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -98,6 +101,8 @@ class PrintPage(Page):
         form.addRow(self.booklet_how)
         form.addRow(self.map_note)
         form.addRow("用紙", self.paper)
+        form.addRow("年度", self.year)
+        form.addRow(self.year_note)
         self.form = form
         controls = QVBoxLayout()
         controls.addLayout(form)
@@ -110,6 +115,12 @@ class PrintPage(Page):
         row.addWidget(self.print_button)
         row.addStretch(1)
         controls.addLayout(row)
+        self.excel_button = button("Excelに保存", self.ask_and_save_excel,
+                                   tip="年度のまとめの数をExcelのファイル（.xlsx）に保存します")
+        excel_row = QHBoxLayout()  # a row of its own: three buttons widen the page on a small screen
+        excel_row.addWidget(self.excel_button)
+        excel_row.addStretch(1)
+        controls.addLayout(excel_row)
         self.info = label("", "note", wrap=True)
         controls.addWidget(self.info)
         self.warnings = QListWidget()
@@ -130,7 +141,8 @@ class PrintPage(Page):
                        self.survey.currentIndexChanged, self.headline.textChanged,
                        self.text.textChanged, self.return_by.editingFinished,
                        self.return_to.textChanged, self.letter.toggled,
-                       self.letter_text.textChanged, self.paper.currentIndexChanged):
+                       self.letter_text.textChanged, self.paper.currentIndexChanged,
+                       self.year.currentIndexChanged):
             # start(int) would take the index or flag as an interval: restart at 400 ms.
             signal.connect(lambda *_args: self._debounce.start())
         self.kind.currentIndexChanged.connect(self._show_rows)
@@ -149,6 +161,9 @@ class PrintPage(Page):
         self.form.setRowVisible(self.booklet_how, kind == "booklet")
         for widget in (self.map_note, self.paper):
             self.form.setRowVisible(widget, kind == "resource-map")
+        for widget in (self.year, self.year_note):
+            self.form.setRowVisible(widget, kind == "year-report")
+        self.excel_button.setVisible(kind == "year-report")
 
     def options(self) -> dict:
         kind = self.kind.currentData()
@@ -162,6 +177,8 @@ class PrintPage(Page):
         opts = {}
         if kind == "resource-map":
             opts["paper"] = self.paper.currentData()
+        if kind == "year-report":
+            opts["year"] = self.year.currentData()
         if kind in ("survey-results", "survey-form") and self.survey.currentData():
             opts["survey_id"] = self.survey.currentData()
         if kind == "survey-form":
@@ -181,7 +198,25 @@ class PrintPage(Page):
         self.survey.setCurrentIndex(max(index, 0))
         self.survey.blockSignals(False)
         self.map_note.setText(self._map_text())
+        self._fill_years()
         self.update_preview()
+
+    def _fill_years(self) -> None:
+        """年度 from today's (the default) back to the earliest on record; the city's report
+        for the tier-1 council."""
+        from app.services import councils, year_report
+        from app.services.wareki import fiscal_year_label
+
+        chosen = self.year.currentData()
+        self.year.blockSignals(True)
+        self.year.clear()
+        for year in year_report.years_on_record(self.store):
+            self.year.addItem(fiscal_year_label(year), year)
+        self.year.setCurrentIndex(max(self.year.findData(chosen), 0))
+        self.year.blockSignals(False)
+        city = councils.get_council(self.store, self.council_id).tier == 1
+        self.year_note.setText("第2層の全協議体の数と、その合計をまとめます。" if city else
+                               "この協議体の1年（4月〜翌年3月）の会議・研修・メンバー・社会資源・ニーズ・提言の数をまとめます。")
 
     def _map_text(self) -> str:
         """Which stored map the resource map prints on, or how to add one."""
@@ -252,6 +287,37 @@ class PrintPage(Page):
         if path:
             try:
                 self.save_pdf(Path(path))
+            except UserError as exc:
+                show_error(self, str(exc))
+
+    def save_excel(self, path: Path) -> Path | None:
+        """年度のまとめ as .xlsx, made on a worker and written only when complete."""
+        from app.exchange.year_report_xlsx import write_year_report
+        from app.services import year_report
+
+        store, council_id, year = self.store, self.council_id, self.year.currentData()
+
+        def work(tell):
+            report = year_report.report_for(store, council_id, year)
+            tell("保存", 1, 1)
+            write_year_report(report, path)
+
+        try:
+            worker.run(self, "Excelのファイルを作っています…", work)
+        except worker.Cancelled:
+            self.controller.message.emit("Excelの保存を中止しました（ファイルは作っていません）")
+            return None
+        self.controller.message.emit(f"Excelのファイルを保存しました: {path}")
+        return path
+
+    def ask_and_save_excel(self) -> None:
+        suggested = str(Path.home() / f"{self.year.currentText().split('（')[0]}のまとめ.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, "Excelに保存", suggested, "Excel (*.xlsx)")
+        if path:
+            if Path(path).suffix.lower() != ".xlsx":
+                path += ".xlsx"
+            try:
+                self.save_excel(Path(path))
             except UserError as exc:
                 show_error(self, str(exc))
 
