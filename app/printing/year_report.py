@@ -18,7 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, PrintError
-from app.printing.columns import fit_widths
+from app.printing.columns import fit_widths, natural_width
 from app.printing.flowables import KText, table
 from app.services import year_report as Y
 from app.services.wareki import fiscal_year_range, wareki
@@ -158,7 +158,10 @@ def _trainings(r: Y.CouncilYearReport, width: float) -> list[Flowable]:
         rows.append([KText("合計", S.DOC_CELL_BOLD), f"{f.trainings}回", _nb(f.training_participants),
                      _nb(f.completed)])
         extra = TOTAL_ROW
-    found: list[Flowable] = [table(rows, [118, width - 118 - 2 * 60, 60, 60], extra=extra)]
+    # The date on one line (it sits beside the need table in half the page); the title wraps.
+    day = natural_width([str(row[0]) for row in rows], S.DOC_CELL, 3.5)
+    found: list[Flowable] = [table(rows, [day, width - day - 2 * 48, 48, 48],
+                                   extra=[("VALIGN", (0, 1), (-1, -1), "TOP"), *extra])]
     if f.trainings_from_attendance:
         found.append(KText("＊ 参加者数が空欄のため、出席を記録したメンバーの数です。", S.DOC_NOTE))
     return found
@@ -179,10 +182,11 @@ def _resources(r: Y.CouncilYearReport, width: float) -> list[Flowable]:
     return found
 
 
-def _fitted(rows: list[list], width: float) -> Flowable:
+def _fitted(rows: list[list], width: float, extra: Sequence[tuple] = ()) -> Flowable:
     """A table of text whose columns take the width their text needs (columns.fit_widths)."""
-    widths = fit_widths([[str(r[i]) for r in rows] for i in range(len(rows[0]))], width, S.DOC_CELL)
-    return table(rows, widths, extra=[("VALIGN", (0, 1), (-1, -1), "TOP")])
+    widths = fit_widths([[getattr(r[i], "text", str(r[i])) for r in rows] for i in range(len(rows[0]))],
+                        width, S.DOC_CELL)
+    return table(rows, widths, extra=[("VALIGN", (0, 1), (-1, -1), "TOP"), *extra])
 
 
 def proposals_table(lines: Sequence[Y.ProposalLine], width: float, *, council: bool) -> Flowable:
@@ -203,10 +207,19 @@ def make_council(r: Y.CouncilYearReport) -> tuple[bytes, int]:
         KText(f"期間：{_period(r.year)}　{wareki(r.today)}作成", S.DOC_SUB),
         _heading(f"会議・活動（{f.meetings}回・参加者 {f.meeting_participants:,}人）"),
         *meetings_row_table(f, width),
-        _side_by_side([_heading("メンバー・サポーター"), *members_table(f, half)],
-                      [_heading(f"ニーズ（把握 {f.needs_opened}件・解決 {f.needs_met}件）"),
-                       *needs_table(f, half)], width),
-        KeepTogether([_heading(f"研修（担い手養成講座 {f.trainings}回）"), *_trainings(r, width)]),
+    ]
+    left: list[Flowable] = [_heading("メンバー・サポーター"), *members_table(f, half)]
+    trainings = [_heading(f"研修（担い手養成講座 {f.trainings}回）")]
+    # Beside a long list of need categories the left column has room for the trainings.
+    categories = len({*f.needs_opened_by_category, *f.needs_met_by_category})
+    beside = categories - 2 >= 3 * max(len(r.trainings), 1)
+    if beside:
+        left += [*trainings, *_trainings(r, half)]
+    story.append(_side_by_side(left, [_heading(f"ニーズ（把握 {f.needs_opened}件・解決 {f.needs_met}件）"),
+                                      *needs_table(f, half)], width))
+    if not beside:
+        story.append(KeepTogether([*trainings, *_trainings(r, width)]))
+    story += [
         KeepTogether([_heading(f"協議体がつくった社会資源（{f.resources_started}件）"), *_resources(r, width)]),
     ]
     story.append(_heading(f"提言（提出 {f.proposals_raised}件・回答 {f.proposals_answered}件）"))
