@@ -125,3 +125,18 @@ def test_a_city_without_councils_is_explained(template_db, tmp_path):
         city = councils.create_council(store, {"name": "高崎市", "tier": 1})
         with pytest.raises(PrintError, match="第2層"):
             render(store, "year-report", city.id, tmp_path / "x.pdf", year=2026)
+
+
+@pytest.mark.slow
+def test_a_council_of_real_size_stays_on_one_page(stress_template, tmp_path):
+    from app.services.stress import STRESS_COUNCIL
+    from tests.conftest import STRESS_TODAY
+
+    path = tmp_path / "stress.sqlite3"
+    shutil.copyfile(stress_template, path)
+    with Store.open(path) as store:
+        cid = councils.find_council(store, STRESS_COUNCIL).id
+        result = render(store, "year-report", cid, tmp_path / "s.pdf", year=2026, today=STRESS_TODAY)
+    assert result.pages == 1 and layout_faults(result.path) == []
+    text = flat(page_texts(result.path)[0])
+    assert "西部中央地区協議体令和8年度（2026年度）のまとめ" in text and "今日より後の予定" in text
