@@ -1,5 +1,7 @@
 """ニーズ集計表: the crosstabs あんしんセンター hands over (町内会 × category) with their totals,
-a bar chart of the column totals, and the council's own list of needs.
+a bar chart of the column totals, needs per 100 世帯 and per 100 aged 65+ by 町内会
+(services.need_rates), and the council's own list of needs with the gaps (services.needs: the
+newest needs table's persons beside the records', never added).
 
 対象人数 is printed as typed per row and summed down; it is not the row sum (one person has
 several needs), which the page says beside the table.
@@ -15,8 +17,10 @@ from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, PrintError
 from app.printing.flowables import Bar, KText, table
+from app.services import need_rates
 from app.services import needs as need_service
 from app.services import tallies as tally_service
+from app.services.need_rates import RateTable
 from app.services.tallies import CrosstabDTO
 from app.services.wareki import wareki
 
@@ -34,7 +38,7 @@ def _n(value: int | None) -> str:
     return "" if value is None else f"{value:,}"
 
 
-def _period(t: CrosstabDTO) -> str:
+def _period(t: CrosstabDTO | RateTable) -> str:
     if t.period_from and t.period_to:
         return f"{wareki(t.period_from)}〜{wareki(t.period_to)}"
     if t.period_to:
@@ -136,11 +140,71 @@ def _needs_list(job: Job) -> list[Flowable]:
     widths = [80, 70, 260, 40, 90, 56, WIDTH - 80 - 70 - 260 - 40 - 90 - 56]
     story: list[Flowable] = [KText("協議体で把握したニーズ", S.DOC_H),
                              table(rows, widths, extra=[("VALIGN", (0, 1), (-1, -1), "TOP")])]
-    gaps = need_service.gaps(job.store, job.council.id)
-    if gaps:
-        text = "、".join(f"{g.category}（{g.open_needs}件・{g.persons}人）" for g in gaps)
-        story += [Spacer(1, 4), KText(f"まだ対応する社会資源がないニーズ：{text}", S.DOC_WARN)]
     return story
+
+
+def _gap_text(g: need_service.GapDTO) -> str:
+    parts = [f"記録{g.open_needs}件・{g.persons:,}人" if g.open_needs else "",
+             f"集計表{g.table_persons:,}人" if g.table_persons is not None else ""]
+    return f"{g.category}（{'／'.join(p for p in parts if p)}）"
+
+
+def _gaps(job: Job) -> list[Flowable]:
+    gaps = need_service.gaps(job.store, job.council.id)
+    if not gaps:
+        return []
+    story: list[Flowable] = [
+        Spacer(1, 4),
+        KText("まだ対応する社会資源がないニーズ：" + "、".join(_gap_text(g) for g in gaps), S.DOC_WARN)]
+    if any(g.table_persons is not None for g in gaps):
+        story.append(KText("集計表の人数（一番新しいニーズの集計表）と記録の人数は並べて書き、足して"
+                           "いません（同じ人が両方に入っていることがあるため）。", S.DOC_NOTE))
+    return story
+
+
+def _r(value) -> KText:
+    return KText("" if value is None else f"{value:,}" if isinstance(value, int) else f"{value}", NUM)
+
+
+RATE_NOTE = ("割合は、町内会の世帯数100世帯あたり・65歳以上の人100人あたりの人数です（小数第1位まで、"
+             "四捨五入）。{figures}世帯数や65歳以上の人数が分からない町内会は空欄です。合計の行は、その数が"
+             "分かっている町内会だけで割っています。")
+
+
+def rates_block(rates: RateTable) -> list[Flowable]:
+    """Per 町内会: the needs table's 対象人数 (when the council has a needs table) and the records'
+    人数, each per 100 世帯 and per 100 aged 65+; a blank where the 町内会 lacks the number."""
+    with_table = rates.table_id is not None
+    per = ["100世帯あたり", "65歳以上100人あたり"]
+    groups: list[tuple[str, list]] = [("記録の人数（延べ）", ["record_persons", "record_per_households",
+                                                           "record_per_aged"])]
+    if with_table:
+        groups.insert(0, ("集計表の対象人数", ["table_persons", "table_per_households", "table_per_aged"]))
+    head_top = ["町内会", "世帯数", "65歳以上の人数", *(x for name, _k in groups for x in (name, "", ""))]
+    head_low = ["", "", "", *(x for _g in groups for x in ("人数", *per))]
+    rows: list[list] = [head_top, head_low]
+    for r in [*rates.rows, rates.total]:
+        rows.append([KText(r.neighbourhood, CELL_BOLD if r is rates.total else CELL),
+                     _r(r.households), _r(r.aged_65_plus),
+                     *(_r(getattr(r, key)) for _g, keys in groups for key in keys)])
+    label_w = 150
+    count = 2 + 3 * len(groups)
+    number_w = min((WIDTH - label_w) / count, 84)
+    extra = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (2, 0), (2, 1)),
+             ("BACKGROUND", (0, -1), (-1, -1), S.LIGHT), ("LINEABOVE", (0, -1), (-1, -1), 1.5, S.INK)]
+    for g in range(len(groups)):
+        first = 3 + 3 * g
+        extra += [("SPAN", (first, 0), (first + 2, 0)), ("LINEBEFORE", (first, 0), (first, -1), 1.2, S.INK)]
+    period = _period(rates)
+    source = (f"集計表：{rates.table_title}" + (f"（{period}）" if period else "") if with_table
+              else "ニーズの集計表がないので、協議体の記録の人数だけで割っています。")
+    figures = ("集計表の対象人数（一人は一回だけ数えます）と、記録の人数（解決していないニーズの「人数」を"
+               "足した延べ人数）は足さずに別々に割っています。" if with_table else
+               "記録の人数は、解決していないニーズの「人数」を足した延べ人数です。")
+    return [KText("町内会ごとの割合（100世帯あたり・65歳以上100人あたり）", S.DOC_H),
+            KText(source, S.DOC_NOTE), Spacer(1, 3),
+            table(rows, [label_w, *[number_w] * count], header_rows=2, pad=3, extra=extra),
+            Spacer(1, 3), KText(RATE_NOTE.format(figures=figures), S.DOC_NOTE)]
 
 
 def make(job: Job) -> tuple[bytes, int]:
@@ -156,8 +220,12 @@ def make(job: Job) -> tuple[bytes, int]:
         if i:
             story.append(PageBreak())  # one crosstab per landscape page
         story += _tally_block(t)
+    rates = need_rates.rates(job.store, job.council.id)
+    if rates.table_id or rates.total.record_persons is not None:
+        story += [Spacer(1, 10), CondPageBreak(220), *rates_block(rates)]
     if needs_list:
         story += [Spacer(1, 10), CondPageBreak(160), *needs_list]
+    story += _gaps(job)
     return layout.build_pdf(story, pagesize=PAGE, title=title,
                             footer_left=job.council.label,
                             footer_right=f"{wareki(job.today)}作成")

@@ -1,5 +1,6 @@
 """協議体の一覧 (for the tier-1 coordinator): every council side by side on A4 landscape, and
-the needs that no council's resources answer yet (the gap view across councils)."""
+the needs that no council's resources answer yet (the gap view across councils, with the persons
+of each council's newest needs table beside the records', never added)."""
 
 from __future__ import annotations
 
@@ -52,13 +53,18 @@ def make(job: Job) -> tuple[bytes, int]:
         Spacer(1, 4),
         table(rows, widths, extra=numeric, zebra=True),
     ]
-    gap_rows: list[list] = [["ニーズの分類", "未解決のニーズ", "人数", "対応している社会資源",
-                             "対応する資源がない協議体"]]
+    gap_rows: list[list] = [["ニーズの分類", "未解決のニーズ", "記録の人数", "集計表の人数",
+                             "対応する社会資源", "対応する資源がない協議体"]]
     for g in view.gaps:
-        gap_rows.append([g.category, _n(g.open_needs), _n(g.persons), _n(g.answering),
-                         "、".join(g.councils_with_gap) or "—"])
+        gap_rows.append([g.category, _n(g.open_needs), _n(g.persons), _n(g.table_persons),
+                         _n(g.answering), "、".join(g.councils_with_gap) or "—"])
     if len(gap_rows) > 1:
         story += [Spacer(1, 8), KText("足りないもの（協議体をまたいで）", S.DOC_H),
-                  table(gap_rows, [110, 76, 56, 96, WIDTH - 110 - 76 - 56 - 96])]
+                  table(gap_rows, [100, 70, 64, 70, 100, WIDTH - 100 - 70 - 64 - 70 - 100]),
+                  Spacer(1, 3),
+                  KText("記録の人数は解決していないニーズの記録の人数、集計表の人数は各協議体の一番新しい"
+                        "ニーズの集計表の人数の合計です。同じ人が両方に入っていることがあるので、足して"
+                        "いません。記録か集計表にあって、記録に社会資源が結びついていない分類を"
+                        "「対応する資源がない」としています。", S.DOC_NOTE)]
     return layout.build_pdf(story, pagesize=PAGE, title=title, footer_left=title,
                             footer_right=f"{wareki(job.today)}作成")

@@ -19,8 +19,9 @@ from app.models import (
     Neighbourhood,
     Resource,
 )
-from app.services import base
+from app.services import base, need_tables
 from app.services.base import Field
+from app.services.need_tables import TableFigure
 from app.services.normalize import nfkc
 from app.store import Store
 
@@ -78,10 +79,12 @@ class NeedDTO:
 
 @dataclasses.dataclass(frozen=True)
 class GapDTO:
-    """A category with open needs and no resource linked to any of them."""
+    """A category with open needs or a needs-table figure, and no resource answering it
+    (services.need_tables has the rule)."""
     category: str
     open_needs: int
-    persons: int
+    persons: int                      # the records' known 人数
+    table_persons: int | None = None  # the newest needs table's persons (None: not in a table)
 
 
 def _dto(n: Need, nb_names: Mapping[str, str]) -> NeedDTO:
@@ -162,13 +165,11 @@ def delete_need(store: Store, need_id: str) -> None:
 
 
 def gaps(store: Store, council_id: str) -> list[GapDTO]:
-    """Categories where open needs exist but none is linked to a resource yet."""
-    found: dict[str, list[NeedDTO]] = {}
-    for need in list_needs(store, council_id):
-        if need.is_open:
-            found.setdefault(need.category, []).append(need)
-    return [GapDTO(category, len(items), sum(n.count or 0 for n in items))
-            for category, items in found.items() if not any(n.resource_ids for n in items)]
+    """Categories with open needs recorded or a figure above 0 in the newest needs table, and
+    no resource linked to any of their open needs (none open: to any of their needs); the same
+    as coverage()'s gaps."""
+    return [GapDTO(c.category, c.open_needs, c.persons, c.table_persons)
+            for c in coverage(store, council_id) if c.is_gap]
 
 
 def category_names(store: Store) -> list[str]:
@@ -269,7 +270,8 @@ def crosstab(store: Store, council_id: str, statuses: Iterable[str] | None = Non
 
 @dataclasses.dataclass(frozen=True)
 class CoverageDTO:
-    """Open needs of one category and the resources linked to any of them (none: a gap)."""
+    """Open needs of one category, what the newest needs table says about it, and the
+    resources linked to any of the open needs (none: a gap)."""
     category: str
     open_needs: int
     persons: int                  # sum of the known 人数
@@ -278,17 +280,30 @@ class CoverageDTO:
     neighbourhoods: tuple[str, ...]
     descriptions: tuple[str, ...]
     resource_names: tuple[str, ...]
+    table: TableFigure | None = None  # never added to `persons`: the same person may be in both
 
     @property
     def is_gap(self) -> bool:
         return not self.resource_names
 
+    @property
+    def table_persons(self) -> int | None:
+        return self.table.persons if self.table else None
+
 
 def coverage(store: Store, council_id: str) -> list[CoverageDTO]:
-    """Per category with open needs: how many, where, and what answers them. The gaps
-    (no resource) first, then the rest, each in the category list's order; same gaps as
-    gaps()."""
-    open_needs = [n for n in list_needs(store, council_id) if n.is_open]
+    """Per category with open needs or a figure above 0 in the newest needs table: how many,
+    where, and what answers them: the resources linked to its open needs, or, when none is open,
+    to its resolved ones. The gaps (no such resource) first, then the rest, each in the category
+    list's order; same gaps as gaps(). The table's persons and the records' persons are kept
+    apart (services.need_tables has the rule)."""
+    recorded = list_needs(store, council_id)
+    open_needs = [n for n in recorded if n.is_open]
+    resolved: dict[str, set[str]] = {}  # category -> resources linked to its needs no longer open
+    for need in recorded:
+        if not need.is_open:
+            resolved.setdefault(need.category, set()).update(need.resource_ids)
+    tables = need_tables.figures(store, council_id)
     with store.session() as s:
         resource_names = dict(s.execute(select(Resource.id, Resource.name)
                                         .where(Resource.council_id == council_id)
@@ -296,9 +311,12 @@ def coverage(store: Store, council_id: str) -> list[CoverageDTO]:
     by_category: dict[str, list[NeedDTO]] = {}
     for need in open_needs:  # list_needs gives the category order
         by_category.setdefault(need.category, []).append(need)
+    order = {name: i for i, name in enumerate(category_names(store))}
+    shown = set(by_category) | {c for c, figure in tables.items() if figure.persons > 0}
     found = []
-    for category, items in by_category.items():
-        linked = {rid for n in items for rid in n.resource_ids}
+    for category in sorted(shown, key=lambda c: (order.get(c, len(order)), c)):
+        items = by_category.get(category, [])
+        linked = {rid for n in items for rid in n.resource_ids} if items else resolved.get(category, set())
         statuses = tuple((st, sum(n.status == st for n in items)) for st in NEED_STATUSES
                          if any(n.status == st for n in items))
         found.append(CoverageDTO(
@@ -308,5 +326,6 @@ def coverage(store: Store, council_id: str) -> list[CoverageDTO]:
             neighbourhoods=tuple(dict.fromkeys(n.neighbourhood_name or NO_NEIGHBOURHOOD
                                                for n in items)),
             descriptions=tuple(n.description for n in items if n.description),
-            resource_names=tuple(name for rid, name in resource_names.items() if rid in linked)))
+            resource_names=tuple(name for rid, name in resource_names.items() if rid in linked),
+            table=tables.get(category)))
     return sorted(found, key=lambda c: not c.is_gap)  # stable: keeps the category order

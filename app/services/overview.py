@@ -1,11 +1,14 @@
 """The tier-1 coordinator's picture of all councils, once their files are merged.
 
 One row per council: members, supporters and core members, resources by category, open needs
-by category (records and persons), and when the council's data last left or arrived in a file.
+by category (records and persons), the persons of its newest needs table by category (never added
+to the records' persons: services.need_tables), and when the council's data last left or arrived in
+a file.
 メンバー is members.count_active (活動中), the one count every screen and print shows; a council's
 file date is when the council wrote it (written_on), not when it was read here.
-The gap view lists, per need category, the councils with open needs that no resource answers
-(the same rule as services.needs.gaps, for every council at once).
+The gap view lists, per need category, the councils with open needs or a needs-table figure that no
+resource linked to an open need answers (the same rule as services.needs.gaps, for every council
+at once).
 
 A read query: the exchange writes the dates it reads here (app_meta's exported:, imported: and
 written: keys), the tier-1 ホーム and the printed overview are built on these DTOs.
@@ -31,6 +34,7 @@ from app.models import (
     need_resource,
 )
 from app.services.members import active_clause
+from app.services.need_tables import figures_by_council
 from app.services.needs import OPEN_STATUSES
 from app.store import Store
 
@@ -59,6 +63,10 @@ class CouncilRow:
     last_exported: dt.datetime | None  # UTC
     last_imported: dt.datetime | None  # UTC, when a file was last read here
     written_on: dt.datetime | None = None  # UTC, when the council wrote the newest file read here
+    # category -> persons in the council's newest needs table (services.need_tables)
+    table_needs: dict[str, int] = dataclasses.field(default_factory=dict)
+    # categories with no open need and a resource linked to a resolved one: that answers the table
+    resolved_answered: frozenset[str] = frozenset()
 
     @property
     def resource_total(self) -> int:
@@ -70,18 +78,23 @@ class CouncilRow:
 
     @property
     def gaps(self) -> tuple[str, ...]:
-        """Categories with open needs and no resource linked to any of them."""
-        return tuple(c for c, n in self.open_needs.items() if n.records and n.unanswered == n.records)
+        """Categories with open needs or a needs-table figure above 0, and no resource linked to
+        any of their open needs (none open: to any of their needs): the recorded ones first, then
+        those only the table has."""
+        recorded = [c for c, n in self.open_needs.items() if n.records and n.unanswered == n.records]
+        return (*recorded, *(c for c, persons in self.table_needs.items() if persons > 0
+                             and c not in self.open_needs and c not in self.resolved_answered))
 
 
 @dataclasses.dataclass(frozen=True)
 class GapRow:
     category: str
-    councils_with_needs: tuple[str, ...]
-    councils_with_gap: tuple[str, ...]   # open needs there, none answered by a resource
+    councils_with_needs: tuple[str, ...]  # open needs recorded or a needs-table figure above 0
+    councils_with_gap: tuple[str, ...]   # and none of its open needs answered by a resource
     open_needs: int
-    persons: int
-    answering: int  # resources linked to these open needs, all councils: the rule of the gap
+    persons: int          # the records' known 人数
+    answering: int  # resources linked to these open needs (none open: to its needs), all councils
+    table_persons: int = 0  # the newest needs tables' persons, added across councils
 
     @property
     def is_gap_somewhere(self) -> bool:
@@ -126,6 +139,7 @@ def written_dates(store: Store) -> dict[str, dt.datetime]:
 def coordinator_overview(store: Store) -> Overview:
     stamps = last_exchange(store)
     written = written_dates(store)
+    tables = figures_by_council(store)
     with store.session() as s:
         councils = s.execute(select(Council.id, Council.name, Council.tier)
                              .order_by(Council.tier, Council.created_at, Council.name)).all()
@@ -158,13 +172,13 @@ def coordinator_overview(store: Store) -> Overview:
                 .where(Need.status.in_(OPEN_STATUSES))
                 .group_by(Need.council_id, NeedCategory.name)):
             needs[cid][category] = NeedCount(records, persons, unanswered)
-        answering = dict(s.execute(
-            select(NeedCategory.name, func.count(func.distinct(need_resource.c.resource_id)))
-            .select_from(need_resource)
-            .join(Need, Need.id == need_resource.c.need_id)
-            .join(NeedCategory, NeedCategory.id == Need.category_id)
-            .where(Need.status.in_(OPEN_STATUSES))
-            .group_by(NeedCategory.name)).all())
+        links: dict[tuple[str, str], dict[bool, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for cid, category, status, resource_id in s.execute(
+                select(Need.council_id, NeedCategory.name, Need.status, need_resource.c.resource_id)
+                .select_from(need_resource)
+                .join(Need, Need.id == need_resource.c.need_id)
+                .join(NeedCategory, NeedCategory.id == Need.category_id)):
+            links[(cid, category)][status in OPEN_STATUSES].add(resource_id)
     if any(UNCATEGORISED in r for r in resources.values()):
         resource_categories.append(UNCATEGORISED)
     rows = []
@@ -177,24 +191,31 @@ def coordinator_overview(store: Store) -> Overview:
             resources={c: resources[cid][c] for c in resource_categories if c in resources[cid]},
             open_needs={c: needs[cid][c] for c in need_categories if c in needs[cid]},
             last_exported=stamp.get("exported"), last_imported=stamp.get("imported"),
-            written_on=written.get(cid)))
+            written_on=written.get(cid),
+            table_needs={c: tables[cid][c].persons for c in need_categories if c in tables.get(cid, {})},
+            resolved_answered=frozenset(c for (where, c), found in links.items()
+                                        if where == cid and found[False] and c not in needs[cid])))
     return Overview(tuple(rows), tuple(resource_categories), tuple(need_categories),
-                    _gaps(rows, need_categories, answering), _totals(rows))
+                    _gaps(rows, need_categories, links), _totals(rows))
 
 
-def _gaps(rows: list[CouncilRow], categories: list[str], answering: dict[str, int]
-          ) -> tuple[GapRow, ...]:
+def _gaps(rows: list[CouncilRow], categories: list[str],
+          links: dict[tuple[str, str], dict[bool, set[str]]]) -> tuple[GapRow, ...]:
+    """links: (council id, category) -> {open?: resources linked to those needs}."""
     found = []
     for category in categories:
-        with_needs = [r for r in rows if category in r.open_needs]
+        with_needs = [r for r in rows
+                      if category in r.open_needs or r.table_needs.get(category, 0) > 0]
         if not with_needs:
             continue
-        counts = [r.open_needs[category] for r in with_needs]
+        counts = [r.open_needs[category] for r in with_needs if category in r.open_needs]
         found.append(GapRow(
             category=category, councils_with_needs=tuple(r.name for r in with_needs),
             councils_with_gap=tuple(r.name for r in with_needs if category in r.gaps),
             open_needs=sum(c.records for c in counts), persons=sum(c.persons for c in counts),
-            answering=answering.get(category, 0)))
+            answering=len({rid for r in with_needs
+                           for rid in links.get((r.id, category), {}).get(category in r.open_needs, ())}),
+            table_persons=sum(r.table_needs.get(category, 0) for r in with_needs)))
     return tuple(sorted(found, key=lambda g: (not g.is_gap_somewhere, -len(g.councils_with_gap))))
 
 
@@ -203,12 +224,15 @@ def _totals(rows: list[CouncilRow]) -> CouncilRow:
 
 
 def overview_totals(rows: Iterable[CouncilRow], name: str = "合計") -> CouncilRow:
-    """The rows added up (members, supporters, providers, core members, resources and open needs
-    by category), so the window and the print show the same totals for the same rows."""
+    """The rows added up (members, supporters, providers, core members, resources, open needs and
+    needs-table persons by category), so the window and the print show the same totals for the same rows."""
     area = list(rows)
     resources: dict[str, int] = defaultdict(int)
     needs: dict[str, list[NeedCount]] = defaultdict(list)
+    table_needs: dict[str, int] = defaultdict(int)
     for row in area:
+        for category, persons in row.table_needs.items():
+            table_needs[category] += persons
         for category, count in row.resources.items():
             resources[category] += count
         for category, need_count in row.open_needs.items():
@@ -220,4 +244,4 @@ def overview_totals(rows: Iterable[CouncilRow], name: str = "合計") -> Council
         resources=dict(resources),
         open_needs={c: NeedCount(sum(n.records for n in v), sum(n.persons for n in v),
                                  sum(n.unanswered for n in v)) for c, v in needs.items()},
-        last_exported=None, last_imported=None)
+        last_exported=None, last_imported=None, table_needs=dict(table_needs))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 HEADERS = ("協議体", "ファイルの日付", "メンバー", "サポーター", "社会資源", "未解決のニーズ",
            "対応する資源がないニーズ")
 DATE_COLUMN = 1
+GAPS_COLUMN, GAPS_WIDTH = 6, 260  # a long list of categories wraps instead of widening the table
 
 
 def written_day(row: CouncilRow) -> dt.date | None:
@@ -40,7 +41,8 @@ class OverviewTable(QTableWidget):
         self.verticalHeader().hide()
         self.horizontalHeader().setStretchLastSection(True)
         self.setToolTip("受け取ったファイルを読み込むと、その協議体の数がここに出ます。"
-                        "メンバーは活動中の人の数です")
+                        "メンバーは活動中の人の数です。対応する資源がないニーズには、"
+                        "ニーズの集計表（一番新しいもの）にしかない分類も入ります")
 
     def fill(self, overview: Overview) -> None:
         rows = [c for c in overview.councils if c.tier == 2]
@@ -62,3 +64,10 @@ class OverviewTable(QTableWidget):
                     item.setFont(font)
                 self.setItem(r, col, item)
         self.resizeColumnsToContents()
+        if self.columnWidth(GAPS_COLUMN) > GAPS_WIDTH:
+            self.setColumnWidth(GAPS_COLUMN, GAPS_WIDTH)
+        self.setWordWrap(True)
+        usual = self.verticalHeader().defaultSectionSize()
+        for row in range(self.rowCount()):  # only a row whose gaps wrap grows, with a little air
+            needed = self.sizeHintForRow(row)
+            self.setRowHeight(row, needed + 6 if needed > usual else usual)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.printing import PrintError
 from app.services import resources as resource_service
 from app.services.area_map import map_numbers
-from tests.printing.pdfcheck import A4, A4_LANDSCAPE, flat, page_sizes, page_texts, render_pages
+from tests.printing.pdfcheck import (
+    A4,
+    A4_LANDSCAPE,
+    flat,
+    layout_faults,
+    page_sizes,
+    page_texts,
+    render_pages,
+    text_sizes,
+)
 
 
 def _text(result) -> str:
@@ -25,6 +36,49 @@ def test_needs_crosstab_with_seed_totals(rendered):
     assert "102" in text  # the service-use table's 対象人数
     assert "居場所・運動" in text and "金井淵" in text and "若田" in text
     assert "まだ対応する社会資源がないニーズ" in text
+
+
+@pytest.mark.slow
+def test_needs_prints_rates_per_100_households_and_the_tables_gaps(rendered):
+    result = rendered("needs")
+    pages = page_texts(result.path)
+    number = next(i for i, text in enumerate(pages) if "町内会ごとの割合" in text)
+    text = flat(pages[number])
+    assert "100世帯あたり" in text and "65歳以上100人あたり" in text
+    # 金井淵: 世帯数 530, 65歳以上 blank, 対象人数 31 → 5.8, blank; records 17 → 3.2, blank
+    assert "金井淵530315.8173.2" in text
+    assert "下剣崎485142.9下大島" in text  # no record there: blank, not 0
+    assert "合計5,0921943.8491.5" in text
+    numbers = [size for size, run in text_sizes(result.path, number) if re.fullmatch(r"[\d,.]+", run.strip())]
+    assert len(numbers) > 40 and min(numbers) >= 10.5  # the table's figures
+    labels = [size for size, run in text_sizes(result.path, number)
+              if run.strip() in ("町内会", "世帯数", "金井淵", "若田", "合計", "100世帯あたり")]
+    assert len(labels) >= 6 and min(labels) >= 10.5
+    whole = _text(result)
+    assert "通院（記録1件・6人／集計表21人）" in whole
+    assert "布団干し（集計表6人）" in whole and "床屋（集計表8人）" in whole
+    assert "足していません" in whole
+    assert not layout_faults(result.path)
+
+
+def test_needs_without_a_needs_table_divides_the_records_only(demo_store, tmp_path):
+    from app.printing import render
+    from app.services import councils, tallies
+
+    yawata = councils.find_council(demo_store, "八幡").id
+    for t in tallies.list_tallies(demo_store, yawata, kind="needs"):
+        tallies.delete_tally(demo_store, t.id)
+    text = flat("".join(page_texts(render(demo_store, "needs", yawata, tmp_path / "n.pdf").path)))
+    assert "記録の人数だけで割っています" in text and "集計表の対象人数" not in text
+    assert "金井淵530173.2" in text and "合計5,092491.5" in text
+    assert "通院（記録1件・6人）" in text and "布団干し" not in text  # only the table had it
+    assert "足していません" not in text
+
+
+def test_overview_prints_the_needs_tables_persons_beside_the_records(rendered):
+    text = _text(rendered("overview", council="高崎市"))
+    assert "集計表の人数" in text
+    assert "布団干し——6—八幡" in text and "通院1621—八幡" in text  # records' 人数 6, the table's 21
 
 
 def test_needs_for_toyooka_service_use_table(rendered):

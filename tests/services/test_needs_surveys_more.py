@@ -7,6 +7,7 @@ import pytest
 from app.errors import ValidationError
 from app.services import councils, needs, neighbourhoods, resources, surveys
 from app.services.needs import NO_NEIGHBOURHOOD, CrosstabCell
+from app.services.overview import coordinator_overview
 
 
 def yawata(store):
@@ -61,10 +62,12 @@ def test_coverage_puts_the_gaps_first_and_agrees_with_gaps(demo_store):
     council = yawata(demo_store)
     found = needs.coverage(demo_store, council.id)
     gaps = [c for c in found if c.is_gap]
-    assert [c.category for c in gaps] == ["通院", "移動手段"]
+    assert [c.category for c in gaps] == ["通院", "移動手段", "調理・弁当", "掃除", "入浴", "住環境",
+                                          "布団干し", "床屋"]
     assert [c.category for c in found[:2]] == ["通院", "移動手段"]
-    assert {(g.category, g.open_needs, g.persons) for g in needs.gaps(demo_store, council.id)} == {
-        (c.category, c.open_needs, c.persons) for c in gaps}
+    assert {(g.category, g.open_needs, g.persons, g.table_persons)
+            for g in needs.gaps(demo_store, council.id)} == {
+        (c.category, c.open_needs, c.persons, c.table_persons) for c in gaps}
     clinic = gaps[0]
     assert (clinic.open_needs, clinic.persons, clinic.without_count) == (1, 6, 0)
     assert clinic.neighbourhoods == ("上剣崎",) and clinic.statuses == (("未対応", 1),)
@@ -82,7 +85,15 @@ def test_coverage_after_linking_a_resource_and_resolving(demo_store):
     found = {c.category: c for c in needs.coverage(demo_store, council.id)}
     assert found["通院"].resource_names == ("通院送迎",) and not found["通院"].is_gap
     needs.update_need(demo_store, clinic.id, {"status": "解決"})
-    assert "通院" not in {c.category for c in needs.coverage(demo_store, council.id)}
+    # 八幡's needs table still counts 21 persons for 通院; the resource of the resolved need answers it
+    after = {c.category: c for c in needs.coverage(demo_store, council.id)}["通院"]
+    assert (after.open_needs, after.table_persons, after.resource_names) == (0, 21, ("通院送迎",))
+    assert not after.is_gap and "通院" not in {g.category for g in needs.gaps(demo_store, council.id)}
+    resolved = next(r for r in coordinator_overview(demo_store).councils if r.name == "八幡")
+    assert "通院" not in resolved.gaps and "通院" in resolved.resolved_answered
+    needs.update_need(demo_store, clinic.id, {}, resource_ids=[])  # resolved, but nothing answers it
+    assert "通院" in {g.category for g in needs.gaps(demo_store, council.id)}
+    assert "通院" in next(r for r in coordinator_overview(demo_store).councils if r.name == "八幡").gaps
 
 
 def test_survey_count_edits_move_only_that_questions_percentages(demo_store):

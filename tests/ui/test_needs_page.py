@@ -7,11 +7,13 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
-from app.services import councils, needs
+from app.services import councils, needs, neighbourhoods, tallies
 from app.ui.widgets import FormDialog
 from tests.ui.conftest import answer_next_dialog, type_japanese
 
 VISION = "動ける人がお互いに見守る交流のあるまち"
+# 八幡's gaps: the two recorded ones, then what only its needs table counts
+GAPS = ["通院", "移動手段", "調理・弁当", "掃除", "入浴", "住環境", "布団干し", "床屋"]
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +97,7 @@ def test_add_need_typed_in_japanese_then_undo_and_redo(window, qtbot, demo_store
 @pytest.mark.slow
 def test_edit_links_a_resource_and_undo_puts_it_back(window, demo_store):
     page = open_page(window)
-    assert [line.split(":")[0] for line in page.gap_lines()] == ["通院", "移動手段"]
+    assert [line.split(":")[0] for line in page.gap_lines()] == GAPS
     select(page, "病院に行く足がない")
     dialog = page.edit_selected()
     assert dialog.inputs["count"].text() == "6"
@@ -106,11 +108,11 @@ def test_edit_links_a_resource_and_undo_puts_it_back(window, demo_store):
     edited = next(n for n in page.model.rows if n.category == "通院")
     assert edited.status == "検討中"
     assert page.model.data(page.model.index(page.model.rows.index(edited), 7)) == "支え合いの健康体操"
-    assert [line.split(":")[0] for line in page.gap_lines()] == ["移動手段"]
+    assert [line.split(":")[0] for line in page.gap_lines()] == GAPS[1:]
     window.controller.undo_stack.undo()
     restored = next(n for n in yawata_needs(demo_store) if n.category == "通院")
     assert restored.status == "未対応" and restored.resource_ids == ()
-    assert [line.split(":")[0] for line in page.gap_lines()] == ["通院", "移動手段"]
+    assert [line.split(":")[0] for line in page.gap_lines()] == GAPS
 
 
 @pytest.mark.slow
@@ -179,12 +181,57 @@ def test_gap_tab_lists_the_gaps_beside_the_vision(window):
     page = open_page(window)
     page.tabs.setCurrentIndex(2)
     assert VISION in page.gaps.vision.text() and page.gaps.vision.isVisible()
+    none = "対応する社会資源がまだありません"
     assert page.gap_lines() == [
-        "通院: 未対応のニーズ 1件（6人） — 対応する社会資源がまだありません",
-        "移動手段: 未対応のニーズ 1件（5人） — 対応する社会資源がまだありません",
+        f"通院: 未対応のニーズ 1件（6人）／集計表で21人 — {none}",
+        f"移動手段: 未対応のニーズ 1件（5人）／集計表で5人 — {none}",
+        f"調理・弁当: 集計表で32人 — {none}", f"掃除: 集計表で28人 — {none}",
+        f"入浴: 集計表で21人 — {none}", f"住環境: 集計表で7人 — {none}",
+        f"布団干し: 集計表で6人 — {none}", f"床屋: 集計表で8人 — {none}",
     ]
     shown = [w.text() for w in page.findChildren(type(page.gaps.vision)) if w.isVisible()]
-    assert "通院" in shown and "移動手段" in shown
+    assert all(category in shown for category in GAPS)
+    assert "集計表の町内会: 金井淵 2人、八幡3 2人、八幡4 2人" in shown  # 布団干し's card
+    assert page.gaps.table_note.isVisible() and "足していません" in page.gaps.table_note.text()
+    assert "買い物: 対応中のニーズ 2件（14人）／集計表で39人 — 移動販売、お休み処のベンチ" in shown
+
+
+@pytest.mark.slow
+def test_a_tally_edit_moves_the_gap_figures(window, demo_store):
+    page = open_page(window)
+    t = next(t for t in tallies.list_tallies(demo_store, councils.find_council(demo_store, "八幡").id)
+             if t.kind == "needs")
+    row = next(r for r in t.rows if r.label == "若田")
+    column = next(c for c in t.columns if c.label == "布団干し")
+    window.controller.update("集計表の数を直す", "tally", t.id,
+                             lambda: tallies.set_cell(demo_store, row.id, column.id, 3), {"tallies"})
+    assert "布団干し: 集計表で9人 — 対応する社会資源がまだありません" in page.gap_lines()
+    window.controller.undo_stack.undo()
+    assert "布団干し: 集計表で6人 — 対応する社会資源がまだありません" in page.gap_lines()
+
+
+@pytest.mark.slow
+def test_rates_tab_per_100_households_blank_where_unknown(window, qtbot, demo_store):
+    page = open_page(window)
+    window.resize(1024, 700)
+    page.tabs.setCurrentIndex(3)
+    view = page.rates
+    assert "高齢者ニーズ" in view.source.text()
+    assert view.row_texts("金井淵") == ["530", "", "31", "5.8", ""]  # no 65歳以上 figure: blank
+    assert view.row_texts("合計") == ["5,092", "", "194", "3.8", ""]
+    view.figure.setCurrentText("記録の人数（延べ）")
+    assert view.grid.horizontalHeaderItem(3).text() == "記録の\n人数\n（延べ）"
+    assert view.row_texts("金井淵") == ["530", "", "17", "3.2", ""]
+    assert view.row_texts("下剣崎") == ["485", "", "", "", ""]  # no open need there: blank, not 0
+    kanaibuchi = next(n for n in neighbourhoods.list_neighbourhoods(
+        demo_store, councils.find_council(demo_store, "八幡").id) if n.name == "金井淵")
+    neighbourhoods.update_neighbourhood(demo_store, kanaibuchi.id, {"aged_65_plus": 160})
+    page.refresh()
+    assert view.figure.currentText() == "記録の人数（延べ）"  # the choice stays
+    assert view.row_texts("金井淵") == ["530", "160", "17", "3.2", "10.6"]
+    qtbot.waitUntil(lambda: view.grid.viewport().width() > 0)
+    header = view.grid.horizontalHeader()
+    assert header.length() <= view.grid.viewport().width()  # fits at 1024×700, no sideways scroll
 
 
 def test_narrow_window_moves_columns_under_the_table(window, qtbot):

@@ -1,5 +1,6 @@
 """足りないもの: the needs no resource answers yet, under the council's vision, then the ones
-that are linked to a resource."""
+that are linked to a resource. A category counts when it has open needs recorded or persons in
+the newest needs table (services.need_tables); the two figures are shown side by side, not added."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from app.services.councils import CouncilDTO
 from app.services.needs import CoverageDTO
-from app.ui.pages.needs.texts import gap_line, needs_text
+from app.ui.pages.needs.texts import amounts_text, gap_line, table_detail
 from app.ui.widgets import label
 
 
@@ -31,6 +32,10 @@ class GapsView(QScrollArea):
         self.gap_heading = label("足りないもの（社会資源がまだないニーズ）", "subheading",
                                  wrap=True)
         self.gap_box.addWidget(self.gap_heading)
+        self.table_note = label(
+            "集計表の人数（あんしんセンターのニーズの集計表のうち一番新しいもの）と記録の人数は並べて"
+            "出しています。同じ人が両方に入っていることがあるので、足していません。", "note", wrap=True)
+        self.gap_box.addWidget(self.table_note)
         self.gap_list = QVBoxLayout()
         self.gap_list.setSpacing(10)
         self.gap_box.addLayout(self.gap_list)
@@ -40,8 +45,9 @@ class GapsView(QScrollArea):
         self.covered_list.setSpacing(6)
         self.gap_box.addLayout(self.covered_list)
         self.gap_box.addWidget(label(
-            "解決していないニーズ（未対応・検討中・対応中）だけを数えています。社会資源とのつながりは、"
-            "「一覧」でニーズを編集して「対応する社会資源」を選ぶと付けられます。", "note", wrap=True))
+            "記録は解決していないニーズ（未対応・検討中・対応中）だけを数えています。社会資源とのつながりは、"
+            "「一覧」でニーズを編集して「対応する社会資源」を選ぶと付けられます（集計表にしかない分類は、"
+            "その分類のニーズを追加して選びます）。", "note", wrap=True))
         self.gap_box.addStretch(1)
         self.setWidget(inner)
         self.coverage: list[CoverageDTO] = []
@@ -66,13 +72,13 @@ class GapsView(QScrollArea):
         if not gaps:
             self.gap_list.addWidget(label(
                 "今、社会資源につながっていない分類はありません。" if found
-                else "解決していないニーズの記録がありません。", wrap=True))
+                else "解決していないニーズの記録も、ニーズの集計表の人数もありません。", wrap=True))
         for c in gaps:
             self.gap_list.addWidget(self._gap_card(c))
         self.covered_heading.setVisible(bool(covered))
         for c in covered:
             self.covered_list.addWidget(label(
-                f"{c.category}: {needs_text(c)} — {'、'.join(c.resource_names)}", wrap=True))
+                f"{c.category}: {amounts_text(c)} — {'、'.join(c.resource_names)}", wrap=True))
 
     def gap_lines(self) -> list[str]:
         """The main line of each gap, as shown (tests and the screen reader read these)."""
@@ -88,8 +94,12 @@ class GapsView(QScrollArea):
         title.setToolTip(f"分類「{c.category}」")
         box.addWidget(title)
         box.addWidget(label(gap_line(c), "subheading", wrap=True))
-        details = [f"町内会: {'、'.join(c.neighbourhoods)}"]
+        where = "記録の町内会" if c.table else "町内会"
+        details = [f"{where}: {'、'.join(c.neighbourhoods)}"] if c.neighbourhoods else []
         if c.descriptions:
             details.append("声: " + " / ".join(f"「{d}」" for d in c.descriptions))
-        box.addWidget(label("\n".join(details), "note", wrap=True))
+        if table_detail(c):
+            details.append(table_detail(c))
+        if details:
+            box.addWidget(label("\n".join(details), "note", wrap=True))
         return frame

@@ -1,5 +1,6 @@
-"""ニーズ: the needs heard (一覧), their crosstab by 町内会 and 分類 (集計), and what is still
-missing next to the council's vision (足りないもの)."""
+"""ニーズ: the needs heard (一覧), their crosstab by 町内会 and 分類 (集計), needs per 100 世帯
+and per 100 aged 65+ by 町内会 (割合), and what is still missing next to the council's vision
+(足りないもの, with the newest needs table's persons beside the records')."""
 
 from __future__ import annotations
 
@@ -17,12 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import NEED_STATUSES
-from app.services import councils, needs, neighbourhoods, resources
+from app.services import councils, need_rates, needs, neighbourhoods, resources
 from app.services.needs import NeedDTO
 from app.ui.pages.base import Page
 from app.ui.pages.needs.crosstab import CrosstabGrid
 from app.ui.pages.needs.dialog import NO_NB, need_dialog, need_fields
 from app.ui.pages.needs.gaps import GapsView
+from app.ui.pages.needs.rates import RatesView
 from app.ui.pages.needs.texts import count_text, how_many
 from app.ui.widgets import (
     DTO_ROLE,
@@ -50,7 +52,7 @@ CROSSTAB_SCOPES = {"すべての記録": None, "解決していない記録だ�
 class NeedsPage(Page):
     key = "needs"
     title = "ニーズ"
-    areas = frozenset({"needs", "neighbourhoods", "resources", "council"})
+    areas = frozenset({"needs", "neighbourhoods", "resources", "council", "tallies"})
 
     def __init__(self, controller) -> None:
         super().__init__(controller)
@@ -64,9 +66,13 @@ class NeedsPage(Page):
         self.tabs.addTab(self._build_crosstab(), "集計（町内会×分類）")
         self.gaps = GapsView()
         self.tabs.addTab(self.gaps, "足りないもの")
+        self.rates = RatesView()
+        self.tabs.addTab(self.rates, "町内会ごとの割合")
         self.tabs.setTabToolTip(0, "聞き取ったニーズを一件ずつ見て、追加・編集・削除します")
         self.tabs.setTabToolTip(1, "町内会ごと・分類ごとに人数を数えた表です")
-        self.tabs.setTabToolTip(2, "まだ社会資源につながっていないニーズを、目指す地域像と並べて見ます")
+        self.tabs.setTabToolTip(2, "まだ社会資源につながっていないニーズを、目指す地域像と並べて見ます"
+                                   "（あんしんセンターの集計表の人数も並べます）")
+        self.tabs.setTabToolTip(3, "町内会ごとに、100世帯あたり・65歳以上100人あたりの人数を見ます")
         self.body.addWidget(self.tabs, 1)
 
     # --- 一覧 -------------------------------------------------------------------------------
@@ -192,6 +198,7 @@ class NeedsPage(Page):
         self.apply_filter()
         self._fill_crosstab()
         self._fill_gaps()
+        self.rates.show_rates(need_rates.rates(store, council_id))
 
     def apply_filter(self) -> None:
         category, status = self.category_filter.currentText(), self.status_filter.currentText()

@@ -1,5 +1,6 @@
 """The needs page's words: counts in a crosstab cell, narrower headers, persons and records
-without a count, and the line each 足りないもの card leads with."""
+without a count, the needs table's persons beside the records', and the line each 足りないもの
+card leads with."""
 
 from __future__ import annotations
 
@@ -50,6 +51,23 @@ def needs_text(c: CoverageDTO) -> str:
             f"［{'・'.join(f'{s}{n}件' for s, n in c.statuses)}］")
 
 
+def table_text(c: CoverageDTO) -> str:
+    """「集計表で21人」: the newest needs table's persons, or blank when no table has the category."""
+    return "" if c.table is None else f"集計表で{c.table.persons:,}人"
+
+
+def amounts_text(c: CoverageDTO) -> str:
+    """The records and the table side by side, never added: 「未対応のニーズ 1件（6人）／集計表で21人」."""
+    return "／".join(x for x in (needs_text(c) if c.open_needs else "", table_text(c)) if x)
+
+
+def table_detail(c: CoverageDTO) -> str:
+    """「集計表の町内会: 金井淵 2人、八幡3 2人」, or blank."""
+    if c.table is None or not c.table.neighbourhoods:
+        return ""
+    return "集計表の町内会: " + "、".join(f"{name} {n:,}人" for name, n in c.table.neighbourhoods)
+
+
 def gap_line(c: CoverageDTO) -> str:
     """The main line of a 足りないもの card."""
-    return f"{needs_text(c)} — {NO_RESOURCE}"
+    return f"{amounts_text(c)} — {NO_RESOURCE}"
