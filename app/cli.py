@@ -21,7 +21,7 @@ from app.services.wareki import format_wareki
 from app.text_table import text_table
 
 if TYPE_CHECKING:
-    from app.services import surveys, tallies
+    from app.services import surveys, tallies, tally_sums
     from app.store import Store
 
 # Services and the store are imported inside each command: opening the window must not wait
@@ -111,8 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(run=cmd_council_delete)
 
     p = sub.add_parser("show-tally", help="集計表（町内会×項目）を合計つきで表示")
-    p.add_argument("--council", required=True, help="協議体の名前（例: 八幡）")
-    p.set_defaults(run=cmd_show_tally)
+    p.add_argument("--council", help="協議体の名前（例: 八幡）")
+    p.add_argument("--all", action="store_true",
+                   help="すべての協議体の集計表を、種類ごと・項目ごとに足して表示（協議体ごとの行と合計）")
+    p.set_defaults(run=cmd_show_tally, usage_error=p.error)
 
     p = sub.add_parser("show-survey", help="アンケートの結果（数と割合）を表示")
     p.add_argument("--council", required=True, help="協議体の名前（例: 乗附）")
@@ -654,9 +656,18 @@ def cmd_council_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_show_tally(args: argparse.Namespace) -> int:
-    from app.services import councils, tallies
+    from app.services import councils, tallies, tally_sums
 
+    if bool(args.council) == args.all:
+        args.usage_error("show-tally には --council（協議体の名前）か --all（すべての協議体）の"
+                         "どちらか一つを指定してください")
     with _store(args) as store:
+        if args.all:
+            sums = tally_sums.city_sums(store)
+            if not sums:
+                raise UserError("どの協議体にも集計表がまだありません。")
+            print("\n\n".join(format_sums(k) for k in sums))
+            return 0
         council = councils.find_council(store, args.council)
         found = tallies.list_tallies(store, council.id)
         if not found:
@@ -804,7 +815,7 @@ def _n(value: int | None) -> str:
     return "" if value is None else f"{value:,}"
 
 
-def _period(t: tallies.CrosstabDTO) -> str:
+def _period(t: tallies.CrosstabDTO | tally_sums.TableRef) -> str:
     if t.period_from and t.period_to:
         return f"{format_wareki(t.period_from)}〜{format_wareki(t.period_to)}"
     return f"{format_wareki(t.period_to)}現在" if t.period_to else ""
@@ -824,6 +835,22 @@ def format_tally(t: tallies.CrosstabDTO) -> str:
                                 f"出典: {t.source}" if t.source else "") if x)
     note = "※対象人数は人数です（一人が複数の項目に数えられるため、行の合計とは一致しません）"
     return "\n".join(x for x in (title, meta, text_table(rows), note) if x)
+
+
+def format_sums(k: tally_sums.KindSum) -> str:
+    """Columns matched by category (or group and label), a line per council, the total."""
+    grouped = any(c.group for c in k.columns)
+    rows = ([["", *(c.group for c in k.columns), ""]] if grouped else []) + [
+        ["協議体", *(c.label for c in k.columns), "対象人数"]]
+    rows += [[line.council, *("—" if v is None else f"{v:,}" for v in line.counts), _n(line.persons)]
+             for line in k.councils]
+    rows.append(["合計", *(_n(v) for v in k.totals), _n(k.persons)])
+    used = [f"  {line.council}: " + "、".join(f"{t.title}（{_period(t)}）" if _period(t) else t.title
+                                              for t in line.tables) for line in k.councils]
+    note = ("※項目は並び順でなく、分類（または区分と項目名）で合わせて足しています。対象人数は"
+            "協議体ごとの対象人数の合計です。—はその協議体の表にない項目です")
+    return "\n".join([f"■ {k.kind_label}：{len(k.councils)}協議体の合計", text_table(rows),
+                      "使った集計表（協議体ごとに一番新しいもの）:", *used, note])
 
 
 def format_survey(s: surveys.SurveyResult) -> str:

@@ -49,6 +49,28 @@ def test_show_tally_prints_the_seed_totals(demo_db):
         [64, 14, 17, 11, 29, 3, 8, 1, 2, 81]]
 
 
+def test_show_tally_all_sums_each_kind_by_category_across_councils(demo_db):
+    out = run("--db", str(demo_db), "show-tally", "--all")
+    assert out.returncode == 0, out.stderr
+    needs_part, use_part = out.stdout.split("\n\n")
+    assert needs_part.startswith("■ 高齢者ニーズ") and use_part.startswith("■ 通所・訪問サービス")
+
+    def lines(part: str) -> dict[str, list[int]]:
+        return {line.split()[0]: numbers(line) for line in part.splitlines()
+                if line.startswith(("八幡 ", "豊岡 ", "合計 "))}
+
+    assert lines(needs_part)["合計"] == [61, 48, 39, 21, 5, 32, 28, 21, 7, 7, 6, 8, 194]
+    header = next(line for line in use_part.splitlines() if line.startswith("協議体"))
+    assert header.split()[1:] == ["リハビリ", "入浴", "買い物", "調理", "掃除", "ゴミだし", "洗濯", "入浴",
+                                  "移動介助", "その他", "対象人数"]
+    use = lines(use_part)  # 八幡's sheet has 入浴 before 洗濯 and その他; 豊岡's 洗濯 first and 移動介助
+    assert use["八幡"] == [74, 24, 24, 13, 37, 8, 7, 9, 1, 102]  # — for 移動介助 is not a number
+    assert use["豊岡"] == [64, 14, 17, 11, 29, 3, 8, 1, 2, 81]
+    assert use["合計"] == [138, 38, 41, 24, 66, 11, 15, 10, 2, 1, 183]
+    both = run("--db", str(demo_db), "show-tally", "--all", "--council", "八幡")
+    assert both.returncode == 2 and "どちらか一つ" in both.stderr
+
+
 def test_show_survey_prints_rates(demo_db):
     out = run("--db", str(demo_db), "show-survey", "--council", "乗附")
     assert out.returncode == 0, out.stderr
