@@ -1,5 +1,20 @@
 """Questionnaires and their results. Each percentage is count / that question's total answers
-(the seed: 一人暮らし 140 of 771 = 18.2%), and the response rate is returned / distributed."""
+(the seed: 一人暮らし 140 of 771 = 18.2%), and the response rate is returned / distributed.
+
+A survey is entered one of two ways (`Survey.entry`):
+
+- 'totals': each choice's count is typed from a tally sheet (the seed's 乗附 survey);
+  回収数 is typed.
+- 'forms': one SurveyResponse per returned paper form (survey_forms.py). Counts are derived
+  from the ticked answers, and 回収数 is the number of forms entered (never typed: the typed
+  column is left as it was and not used while the survey is entered form by form).
+
+The same rule makes the percentages either way: a question's total is the sum of its top-level
+choices' counts (for a single-choice question the forms that answered it, for a multiple-choice
+question every tick, as the seed counts Q2's 1,064), and a sub-choice's base is its parent
+choice's count (車 out of those who 自分で出かける). An open ('text') question has no choices;
+its total is the number of answers written.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +23,20 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from app.errors import ValidationError
-from app.models import QUESTION_KINDS, Council, Survey, SurveyChoice, SurveyQuestion
+from app.models import (
+    QUESTION_KINDS,
+    Council,
+    Survey,
+    SurveyAnswer,
+    SurveyChoice,
+    SurveyQuestion,
+    SurveyResponse,
+    new_id,
+)
 from app.services import base
 from app.services.base import Field
 from app.store import Store
@@ -24,6 +48,7 @@ SURVEY_FIELDS = (
     Field("returned", "回収数", base.integer),
     Field("note", "備考", base.long_text, default=""),
 )
+ENTRIES = ("totals", "forms")
 
 
 def percent(part: int, whole: int | None) -> Decimal | None:
@@ -39,6 +64,8 @@ class ChoiceResult:
     text: str
     count: int
     percent: Decimal | None
+    number: str = ""              # what is typed and printed: "2", or "2-1" for a sub-choice
+    parent_id: str | None = None  # a sub-choice's choice
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,7 +75,13 @@ class QuestionResult:
     text: str
     kind: str
     total: int  # all answers to this question: the base of its percentages
-    choices: tuple[ChoiceResult, ...]
+    choices: tuple[ChoiceResult, ...]  # each top-level choice followed by its sub-choices
+
+    def top(self) -> tuple[ChoiceResult, ...]:
+        return tuple(c for c in self.choices if c.parent_id is None)
+
+    def subs(self, parent_id: str) -> tuple[ChoiceResult, ...]:
+        return tuple(c for c in self.choices if c.parent_id == parent_id)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,25 +91,74 @@ class SurveyResult:
     title: str
     conducted_on: dt.date | None
     distributed: int | None
-    returned: int | None
+    returned: int | None  # 'forms': the number of forms entered
     note: str
+    entry: str
+    forms: int  # forms entered (0 for a survey entered as totals)
     response_rate: Decimal | None
     questions: tuple[QuestionResult, ...]
     warnings: tuple[str, ...]
 
 
-def _result(survey: Survey) -> SurveyResult:
-    questions, warnings = [], []
-    for number, q in enumerate(survey.questions, start=1):
-        total = sum(c.count for c in q.choices)
-        questions.append(QuestionResult(q.id, number, q.text, q.kind, total, tuple(
-            ChoiceResult(c.id, c.text, c.count, percent(c.count, total)) for c in q.choices)))
-        if q.kind == "single" and survey.returned is not None and total > survey.returned:
-            warnings.append(f"問{number}はひとつ選ぶ質問ですが、答えの合計（{total}）が回収数"
-                            f"（{survey.returned}）より多くなっています")
+def ordered_choices(choices: Iterable[SurveyChoice]) -> list[tuple[SurveyChoice, str]]:
+    """Each top-level choice (by position) followed by its sub-choices, with the number typed
+    for it: 1, 2, 2-1, 2-2, 3 …"""
+    rows = sorted(choices, key=lambda c: c.position)
+    out: list[tuple[SurveyChoice, str]] = []
+    for n, top in enumerate((c for c in rows if c.parent_id is None), start=1):
+        out.append((top, str(n)))
+        out += [(sub, f"{n}-{m}") for m, sub in
+                enumerate((c for c in rows if c.parent_id == top.id), start=1)]
+    return out
+
+
+def question_result(q: SurveyQuestion, number: int, counts: Mapping[str, int] | None,
+                    written: int = 0) -> QuestionResult:
+    """counts: choice id -> count derived from forms; None: the typed counts."""
+    ordered = ordered_choices(q.choices)
+    count = {c.id: (c.count if counts is None else counts.get(c.id, 0)) for c, _n in ordered}
+    total = sum(count[c.id] for c, _n in ordered if c.parent_id is None)
+    choices = tuple(ChoiceResult(c.id, c.text, count[c.id],
+                                 percent(count[c.id], total if c.parent_id is None
+                                         else count.get(c.parent_id, 0)), n, c.parent_id)
+                    for c, n in ordered)
+    return QuestionResult(q.id, number, q.text, q.kind, written if q.kind == "text" else total,
+                          choices)
+
+
+def _derived(session: Session, survey_id: str) -> tuple[int, dict[str, int], dict[str, int]]:
+    """Forms entered, each choice's ticks, and each open question's written answers."""
+    forms = session.scalar(select(func.count()).select_from(SurveyResponse)
+                           .where(SurveyResponse.survey_id == survey_id)) or 0
+    answers = (select(SurveyAnswer).join(SurveyResponse)
+               .where(SurveyResponse.survey_id == survey_id).subquery())
+    ticks: dict[str, int] = dict(session.execute(
+        select(answers.c.choice_id, func.count()).where(answers.c.choice_id.is_not(None))
+        .group_by(answers.c.choice_id)).all())
+    written: dict[str, int] = dict(session.execute(
+        select(answers.c.question_id, func.count())
+        .where(answers.c.choice_id.is_(None), answers.c.text != "")
+        .group_by(answers.c.question_id)).all())
+    return forms, ticks, written
+
+
+def _result(session: Session, survey: Survey) -> SurveyResult:
+    forms, ticks, written = _derived(session, survey.id) if survey.entry == "forms" else (0, None, {})
+    questions = [question_result(q, number, ticks, written.get(q.id, 0))
+                 for number, q in enumerate(survey.questions, start=1)]
+    returned = forms if survey.entry == "forms" else survey.returned
+    warnings = []
+    for q in questions:
+        if q.kind == "single" and returned is not None and q.total > returned:
+            warnings.append(f"問{q.number}はひとつ選ぶ質問ですが、答えの合計（{q.total}）が回収数"
+                            f"（{returned}）より多くなっています")
+    if survey.entry == "forms" and survey.distributed is not None and forms > survey.distributed:
+        warnings.append(f"入力した回答用紙（{forms:,}枚）が配布数（{survey.distributed:,}）より"
+                        "多くなっています")
     return base.to_dto(SurveyResult, survey, questions=tuple(questions), warnings=tuple(warnings),
-                       response_rate=percent(survey.returned or 0, survey.distributed)
-                       if survey.returned is not None else None)
+                       returned=returned, forms=forms,
+                       response_rate=percent(returned or 0, survey.distributed)
+                       if returned is not None else None)
 
 
 def check_counts(values: Mapping[str, object]) -> None:
@@ -85,67 +167,132 @@ def check_counts(values: Mapping[str, object]) -> None:
         raise ValidationError("回収数", f"配布数（{distributed:,}）より多くなっています")
 
 
+def raw_choices(raw: object, number: int) -> list[dict]:
+    """A question's choices as given: "text", (text, count), or {"id", "text", "count",
+    "subs": [...]}: one dict per choice, each with its sub-choices under "subs"."""
+    if not isinstance(raw, Iterable) or isinstance(raw, (str, bytes)):
+        raise TypeError(f"choices of question {number}: {raw!r}")
+    out = []
+    for item in raw:
+        if isinstance(item, Mapping):
+            out.append({"id": item.get("id"), "text": item.get("text"), "count": item.get("count"),
+                        "subs": raw_choices(item.get("subs", ()), number)})
+        elif isinstance(item, (tuple, list)):
+            out.append({"id": None, "text": item[0], "count": item[1], "subs": []})
+        else:
+            out.append({"id": None, "text": item, "count": None, "subs": []})
+    return out
+
+
+def question_values(raw: Mapping[str, object], number: int) -> tuple[str, str, list[dict]]:
+    """A question's text, kind and choices, checked; errors name 問N and the choice."""
+    text = base.text(300)(raw.get("text"), f"問{number}の文")
+    if not text:
+        raise ValidationError(f"問{number}の文", "入力してください")
+    kind = raw.get("kind", "single")
+    if kind not in QUESTION_KINDS:
+        raise ValidationError(f"問{number}の種類", "ひとつ選ぶ・いくつでも選ぶ・自由に書く のどれかです")
+    choices = raw_choices(raw.get("choices", ()), number)
+    if kind == "text" and choices:
+        raise ValidationError(f"問{number}の選択肢", "自由に書く問には選択肢はいりません")
+    for position, choice in enumerate(choices, start=1):
+        _check_choice(choice, f"問{number}の選択肢{position}")
+        for sub_position, sub in enumerate(choice["subs"], start=1):
+            _check_choice(sub, f"問{number}の選択肢{position}-{sub_position}")
+            if sub["subs"]:
+                raise ValidationError(f"問{number}の選択肢{position}-{sub_position}",
+                                      "選択肢の下の選択肢は一段までです")
+    return str(text), str(kind), choices
+
+
+def _check_choice(choice: dict, label: str) -> None:
+    choice["text"] = base.text(300)(choice["text"], label)
+    if not choice["text"]:
+        raise ValidationError(label, "選択肢の文を入力してください")
+    choice["count"] = base.integer(choice["count"], f"{label}の数")
+
+
+def build_choices(choices: Sequence[dict]) -> list[SurveyChoice]:
+    """New rows (ids given now, so a sub-choice can name its parent before the flush)."""
+    rows, position = [], 0
+    for choice in choices:
+        top = SurveyChoice(id=choice.get("id") or new_id(), position=position, text=choice["text"],
+                           count=choice["count"] or 0)
+        rows.append(top)
+        position += 1
+        for sub in choice["subs"]:
+            rows.append(SurveyChoice(id=sub.get("id") or new_id(), position=position,
+                                     text=sub["text"], count=sub["count"] or 0, parent_id=top.id))
+            position += 1
+    return rows
+
+
 def _questions(raw_questions: Sequence[Mapping[str, object]]) -> list[SurveyQuestion]:
     questions = []
     for number, raw in enumerate(raw_questions, start=1):
-        text = base.text(300)(raw.get("text"), f"問{number}の文")
-        if not text:
-            raise ValidationError(f"問{number}の文", "入力してください")
-        kind = raw.get("kind", "single")
-        if kind not in QUESTION_KINDS:
-            raise ValidationError(f"問{number}の種類", "ひとつ選ぶ／いくつでも選ぶ のどちらかです")
-        choices = []
-        raw_choices = raw.get("choices", ())
-        if not isinstance(raw_choices, Iterable):
-            raise TypeError(f"choices of question {number}: {raw_choices!r}")
-        for position, item in enumerate(raw_choices):
-            choice_text, count = item if isinstance(item, (tuple, list)) else (item, 0)
-            label = f"問{number}の選択肢{position + 1}"
-            choice_text = base.text(300)(choice_text, label)
-            if not choice_text:
-                raise ValidationError(label, "選択肢の文を入力してください")
-            choices.append(SurveyChoice(position=position, text=choice_text,
-                                        count=base.integer(count, f"{label}の数") or 0))
-        questions.append(SurveyQuestion(position=number - 1, text=text, kind=kind, choices=choices))
+        text, kind, choices = question_values(raw, number)
+        questions.append(SurveyQuestion(position=number - 1, text=text, kind=kind,
+                                        choices=build_choices(choices)))
     return questions
 
 
-def _load(session, survey_id: str) -> Survey:
+def load(session: Session, survey_id: str) -> Survey:
     survey = session.scalars(select(Survey).where(Survey.id == survey_id).options(
         selectinload(Survey.questions).selectinload(SurveyQuestion.choices))).first()
     if survey is None:
         base.get_or_fail(session, Survey, survey_id, "アンケート")
+    assert survey is not None
     return survey
 
 
 def create_survey(store: Store, council_id: str, raw: Mapping[str, object],
-                  questions: Sequence[Mapping[str, object]] = ()) -> SurveyResult:
-    """questions: {"text", "kind": single|multiple, "choices": [(text, count), ...]}."""
+                  questions: Sequence[Mapping[str, object]] = (), *,
+                  entry: str = "totals") -> SurveyResult:
+    """questions: {"text", "kind": single|multiple|text, "choices": [...]} (see raw_choices).
+    entry 'forms': the forms are entered one by one (回収数 is their number, not typed)."""
+    if entry not in ENTRIES:
+        raise ValueError(entry)
     values = base.validate(SURVEY_FIELDS, raw)
+    if entry == "forms" and values["returned"] is not None:
+        raise ValidationError("回収数", "回答用紙を1枚ずつ入力するときは、回収数は入力した用紙の数に"
+                              "なります（空けておいてください）", name="returned")
     check_counts(values)
     built = _questions(questions)
     with store.session() as s:
         base.get_or_fail(s, Council, council_id, "協議体")
-        survey = Survey(council_id=council_id, questions=built, **values)
+        survey = Survey(council_id=council_id, questions=built, entry=entry, **values)
         s.add(survey)
         s.flush()
-        return _result(survey)
+        return _result(s, survey)
 
 
 def update_survey(store: Store, survey_id: str, raw: Mapping[str, object]) -> SurveyResult:
     values = base.validate(SURVEY_FIELDS, raw, partial=True)
     with store.session() as s:
-        survey = _load(s, survey_id)
+        survey = load(s, survey_id)
+        if survey.entry == "forms":
+            forms = _derived(s, survey.id)[0]
+            if values.get("returned") not in (None, forms):
+                raise ValidationError("回収数", f"回答用紙を1枚ずつ入力するアンケートでは、回収数は"
+                                      f"入力した用紙の数です（今 {forms:,}枚）", name="returned")
+            values.pop("returned", None)
+            distributed = values.get("distributed", survey.distributed)
+            if distributed is not None and forms > distributed:
+                raise ValidationError("配布数", f"入力した回答用紙（{forms:,}枚）より少なくなっています",
+                                      name="distributed")
         check_counts({"distributed": survey.distributed, "returned": survey.returned} | values)
         for key, value in values.items():
             setattr(survey, key, value)
         s.flush()
-        return _result(survey)
+        return _result(s, survey)
 
 
 def set_choice_count(store: Store, choice_id: str, value: object) -> SurveyResult:
     with store.session() as s:
         choice = base.get_or_fail(s, SurveyChoice, choice_id, "選択肢")
+        if choice.question.survey.entry == "forms":
+            raise ValidationError(f"「{choice.text}」の数", "回答用紙を1枚ずつ入力するアンケートの数は、"
+                                  "入力した用紙から数えます（直すときは用紙を直してください）")
         choice.count = base.integer(value, f"「{choice.text}」の数") or 0
         survey_id = choice.question.survey_id
     return results(store, survey_id)
@@ -153,14 +300,14 @@ def set_choice_count(store: Store, choice_id: str, value: object) -> SurveyResul
 
 def results(store: Store, survey_id: str) -> SurveyResult:
     with store.session() as s:
-        return _result(_load(s, survey_id))
+        return _result(s, load(s, survey_id))
 
 
 def list_surveys(store: Store, council_id: str) -> list[SurveyResult]:
     with store.session() as s:
         ids = s.scalars(select(Survey.id).where(Survey.council_id == council_id)
                         .order_by(Survey.conducted_on, Survey.created_at)).all()
-        return [_result(_load(s, survey_id)) for survey_id in ids]
+        return [_result(s, load(s, survey_id)) for survey_id in ids]
 
 
 def delete_survey(store: Store, survey_id: str) -> None:
