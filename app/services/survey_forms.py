@@ -27,7 +27,7 @@ from app.errors import ValidationError
 from app.models import Neighbourhood, Survey, SurveyAnswer, SurveyResponse
 from app.services import base, surveys
 from app.services import normalize as norm
-from app.services.surveys import QuestionResult, SurveyResult
+from app.services.surveys import ChoiceResult, QuestionResult, SurveyResult
 from app.store import Store
 
 Answers = Mapping[str, "Sequence[str] | str"]  # question id -> choice ids, or the words written
@@ -83,7 +83,20 @@ def parse_codes(question: QuestionResult, typed: str) -> tuple[str, ...]:
         if not subs:
             raise ValidationError(what, f"「{token}」: {parents[0]}番の選択肢には下の選択肢がありません")
         chosen += [parent.id] + [subs[n - 1].id for n in _numbers(tail, len(subs), what)]
+    picked = set(chosen)
+    _one_only(question, [c for c in question.choices if c.id in picked])
     return tuple(dict.fromkeys(chosen))
+
+
+def _one_only(q: QuestionResult, ordered: Sequence[ChoiceResult]) -> None:
+    """A single-choice question takes one choice (and at most one of its sub-choices)."""
+    if q.kind != "single":
+        return
+    for level in ([c for c in ordered if c.parent_id is None],
+                  [c for c in ordered if c.parent_id is not None]):
+        if len(level) > 1:
+            raise ValidationError(f"問{q.number}", f"ひとつ選ぶ問ですが、{len(level)}つ選ばれています"
+                                                   f"（{'、'.join(c.number for c in level)}）")
 
 
 def codes(question: QuestionResult, choice_ids: Sequence[str]) -> str:
@@ -162,12 +175,7 @@ def _choice_rows(q: QuestionResult, given: list[str], choice_of: Mapping) -> lis
         if parent is not None:
             ticked[parent] = None
     ordered = [c for c in q.choices if c.id in ticked]
-    if q.kind == "single":
-        for level in ([c for c in ordered if c.parent_id is None],
-                      [c for c in ordered if c.parent_id is not None]):
-            if len(level) > 1:
-                raise ValidationError(what, f"ひとつ選ぶ問ですが、{len(level)}つ選ばれています"
-                                            f"（{'、'.join(c.number for c in level)}）")
+    _one_only(q, ordered)
     return [SurveyAnswer(question_id=q.id, choice_id=c.id) for c in ordered]
 
 
@@ -273,13 +281,34 @@ def delete_form(store: Store, form_id: str) -> None:
 
 # --- the way a survey is entered -------------------------------------------------------------
 
+def switch_loss(store: Store, survey_id: str, entry: str) -> str:
+    """What switching the survey to `entry` would drop, in words ("" when nothing)."""
+    before = surveys.results(store, survey_id)
+    if before.entry == entry:
+        return ""
+    if entry == "forms":
+        typed = [(q.number, c) for q in before.questions for c in q.choices if c.count]
+        if not typed:
+            return ""
+        shown = "、".join(f"問{n}「{c.text}」{c.count:,}" for n, c in typed[:3])
+        return (f"合計の数が入っています（{shown}{' など' if len(typed) > 3 else ''}）。回答用紙を"
+                "1枚ずつ入力するしかたに切り替えると、これらの数は消えます")
+    if before.forms:
+        return (f"回答用紙が{before.forms:,}枚入っています。合計を入力するしかたに切り替えると、"
+                "用紙は消え、今の数が合計として残ります")
+    return ""
+
+
 def set_entry(store: Store, survey_id: str, entry: str, *, discard: bool = False) -> SurveyResult:
     """Totals -> forms: only while no count is typed, or with `discard` (the typed counts are
     cleared). Forms -> totals: only while no form is entered, or with `discard` (the forms are
     deleted and the counts they gave stay as typed counts, 回収数 their number). Without
-    `discard`, the ValidationError says what would be lost (the window asks with it)."""
+    `discard`, the ValidationError says what would be lost (`switch_loss`)."""
     if entry not in surveys.ENTRIES:
         raise ValueError(entry)
+    loss = switch_loss(store, survey_id, entry)
+    if loss and not discard:
+        raise ValidationError("入力のしかた", loss)
     before = surveys.results(store, survey_id)
     if before.entry == entry:
         return before
@@ -287,18 +316,9 @@ def set_entry(store: Store, survey_id: str, entry: str, *, discard: bool = False
         survey = surveys.load(s, survey_id)
         choices = {c.id: c for q in survey.questions for c in q.choices}
         if entry == "forms":
-            typed = [(q.number, c) for q in before.questions for c in q.choices if c.count]
-            if typed and not discard:
-                shown = "、".join(f"問{n}「{c.text}」{c.count:,}" for n, c in typed[:3])
-                raise ValidationError("入力のしかた", f"合計の数が入っています（{shown}"
-                                      f"{' など' if len(typed) > 3 else ''}）。回答用紙を1枚ずつ入力する"
-                                      "しかたに切り替えると、これらの数は消えます")
             for choice in choices.values():
                 choice.count = 0
         else:
-            if before.forms and not discard:
-                raise ValidationError("入力のしかた", f"回答用紙が{before.forms:,}枚入っています。合計を"
-                                      "入力するしかたに切り替えると、用紙は消え、今の数が合計として残ります")
             for q in before.questions:
                 for c in q.choices:
                     choices[c.id].count = c.count

@@ -14,7 +14,7 @@ from tests.services.survey_data import FORMS, QUESTIONS, enter
 
 
 def test_typed_codes_digit_by_digit_sub_choices_and_full_width(survey):
-    _alone, out, shop, _free = survey.questions
+    alone, out, shop, _free = survey.questions
     by_text = {c.text: c.id for q in survey.questions for c in q.choices}
     assert parse_codes(shop, "13") == (by_text["近くの店"], by_text["宅配"])
     assert parse_codes(shop, "１、３") == parse_codes(shop, "1 3") == parse_codes(shop, "13")
@@ -27,6 +27,8 @@ def test_typed_codes_digit_by_digit_sub_choices_and_full_width(survey):
         with pytest.raises(ValidationError, match="問2") as raised:
             parse_codes(out, bad)
         assert reason in raised.value.reason
+    with pytest.raises(ValidationError, match="問1: ひとつ選ぶ問ですが、2つ選ばれています（1、2）"):
+        parse_codes(alone, "12")
 
 
 def test_forms_give_counts_percentages_and_returned(store, survey, areas):

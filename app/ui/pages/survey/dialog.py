@@ -1,5 +1,7 @@
-"""アンケートを作る: title, 実施日, 配布数, 回収数 (a FormPanel), and the questions with their
-choices, one box per question."""
+"""アンケートを作る: title, 実施日, 配布数, 回収数, how it is entered (a FormPanel), and the
+questions with their choices, one box per question. A choice line indented (or starting with
+-) is a sub-choice of the line above; an open question (自由に書く) has no choices.
+`QuestionBox` also serves the dialog that edits the questions later (questions_dialog.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.models import QUESTION_KINDS
+from app.models import QUESTION_KINDS, SURVEY_ENTRIES
+from app.services import survey_questions
+from app.services.surveys import QuestionResult
 from app.ui.widgets import (
     EditDialog,
     FormField,
@@ -32,14 +36,18 @@ from app.ui.widgets import (
 )
 
 KIND_BY_LABEL = {text: kind for kind, text in QUESTION_KINDS.items()}
+ENTRY_BY_LABEL = {text: entry for entry, text in SURVEY_ENTRIES.items()}
 
 
 class QuestionBox(QFrame):
-    """One question being written: its text, kind, and choices one per line."""
+    """One question being written: its text, kind, and choices one per line (a stored
+    question's, when `question` is given: the lines are matched to its choices on saving)."""
 
-    def __init__(self, number_: int) -> None:
+    def __init__(self, number_: int, question: QuestionResult | None = None) -> None:
         super().__init__()
         self.setProperty("role", "card")
+        self.question = question
+        self.number = number_
         grid = QGridLayout(self)
         self.title = label(f"問{number_}", "subheading")
         self.text = QLineEdit()
@@ -47,10 +55,12 @@ class QuestionBox(QFrame):
         self.text.setToolTip("問の文")
         self.kind = QComboBox()
         self.kind.addItems(list(KIND_BY_LABEL))
-        self.kind.setToolTip("答えをひとつだけ選ぶ問か、いくつでも選べる問か")
+        self.kind.setToolTip("答えをひとつだけ選ぶ問か、いくつでも選べる問か、自由に書いてもらう問か")
         self.choices = QPlainTextEdit()
-        self.choices.setPlaceholderText("一行にひとつずつ（例: 一人暮らし）")
-        self.choices.setToolTip("選択肢を一行にひとつずつ書きます。数は作ったあとで表に入れます")
+        self.choices.setPlaceholderText("一行にひとつずつ（例: 一人暮らし）。字下げした行は、すぐ上の"
+                                        "選択肢の下の選択肢（例: 「　車」）")
+        self.choices.setToolTip("選択肢を一行にひとつずつ書きます。行の初めに空白か「-」を入れると、"
+                                "すぐ上の選択肢の下の選択肢になります（自分で出かける → 車・徒歩）")
         self.choices.setTabChangesFocus(True)  # Enter is a new choice; Tab moves on
         self.choices.setMinimumHeight(110)
         self.error = label("", "error", wrap=True)
@@ -63,11 +73,34 @@ class QuestionBox(QFrame):
         grid.addWidget(self.choices, 2, 1)
         grid.addWidget(self.error, 3, 1)
         grid.setColumnStretch(1, 1)
+        self.tools = QHBoxLayout()  # the edit dialog's 上へ / この問を消す
+        grid.addLayout(self.tools, 0, 2)
+        self.kind.currentTextChanged.connect(self._kind_changed)
+        if question is not None:
+            self.text.setText(question.text)
+            self.text.setCursorPosition(0)
+            self.kind.setCurrentText(QUESTION_KINDS[question.kind])
+            self.choices.setPlainText(survey_questions.lines_of(question))
 
-    def value(self) -> dict:
-        lines = [line.strip() for line in self.choices.toPlainText().splitlines()]
-        return {"text": self.text.text(), "kind": KIND_BY_LABEL[self.kind.currentText()],
-                "choices": [line for line in lines if line]}
+    def _kind_changed(self, text: str) -> None:
+        self.choices.setEnabled(KIND_BY_LABEL[text] != "text")
+
+    def renumber(self, number_: int) -> None:
+        self.number = number_
+        self.title.setText(f"問{number_}")
+
+    def is_blank(self) -> bool:
+        return not self.text.text().strip() and not self.choices.toPlainText().strip()
+
+    def value(self, number_: int | None = None) -> dict:
+        """The question as the services take it; a choice line indented first raises,
+        naming this question (問`number_`: its place among the questions sent)."""
+        kind = KIND_BY_LABEL[self.kind.currentText()]
+        text = "" if kind == "text" else self.choices.toPlainText()
+        return {"id": self.question.id if self.question else None, "text": self.text.text(),
+                "kind": kind,
+                "choices": survey_questions.match_lines(self.question, text,
+                                                       f"問{number_ or self.number}の選択肢")}
 
 
 class SurveyCreateDialog(EditDialog):
@@ -75,9 +108,12 @@ class SurveyCreateDialog(EditDialog):
     shown at its field (or at its question) and the dialog keeps everything as typed."""
 
     FIELDS = (FormField("title", "題名"), FormField("conducted_on", "実施日", "date"),
-              FormField("distributed", "配布数"), FormField("returned", "回収数"))
+              FormField("distributed", "配布数"), FormField("returned", "回収数"),
+              FormField("entry", "入力のしかた", "choice", tuple(ENTRY_BY_LABEL),
+                        tip="数を合計で入れるか、戻ってきた回答用紙を1枚ずつ入力するか（あとで"
+                            "切り替えられます）"))
 
-    def __init__(self, on_save: Callable[[dict, list[dict]], Any],
+    def __init__(self, on_save: Callable[[dict, list[dict], str], Any],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("アンケートを作る")
@@ -110,7 +146,17 @@ class SurveyCreateDialog(EditDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
         self.add_question()
+        self.inputs["entry"].currentTextChanged.connect(self._entry_changed)
         fit_to_screen(self, QSize(760, 760))
+
+    def _entry_changed(self, text: str) -> None:
+        forms = ENTRY_BY_LABEL[text] == "forms"
+        returned = self.inputs["returned"]
+        returned.setEnabled(not forms)
+        returned.setToolTip("回答用紙を1枚ずつ入力するときは、入力した用紙の数が回収数になります"
+                            if forms else "回収数")
+        if forms:
+            returned.clear()
 
     def add_question(self) -> QuestionBox:
         box = QuestionBox(len(self.questions) + 1)
@@ -123,9 +169,13 @@ class SurveyCreateDialog(EditDialog):
         if self.questions:
             self.questions.pop().deleteLater()
 
-    def values(self) -> tuple[dict, list[dict]]:
-        """The survey's fields (実施日 may raise for its field) and every question box."""
-        return self.panel.values(), [q.value() for q in self.questions]
+    def values(self) -> tuple[dict, list[dict], str]:
+        """The survey's fields (実施日 may raise for its field), every question box (a
+        blank one left out) and how the survey is entered."""
+        raw = self.panel.values()
+        entry = ENTRY_BY_LABEL[raw.pop("entry")]
+        kept = [q for q in self.questions if not q.is_blank()]
+        return raw, [q.value(n) for n, q in enumerate(kept, start=1)], entry
 
     def show_error(self, exc: UserError) -> None:
         """Under the question a message names (問2の文…), else under the field or at the bottom."""
@@ -146,10 +196,10 @@ class SurveyCreateDialog(EditDialog):
 
     def _save(self) -> None:
         try:
-            raw, questions = self.values()
             # Blank question boxes are left out; remember which box each kept question is.
-            self._kept = [i for i, q in enumerate(questions) if q["text"].strip() or q["choices"]]
-            self.result_value = self._on_save(raw, [questions[i] for i in self._kept])
+            self._kept = [i for i, q in enumerate(self.questions) if not q.is_blank()]
+            raw, questions, entry = self.values()
+            self.result_value = self._on_save(raw, questions, entry)
         except UserError as exc:
             self.show_error(exc)
             return

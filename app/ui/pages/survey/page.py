@@ -1,33 +1,41 @@
-"""アンケート: a council's questionnaires with their counts. Each percentage comes from the
-service (count / that question's total answers); a count is corrected in place and the
-percentages follow at once; every correction can be undone."""
+"""アンケート: a council's questionnaires. Tabs: 集計 (each choice's count and percentage from the
+service: count / that question's total answers; typed in place for a survey entered as totals),
+回答用紙 (the forms entered, and the window that types them one after another: forms_tab.py,
+entry_dialog.py), 町内会別, クロス集計 and 自由記述
+(results_tabs.py). Every edit goes through the controller and can be undone; the survey-wide
+edits (make, copy, questions, switch, delete) are in actions.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
+    QMenu,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.errors import UserError, ValidationError
-from app.services import surveys
+from app.services import neighbourhoods, surveys
 from app.services.surveys import ChoiceResult, SurveyResult
 from app.ui.pages.base import Page
+from app.ui.pages.survey.actions import SurveyActions
 from app.ui.pages.survey.delegates import BarDelegate
-from app.ui.pages.survey.dialog import SurveyCreateDialog
+from app.ui.pages.survey.forms_tab import FormsTab
+from app.ui.pages.survey.results_tabs import AreaTab, CrossTab, OpenTab
 from app.ui.pages.survey.table_model import SurveyModel, number
-from app.ui.widgets import FormDialog, FormField, button, confirm_delete, label, wareki
+from app.ui.widgets import button, label, wareki
 
 BAR_MIN = 90  # narrower than this, the bars give way to the words
+TABS = ("集計", "回答用紙", "町内会別", "クロス集計", "自由記述")
 
 
 def rate_text(result: SurveyResult) -> str:
@@ -38,15 +46,17 @@ def rate_text(result: SurveyResult) -> str:
             f"{number(result.distributed)}）")
 
 
-class SurveyPage(Page):
+class SurveyPage(SurveyActions, Page):
     key = "survey"
     title = "アンケート"
-    areas = frozenset({"surveys", "council"})
+    areas = frozenset({"surveys", "council", "neighbourhoods"})
 
     def __init__(self, controller) -> None:
         super().__init__(controller)
         self.listed: list[SurveyResult] = []
         self.current: SurveyResult | None = None
+        # The heading shares its line with the survey chooser: on a small screen every line counts.
+        self.body.removeWidget(self.heading)
         picker = QHBoxLayout()
         self.picker = QComboBox()
         self.picker.setToolTip("見るアンケートを選びます")
@@ -54,9 +64,10 @@ class SurveyPage(Page):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.picker.setMinimumContentsLength(12)
         self.picker.currentIndexChanged.connect(self._picked)
-        picker.addWidget(label("アンケート"))
+        picker.addWidget(self.heading)
+        picker.addSpacing(12)
         picker.addWidget(self.picker, 1)
-        self.body.addLayout(picker)
+        self.body.insertLayout(0, picker)
         self.empty = label("この協議体のアンケートはまだありません。下の「アンケートを作る」から"
                            "記録できます。", wrap=True)
         self.body.addWidget(self.empty)
@@ -64,6 +75,7 @@ class SurveyPage(Page):
         self.detail = QWidget()
         box = QVBoxLayout(self.detail)
         box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(4)
         self.about = label("", "note", wrap=True)
         box.addWidget(self.about)
         counts = QGridLayout()
@@ -75,23 +87,41 @@ class SurveyPage(Page):
                 ("returned", "回収数", "戻ってきた枚数（配布数より多くはなりません）"))):
             edit = QLineEdit()
             edit.setToolTip(f"{tip}。直して Enter を押すと保存します（全角の数字も使えます）")
-            edit.setMaximumWidth(140)
+            edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("0") * 8 + 20)
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
             edit.editingFinished.connect(lambda n=name: self.save_count_field(n))
             error = label("", "error", wrap=True)
             error.hide()
             counts.addWidget(label(text), 0, column * 2)
             counts.addWidget(edit, 0, column * 2 + 1)
-            counts.addWidget(error, 1, column * 2, 1, 2)
+            counts.addWidget(error, 1, column * 2, 1, 5)
             self.count_fields[name], self.count_errors[name] = edit, error
-        counts.setColumnStretch(4, 1)
-        box.addLayout(counts)
         self.rate = label("", "subheading", wrap=True)
         self.rate.setToolTip("回収率 = 回収数 ÷ 配布数（自動で計算します）")
-        box.addWidget(self.rate)
+        counts.addWidget(self.rate, 0, 4)
+        counts.setColumnStretch(4, 1)
+        box.addLayout(counts)
         self.warnings = label("", "note", wrap=True)
         box.addWidget(self.warnings)
 
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._results_tab(), TABS[0])
+        self.forms_tab = FormsTab(self)
+        self.area_tab = AreaTab(lambda: self.store)
+        self.cross_tab = CrossTab(lambda: self.store)
+        self.open_tab = OpenTab(lambda: self.store)
+        for widget, text in zip((self.forms_tab, self.area_tab, self.cross_tab, self.open_tab),
+                                TABS[1:], strict=True):
+            self.tabs.addTab(widget, text)
+        box.addWidget(self.tabs, 1)
+        self.body.addWidget(self.detail, 1)
+        self.body.addLayout(self._actions())
+
+    def _results_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.setContentsMargins(0, 4, 0, 0)
         self.model = SurveyModel(self.set_count, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -111,22 +141,57 @@ class SurveyPage(Page):
         self.table_error = label("", "error", wrap=True)
         self.table_error.hide()
         box.addWidget(self.table_error)
-        self.help = label("数は二回押すと直せます。割合は、その問の答えの合計をもとに"
-                          "すぐ計算し直されます。", "note", wrap=True)
+        self.help = label("", "note", wrap=True)
         box.addWidget(self.help)  # gives its place to a message while one is shown
-        self.body.addWidget(self.detail, 1)
+        return tab
 
-        actions = QHBoxLayout()
+    def _actions(self) -> QHBoxLayout:
         self.create_button = button("アンケートを作る", self.create, role="primary",
                                     tip="新しいアンケートの題名・問・選択肢を記録します")
+        self.copy_button = button("去年のアンケートをもとに作る", self.copy_last_year,
+                                  tip="前のアンケートの問と選択肢を写して、新しいアンケートを作ります"
+                                      "（答えや数は写しません）")
+        self.questions_button = button("問を直す", self.edit_questions,
+                                       tip="問の文・種類・選択肢・順番を直します")
         self.edit_button = button("題名・日付を直す", self.edit_details,
                                   tip="このアンケートの題名・実施日・備考を直します")
+        self.entry_button = button("入力のしかたを変える", self.toggle_entry,
+                                   tip="合計で入れるか、回答用紙を1枚ずつ入力するかを切り替えます")
         self.delete_button = button("削除", self.delete_current, role="danger",
                                     tip="このアンケートを結果ごと削除します（確認があります）")
-        for widget in (self.create_button, self.edit_button, self.delete_button):
+        # On a narrow window the less used buttons fold into one 「そのほか」 menu.
+        self._folding = (self.copy_button, self.edit_button, self.entry_button, self.delete_button)
+        self.more_button = button("そのほか", tip="去年のアンケートをもとに作る・題名・日付を直す・"
+                                  "入力のしかたを変える・削除")
+        menu = QMenu(self.more_button)
+        for widget in self._folding:
+            action = menu.addAction(widget.text())
+            action.setToolTip(widget.toolTip())
+            action.triggered.connect(widget.click)
+        self.more_button.setMenu(menu)
+        actions = QHBoxLayout()
+        for widget in (self.create_button, self.questions_button, *self._folding, self.more_button):
             actions.addWidget(widget)
         actions.addStretch(1)
-        self.body.addLayout(actions)
+        return actions
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            QTimer.singleShot(0, self._arrange)  # 文字を大きく makes everything wider
+
+    def _arrange(self) -> None:
+        buttons = (self.create_button, self.questions_button, *self._folding)
+        narrow = sum(b.sizeHint().width() + 12 for b in buttons) > self.width() - 40
+        for widget in self._folding:
+            widget.setVisible(not narrow)
+        self.more_button.setVisible(narrow)
+        for action, widget in zip(self.more_button.menu().actions(), self._folding, strict=True):
+            action.setEnabled(widget.isEnabled())
 
     # --- data ---------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -154,23 +219,40 @@ class SurveyPage(Page):
         self.current = result
         self.empty.setVisible(result is None)
         self.detail.setVisible(result is not None)
-        self.edit_button.setEnabled(result is not None)
-        self.delete_button.setEnabled(result is not None)
+        for widget in (self.edit_button, self.delete_button, self.questions_button,
+                       self.entry_button, self.copy_button):
+            widget.setEnabled(result is not None)
+        self._arrange()
         if switched:
             self._clear_errors()
+        forms = result is not None and result.entry == "forms"
+        self.model.editable = not forms
         self.model.set_result(result)
+        areas = [(n.id, n.name) for n in neighbourhoods.list_neighbourhoods(
+            self.store, self.council_id)] if forms and self.council_id else []
+        self.forms_tab.show_survey(result, areas)
+        for tab in (self.area_tab, self.cross_tab, self.open_tab):
+            tab.show_survey(result)
         if result is None:
             return
-        about = [f"実施日: {wareki(result.conducted_on) or '未記入'}"]
+        about = [f"実施日: {wareki(result.conducted_on) or '未記入'}",
+                 "回答用紙を1枚ずつ入力" if forms else "合計を入力"]
         if result.note:
             about.append(f"備考: {result.note}")
         self.about.setText("　".join(about))
+        returned = self.count_fields["returned"]
+        returned.setReadOnly(forms)
+        returned.setToolTip("入力した回答用紙の数です（用紙を入力すると増えます）" if forms else
+                            "戻ってきた枚数（配布数より多くはなりません）。直して Enter を押すと保存します")
         for name in ("distributed", "returned"):
             if switched or not self.count_fields[name].property("invalid"):
                 self.count_fields[name].setText(number(getattr(result, name)))
         self.rate.setText(rate_text(result))
         self.warnings.setText("\n".join(f"注意: {w}" for w in result.warnings))
         self.warnings.setVisible(bool(result.warnings))
+        self.help.setText("数は回答用紙から数えています。割合は、その問の答えの合計をもとにしています。"
+                          if forms else "数は二回押すと直せます。割合は、その問の答えの合計をもとに"
+                          "すぐ計算し直されます。")
 
     def _layout_rows(self) -> None:
         """Numbers stay next to their choice (no wide gap to read across); the choice column
@@ -210,7 +292,7 @@ class SurveyPage(Page):
         error.setText(message or "")
         error.setVisible(message is not None)
 
-    # --- edits --------------------------------------------------------------------------------
+    # --- edits of the counts --------------------------------------------------------------------
     def set_count(self, choice: ChoiceResult, text: str) -> bool:
         """Save one choice's count through the controller (undoable). A refused value leaves
         the stored count as it was; the cell is marked and the message is shown under the table."""
@@ -240,7 +322,7 @@ class SurveyPage(Page):
     def save_count_field(self, name: str) -> bool:
         """配布数 / 回収数 typed in the field: saved (undoable) or refused with the message at it."""
         result, edit = self.current, self.count_fields[name]
-        if result is None:
+        if result is None or edit.isReadOnly():
             return False
         text = edit.text()
         if text.strip() == number(getattr(result, name)):
@@ -261,42 +343,3 @@ class SurveyPage(Page):
         self._mark_field(name, None)
         edit.setText(number(getattr(self.current, name)) if self.current else text)
         return True
-
-    def edit_details(self) -> FormDialog | None:
-        result = self.current
-        if result is None:
-            return None
-        fields = [FormField("title", "題名"), FormField("conducted_on", "実施日", "date"),
-                  FormField("note", "備考", "long")]
-
-        def save(values: dict):
-            return self.controller.update(
-                "アンケートの題名・実施日を直す", "survey", result.id,
-                lambda: surveys.update_survey(self.store, result.id, values), {"surveys"})
-
-        return self.open_dialog(FormDialog("アンケートの題名・実施日", fields,
-                                     {"title": result.title, "conducted_on": result.conducted_on,
-                                      "note": result.note}, save, self))
-
-    def create(self) -> SurveyCreateDialog:
-        store, council_id = self.store, self.council_id
-
-        def save(raw: dict, questions: list[dict]):
-            created = self.controller.create(
-                f"アンケート「{raw['title'] or '（題名なし）'}」を作る", "survey",
-                lambda: surveys.create_survey(store, council_id, raw, questions), {"surveys"})
-            self.picker.setCurrentIndex(self.picker.findData(created.id))
-            return created
-
-        return self.open_dialog(SurveyCreateDialog(save, self))
-
-    def delete_current(self) -> None:
-        result = self.current
-        if result is None:
-            return
-        if not confirm_delete(self, f"アンケート「{result.title}」（問{len(result.questions)}つと"
-                                    "その結果）"):
-            return
-        self.controller.delete(f"アンケート「{result.title}」を削除", "survey", result.id,
-                               lambda: surveys.delete_survey(self.store, result.id),
-                               {"surveys"})

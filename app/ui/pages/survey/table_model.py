@@ -1,5 +1,6 @@
 """A survey's results as a table: each question (問1 …, its kind and total answers), then its
-choices with count and percentage; the counts are typed in place."""
+choices with count and percentage (a sub-choice indented under its choice, its percentage of that
+choice's count); the counts are typed in place when the survey is entered as totals."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class SurveyModel(QAbstractTableModel):
         self.on_edit = on_edit
         self.rows: list[tuple[QuestionResult, ChoiceResult | None]] = []
         self.invalid: dict[str, str] = {}  # choice id -> message
+        self.editable = True  # False: the counts come from the forms
 
     def set_result(self, result: SurveyResult | None) -> None:
         """Same questions and choices: update the numbers in place (an open editor, the
@@ -73,7 +75,8 @@ class SurveyModel(QAbstractTableModel):
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and index.column() == 1 and self.rows[index.row()][1] is not None:
+        if (self.editable and index.isValid() and index.column() == 1
+                and self.rows[index.row()][1] is not None):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -87,7 +90,8 @@ class SurveyModel(QAbstractTableModel):
                 return (f"問{question.number}　{question.text}（{QUESTION_KINDS[question.kind]}）",
                         f"計 {question.total:,}", "", "")[column]
             percent = "—" if choice.percent is None else f"{choice.percent}%"
-            return (choice.text, f"{choice.count:,}", percent, "")[column]
+            text = f"　└ {choice.text}" if choice.parent_id else choice.text
+            return (text, f"{choice.count:,}", percent, "")[column]
         if role == Qt.ItemDataRole.EditRole and choice is not None and column == 1:
             return str(choice.count)
         if role == PERCENT_ROLE:
@@ -114,7 +118,11 @@ class SurveyModel(QAbstractTableModel):
         if choice.id in self.invalid:
             return self.invalid[choice.id]
         if column == 1:
-            return "数を二回押して直すと、割合がすぐ計算し直されます（全角の数字も使えます）"
+            return ("数を二回押して直すと、割合がすぐ計算し直されます（全角の数字も使えます）"
+                    if self.editable else "回答用紙で選ばれた数です（直すときは用紙を直します）")
+        if column in (2, 3) and choice.parent_id:
+            parent = next((c for c in question.choices if c.id == choice.parent_id), None)
+            return f"{choice.count:,} ÷ 「{parent.text if parent else ''}」の数"
         if column in (2, 3):
             return f"{choice.count:,} ÷ 問{question.number}の合計 {question.total:,}"
         return None
