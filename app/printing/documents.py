@@ -39,7 +39,7 @@ KIND_LABELS = {
 _OPTIONS = {
     "flyer": {"template", "headline", "body", "stamps"},
     "resource-map": {"paper"},
-    "survey-results": {"survey_id"},
+    "survey-results": {"survey_id", "cross", "open_answers"},
     "survey-form": {"survey_id", "return_by", "return_to", "cover_letter"},
     "attendance": {"meeting_id", "blank_rows"},
     "roster": set(),
@@ -85,7 +85,8 @@ def render(store: Store, kind: str, council_id: str, out_path: str | os.PathLike
            survey_id: str | None = None, meeting_id: str | None = None,
            blank_rows: int | None = None, return_by: dt.date | str | None = None,
            return_to: str | None = None, cover_letter: bool | str | None = None,
-           year: int | str | None = None, today: dt.date | None = None) -> RenderResult:
+           year: int | str | None = None, cross: str | list[tuple[int, int]] | None = None,
+           open_answers: bool | None = None, today: dt.date | None = None) -> RenderResult:
     """Write the PDF for `kind` (one of KINDS) from council `council_id` to `out_path`.
 
     The file appears only when complete (written beside it, then renamed), so a failed print
@@ -96,6 +97,10 @@ def render(store: Store, kind: str, council_id: str, out_path: str | os.PathLike
     read too; None prints a blank to fill in and warns), `return_to` where the forms are handed in
     (default 班長さん（または区長さん）), `cover_letter` True for the standard 依頼文 on a first
     page, a str for the council's own text (paragraphs split at newlines), False/None for none.
+
+    survey-results: for a survey entered form by form, the results by 町内会 always, `cross` the
+    cross-tables wanted (question numbers: "1,3" or "1×3、2×3", or pairs), `open_answers` True
+    to list the open answers too (with a warning line: they may name people).
 
     resource-map: the council's stored map (services/area_map.py), `paper` "A4" (default) or
     "A3"; the page turns with the map's shape.
@@ -108,7 +113,8 @@ def render(store: Store, kind: str, council_id: str, out_path: str | os.PathLike
     given = {"template": template, "headline": headline, "body": body, "paper": paper,
              "stamps": stamps, "survey_id": survey_id, "meeting_id": meeting_id,
              "blank_rows": blank_rows, "return_by": return_by, "return_to": return_to,
-             "cover_letter": cover_letter or None, "year": year}
+             "cover_letter": cover_letter or None, "year": year, "cross": cross or None,
+             "open_answers": open_answers or None}
     allowed = _OPTIONS.get(kind, set())
     for name, value in given.items():
         if value is not None and name not in allowed:

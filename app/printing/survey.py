@@ -1,7 +1,11 @@
 """アンケート: the results (counts, percentages, bars) and the form to hand out (tick boxes).
 
 Percentages come from the survey service (each choice's count over that question's answers,
-rounded half up to one decimal, as the seed prints 18.2% and 58.1%).
+rounded half up to one decimal, as the seed prints 18.2% and 58.1%; a sub-choice's over its
+choice's count). A survey entered form by form adds, after its questions, the results by 町内会,
+the cross-tables asked for (`cross`) and, only when asked (`open_answers`), the open answers
+(survey_sections.py). The form shows sub-choices under their choice (⑴ ⑵ …), lines to write on
+for an open question, and a box for the 整理番号 when the forms will be entered one by one.
 """
 
 from __future__ import annotations
@@ -12,19 +16,20 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, TableStyle
 
-from app.printing import layout
+from app.printing import layout, survey_sections
 from app.printing import styles as S
 from app.printing.base import Job, PrintError, warn
-from app.printing.flowables import Bar, Blank, JTable, KText, table
+from app.printing.flowables import Bar, Blank, JTable, KText, NoteLines, table
 from app.services import surveys as survey_service
 from app.services.normalize import to_date
 from app.services.surveys import QuestionResult, SurveyResult
 from app.services.wareki import wareki
 
 WIDTH = A4[0] - 2 * S.A4_MARGIN
-KIND_WORDS = {"single": "ひとつ選択", "multiple": "複数選択"}
+KIND_WORDS = {"single": "ひとつ選択", "multiple": "複数選択", "text": "自由記述"}
 FORM_WORDS = {"single": "あてはまるものひとつに ✓ をつけてください",
-              "multiple": "あてはまるものすべてに ✓ をつけてください"}
+              "multiple": "あてはまるものすべてに ✓ をつけてください",
+              "text": "ご自由にお書きください"}
 
 
 def _survey(job: Job) -> SurveyResult:
@@ -47,15 +52,28 @@ def _pct(value) -> str:
 
 # --- results ---------------------------------------------------------------------------------
 
+def _choice_label(q: QuestionResult, c) -> str:
+    """① for a choice, ⑴ under it for a sub-choice (the numbers typed are 1 and 1-1)."""
+    if c.parent_id is None:
+        return f"{_circled(int(c.number))} {c.text}"
+    return f"　{_paren(int(c.number.split('-')[1]))} {c.text}"
+
+
 def _question_block(q: QuestionResult) -> list[Flowable]:
     head = KText(f"問{q.number}　{q.text}（{KIND_WORDS.get(q.kind, q.kind)}）", S.DOC_H)
-    note = KText(f"回答数 {q.total:,}件（割合は、この問いの回答数に対する割合です）", S.DOC_NOTE)
-    top = max((c.count for c in q.choices), default=0)
+    if q.kind == "text":
+        note = KText(f"書かれた答え {q.total:,}件（一覧は、自由記述を載せると選んだときだけ印刷します）",
+                     S.DOC_NOTE)
+        return [KeepTogether([head, note]), Spacer(1, 6)]
+    subs = any(c.parent_id for c in q.choices)
+    note = KText(f"回答数 {q.total:,}件（割合は、この問いの回答数に対する割合です"
+                 f"{'。⑴⑵…は、その上の選択肢を選んだ数に対する割合' if subs else ''}）", S.DOC_NOTE)
     rows: list[list] = [["選択肢", "件数", "割合", "グラフ"]]
-    for i, c in enumerate(q.choices, start=1):
-        rows.append([KText(f"{_circled(i)} {c.text}", S.DOC_CELL, balanced=True),
+    for c in q.choices:
+        # Not balanced: that breaks at the space after ② and leaves the number alone on a line.
+        rows.append([KText(_choice_label(q, c), S.DOC_CELL),
                      KText(f"{c.count:,}", S.DOC_CELL_NUM), KText(_pct(c.percent), S.DOC_CELL_NUM),
-                     Bar(float(c.percent or 0) / 100 if top else 0, height=10)])
+                     Bar(float(c.percent or 0) / 100, height=10)])
     widths = [262, 48, 52, WIDTH - 262 - 48 - 52]
     t = table(rows, widths, extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")])
     return [KeepTogether([head, note, Spacer(1, 2), t]), Spacer(1, 6)]
@@ -91,6 +109,7 @@ def make_results(job: Job) -> tuple[bytes, int]:
         story += _question_block(q)
     if not survey.questions:
         warn("このアンケートには質問がありません。")
+    story += survey_sections.sections(job, survey, WIDTH)
     return layout.build_pdf(story, pagesize=A4, title=f"{survey.title} 集計結果",
                             footer_left=job.council.label,
                             footer_right=f"{wareki(job.today)}作成")
@@ -99,9 +118,13 @@ def make_results(job: Job) -> tuple[bytes, int]:
 # --- the form ----------------------------------------------------------------------------------
 
 def _choices(q: QuestionResult) -> list[Flowable]:
-    """Short choices side by side (三つ並べ), long ones one per line, each with a tick box."""
-    texts = [f"{_circled(i)} {c.text}" for i, c in enumerate(q.choices, start=1)]
-    if texts and len(texts) <= 4 and max(len(t) for t in texts) <= 10:
+    """Short choices side by side (三つ並べ), long ones one per line, each with a tick box;
+    sub-choices indented under their choice; an open question, lines to write on."""
+    if q.kind == "text":
+        return [NoteLines(pitch=26, lines=4)]
+    texts = [_choice_label(q, c).strip() for c in q.choices]
+    subs = any(c.parent_id for c in q.choices)
+    if texts and not subs and len(texts) <= 4 and max(len(t) for t in texts) <= 10:
         cols = len(texts)
         t = JTable([[KText(x, S.FORM_CHOICE, box=True) for x in texts]],
                    colWidths=[(WIDTH - 16) / cols] * cols, hAlign="LEFT")
@@ -112,8 +135,12 @@ def _choices(q: QuestionResult) -> list[Flowable]:
         return [t]
     # A plain list: it goes inside the question's KeepTogether, and a nested KeepTogether
     # reports an endless height (it forces a page break before every question).
-    return [KText(x, ParagraphStyle("form.choice.i", parent=S.FORM_CHOICE, leftIndent=16,
-                                    spaceAfter=4), box=True) for x in texts]
+    return [KText(x, SUB_CHOICE if c.parent_id else CHOICE, box=True)
+            for x, c in zip(texts, q.choices, strict=True)]
+
+
+CHOICE = ParagraphStyle("form.choice.i", parent=S.FORM_CHOICE, leftIndent=16, spaceAfter=4)
+SUB_CHOICE = ParagraphStyle("form.choice.sub", parent=S.FORM_CHOICE, leftIndent=44, spaceAfter=3)
 
 
 DEFAULT_RETURN_TO = "班長さん（または区長さん）"
@@ -210,24 +237,35 @@ def make_form(job: Job) -> tuple[bytes, int]:
         Spacer(1, 6),
         deadline,
         Spacer(1, 6),
-        table([["お住まいの町内会", ""]], [140, 200], header_rows=0,
-              style=S.FORM_BODY, extra=[("BACKGROUND", (0, 0), (0, 0), S.LIGHT)],
-              row_heights=[28]),
+        _where_box(survey),
     ]
     for q in survey.questions:
         story.append(KeepTogether([
             KText(f"問{q.number}　{q.text}", S.FORM_Q),
             KText(f"（{FORM_WORDS.get(q.kind, '')}）", S.scaled(S.FORM_BODY, 12)),
             Spacer(1, 3), *_choices(q)]))
-    story += [KeepTogether([KText("地域の困りごとや、「こんなことがあったらいいな」と思うことを"
-                                  "ご自由にお書きください。", S.FORM_Q),
-                            Blank(None, 120, frame=True)]),
-              Spacer(1, 10),
+    if not any(q.kind == "text" for q in survey.questions):  # the survey asks in its own words
+        story.append(KeepTogether([KText("地域の困りごとや、「こんなことがあったらいいな」と思うことを"
+                                         "ご自由にお書きください。", S.FORM_Q),
+                                   Blank(None, 120, frame=True)]))
+    story += [Spacer(1, 10),
               KText(f"ご協力ありがとうございました。記入したら、{_when(day)}までに、"
                     f"{to}にお渡しください。", S.FORM_BODY),
               KText(f"問い合わせ：{_contact_line(job)}", S.FORM_BODY)]
     return layout.build_pdf(story, pagesize=A4, title=f"{title}（アンケート用紙）",
                             footer_left=label, page_numbers=True)
+
+
+def _where_box(survey: SurveyResult) -> Flowable:
+    """お住まいの町内会, and for forms entered one by one a box for the 整理番号 (the council
+    writes it when the form comes back)."""
+    if survey.entry != "forms":
+        return table([["お住まいの町内会", ""]], [140, 200], header_rows=0, style=S.FORM_BODY,
+                     extra=[("BACKGROUND", (0, 0), (0, 0), S.LIGHT)], row_heights=[28])
+    return table([["お住まいの町内会", "", "整理番号（協議体で記入）", ""]], [130, 150, 160, 75],
+                 header_rows=0,
+                 style=S.FORM_BODY, row_heights=[28],
+                 extra=[("BACKGROUND", (0, 0), (0, 0), S.LIGHT), ("BACKGROUND", (2, 0), (2, 0), S.LIGHT)])
 
 
 def _contact_line(job: Job) -> str:
@@ -240,3 +278,7 @@ def _contact_line(job: Job) -> str:
 
 def _circled(n: int) -> str:
     return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"
+
+
+def _paren(n: int) -> str:
+    return chr(0x2474 + n - 1) if 1 <= n <= 20 else f"({n})"

@@ -17,6 +17,7 @@ the question (the top-level choices' sum), a sub-choice's over its choice's coun
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from sqlalchemy.orm import aliased
 
 from app.errors import ValidationError
 from app.models import Neighbourhood, SurveyAnswer, SurveyResponse
+from app.services import normalize as norm
 from app.services import surveys
 from app.services.surveys import ChoiceResult, QuestionResult, SurveyResult, percent
 from app.store import Store
@@ -185,6 +187,19 @@ def open_answers(store: Store, survey_id: str) -> tuple[OpenQuestion, ...]:
                     .order_by(SurveyResponse.number)):
                 found[question_id].append(OpenAnswer(number, name or "", text))
     return tuple(OpenQuestion(q, tuple(found[q.id])) for q in wanted)
+
+
+def parse_cross(text: str, what: str = "クロス集計") -> list[tuple[int, int]]:
+    """Pairs of question numbers as typed: 「1,3」, 「1×3、2×3」, 「1x3 2x3」 (全角 too)."""
+    pairs = []
+    cleaned = re.sub(r"[×xX*＊]", ",", norm.nfkc(text or ""))
+    for token in (t for t in re.split(r"[;；、\s]+", cleaned) if t):
+        parts = [p for p in token.split(",") if p]
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise ValidationError(what, f"「{token}」は読めません。問の番号を2つ、「1,3」や「1×3」の"
+                                        "ように書いてください")
+        pairs.append((int(parts[0]), int(parts[1])))
+    return pairs
 
 
 def cross_pairs(result: SurveyResult, pairs: Sequence[tuple[int, int]]) -> list[tuple[str, str]]:

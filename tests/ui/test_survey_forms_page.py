@@ -253,3 +253,30 @@ def test_copy_last_years_survey_and_switch_how_it_is_entered(page, demo_store):
     assert page.count_fields["returned"].isReadOnly()
     page.controller.undo_stack.undo()
     assert page.current.entry == "totals" and page.current.questions[0].choices[0].count == 140
+
+
+@pytest.mark.slow
+def test_print_page_adds_a_cross_table_and_open_answers_when_asked(page, window, demo_store, tmp_path):
+    from pypdf import PdfReader
+
+    _entered(page, demo_store)
+    printing = window.show_page("print")
+    printing.kind.setCurrentIndex(printing.kind.findData("survey-results"))
+    printing.survey.setCurrentIndex(printing.survey.findText(TITLE))
+    assert printing.cross.isVisible() and printing.open_answers.isVisible()
+
+    def text() -> str:
+        printing.update_preview()
+        saved = printing.save_pdf(tmp_path / "r.pdf")
+        return "".join(p.extract_text() for p in PdfReader(saved).pages).replace("\n", "")
+
+    first = text()
+    assert "町内会別の集計" in first and "クロス集計：" not in first and "草むしり" not in first
+    printing.cross.setText("１×３")
+    printing.open_answers.setChecked(True)
+    second = text()
+    assert "クロス集計：問1「一人暮らしですか」×問3「買い物」" in second
+    assert "草むしりなら手伝えます" in second and "個人が分かる" in second
+    printing.cross.setText("1×9")
+    printing.update_preview()
+    assert "問9はありません" in printing.info.text() and printing.preview.page_count == 0

@@ -70,6 +70,13 @@ class PrintPage(Page):
         self.letter_text = QPlainTextEdit()
         self.letter_text.setPlaceholderText("空欄なら標準の依頼文。自分の言葉で書くこともできます")
         self.letter_text.setFixedHeight(self.fontMetrics().height() * 4)
+        self.cross = QLineEdit()
+        self.cross.setPlaceholderText("例: 1×3（問1と問3）。空欄ならなし")
+        self.cross.setToolTip("回答用紙を1枚ずつ入力したアンケートで、2つの問を組み合わせた表（クロス集計）を"
+                              "つけます。いくつでも「1×3、2×3」のように書けます")
+        self.open_answers = QCheckBox("載せる（名前など個人が分かることが書かれていないか確かめてから配る）")
+        self.open_answers.setToolTip("自由に書く問の答えを、整理番号と町内会をつけて一覧にします。"
+                                     "選んだときだけ印刷します")
         self.booklet_how = label(BOOKLET_HOW, "note", wrap=True)
         self.map_note = label("", "note", wrap=True)
         self.map_note.setToolTip("社会資源マップは、社会資源のページの「地図」タブで入れた地図の上に"
@@ -97,6 +104,9 @@ class PrintPage(Page):
         self.form_rows = [("回収日", self.return_by), ("提出先", self.return_to),
                           ("依頼文", self.letter), ("依頼文の文章", self.letter_text)]
         for text, widget in self.form_rows:
+            form.addRow(text, widget)
+        self.results_rows = [("クロス集計", self.cross), ("自由記述", self.open_answers)]
+        for text, widget in self.results_rows:
             form.addRow(text, widget)
         form.addRow(self.booklet_how)
         form.addRow(self.map_note)
@@ -142,6 +152,7 @@ class PrintPage(Page):
                        self.text.textChanged, self.return_by.editingFinished,
                        self.return_to.textChanged, self.letter.toggled,
                        self.letter_text.textChanged, self.paper.currentIndexChanged,
+                       self.cross.textChanged, self.open_answers.toggled,
                        self.year.currentIndexChanged):
             # start(int) would take the index or flag as an interval: restart at 400 ms.
             signal.connect(lambda *_args: self._debounce.start())
@@ -158,6 +169,8 @@ class PrintPage(Page):
         for _text, widget in self.form_rows:
             self.form.setRowVisible(widget, kind == "survey-form")
         self.form.setRowVisible(self.letter_text, kind == "survey-form" and self.letter.isChecked())
+        for _text, widget in self.results_rows:
+            self.form.setRowVisible(widget, kind == "survey-results")
         self.form.setRowVisible(self.booklet_how, kind == "booklet")
         for widget in (self.map_note, self.paper):
             self.form.setRowVisible(widget, kind == "resource-map")
@@ -181,6 +194,9 @@ class PrintPage(Page):
             opts["year"] = self.year.currentData()
         if kind in ("survey-results", "survey-form") and self.survey.currentData():
             opts["survey_id"] = self.survey.currentData()
+        if kind == "survey-results":
+            opts["cross"] = self.cross.text().strip() or None
+            opts["open_answers"] = self.open_answers.isChecked() or None
         if kind == "survey-form":
             opts["return_by"] = self.return_by.date()  # a ValidationError names the field
             opts["return_to"] = self.return_to.text().strip() or None
