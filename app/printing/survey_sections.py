@@ -18,7 +18,7 @@ from app.errors import ValidationError
 from app.printing import layout
 from app.printing import styles as S
 from app.printing.base import Job, PrintError, warn
-from app.printing.flowables import KText, table
+from app.printing.flowables import Cell, KText, table
 from app.services import survey_tables
 from app.services.survey_tables import Row
 from app.services.surveys import QuestionResult, SurveyResult
@@ -43,8 +43,9 @@ def _counts_table(first: str, question: QuestionResult, rows: Sequence[Row], wid
     lead = [80.0, 34.0, 34.0]
     rest = max(width - sum(lead), 40.0 * len(question.choices))
     each = rest / max(len(question.choices), 1)
-    header = [first, "用紙", "答え", *(_label(c) for c in question.choices)]
-    body = [[KText(r.label, LABEL_SMALL), f"{r.forms:,}", f"{r.total:,}", *_cells(r)] for r in rows]
+    header: list[Cell] = [first, "用紙", "答え", *(_label(c) for c in question.choices)]
+    body: list[list[Cell]] = [[KText(r.label, LABEL_SMALL), f"{r.forms:,}", f"{r.total:,}", *_cells(r)]
+                              for r in rows]
     last = len(body)
     return table([header, *body], [*lead, *([each] * len(question.choices))],
                  head_style=HEAD_SMALL, style=CELL_SMALL,
