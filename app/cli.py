@@ -21,7 +21,7 @@ from app.services.wareki import format_wareki
 from app.text_table import text_table
 
 if TYPE_CHECKING:
-    from app.services import surveys, tallies, tally_sums
+    from app.services import tallies, tally_sums
     from app.store import Store
 
 # Services and the store are imported inside each command: opening the window must not wait
@@ -116,9 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="すべての協議体の集計表を、種類ごと・項目ごとに足して表示（協議体ごとの行と合計）")
     p.set_defaults(run=cmd_show_tally, usage_error=p.error)
 
-    p = sub.add_parser("show-survey", help="アンケートの結果（数と割合）を表示")
-    p.add_argument("--council", required=True, help="協議体の名前（例: 乗附）")
-    p.set_defaults(run=cmd_show_survey)
+    from app import cli_survey  # argparse only
+
+    cli_survey.add_parser(sub, cmd_show_survey)
     p = sub.add_parser("map", help="協議体の地図（PNG・JPEG の画像か PDF の1ページ）を入れる・外す・基準点を決める")
     p.add_argument("--council", required=True, help="協議体の名前")
     p.add_argument("file", metavar="FILE", type=Path, nargs="?",
@@ -149,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cover-letter", nargs="?", const=True, default=None, metavar="TEXT",
                    help="アンケート用紙の1ページ目に依頼文をつける（TEXT を書くとその文章で。"
                    "改行は \\n）")
+    p.add_argument("--cross", metavar="Q1,Q2", help="アンケート集計結果にクロス集計をつける（問の番号。"
+                   "例: 1,3。いくつもなら 1×3、2×3）。回答用紙を1枚ずつ入力したアンケートだけ")
+    p.add_argument("--open-answers", action="store_true", help="アンケート集計結果に自由記述の一覧を"
+                   "つける（個人が分かることが書かれていないか確かめてから配ってください）")
     p.set_defaults(run=cmd_print)
 
     p = sub.add_parser("screenshot", help="画面のページをPNGに保存する（画面を出さずに描く）")
@@ -289,7 +293,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         letter = letter.replace("\\n", "\n")
     options = {"template": args.template, "headline": args.headline, "body": args.body,
                "paper": args.paper, "return_to": args.return_to, "cover_letter": letter,
-               "return_by": to_date(args.return_by, "--return-by（回収日）")}
+               "return_by": to_date(args.return_by, "--return-by（回収日）"),
+               "cross": args.cross, "open_answers": args.open_answers or None}
     with _store(args) as store:
         if args.council:
             council_id = councils.find_council(store, args.council).id
@@ -677,15 +682,9 @@ def cmd_show_tally(args: argparse.Namespace) -> int:
 
 
 def cmd_show_survey(args: argparse.Namespace) -> int:
-    from app.services import councils, surveys
+    from app.cli_survey import run_show_survey
 
-    with _store(args) as store:
-        council = councils.find_council(store, args.council)
-        found = surveys.list_surveys(store, council.id)
-        if not found:
-            raise UserError(f"{council.name} にはアンケートがまだありません。")
-        print("\n\n".join(format_survey(s) for s in found))
-    return 0
+    return run_show_survey(args, _store)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -852,17 +851,3 @@ def format_sums(k: tally_sums.KindSum) -> str:
     return "\n".join([f"■ {k.kind_label}：{len(k.councils)}協議体の合計", text_table(rows),
                       "使った集計表（協議体ごとに一番新しいもの）:", *used, note])
 
-
-def format_survey(s: surveys.SurveyResult) -> str:
-    lines = [f"■ {s.title}"]
-    if s.distributed is not None and s.returned is not None:
-        rate = f"{s.response_rate}%" if s.response_rate is not None else "—"
-        lines.append(f"配布 {s.distributed:,}　回収 {s.returned:,}　回収率 {rate}")
-    for q in s.questions:
-        kind = "ひとつ選ぶ" if q.kind == "single" else "いくつでも選ぶ"
-        lines.append(f"\n問{q.number} {q.text}（{kind}・回答 {q.total:,}件）")
-        rows = [[f"  {i}. {c.text}", f"{c.count:,}", f"{c.percent}%" if c.percent is not None else "—"]
-                for i, c in enumerate(q.choices, start=1)]
-        lines.append(text_table(rows))
-    lines += [f"※{w}" for w in s.warnings]
-    return "\n".join(lines)
