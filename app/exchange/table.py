@@ -58,7 +58,7 @@ def from_fields(fields: Sequence[base.Field], *order: str | tuple[str, str, tupl
 MEMBER_COLUMNS = from_fields(
     members.MEMBER_FIELDS,
     "name", "furigana", "roles", ("kinds", "区分", ("区分", "サポーター区分", "サポーター")), "is_core",
-    "neighbourhood_id", "registered_on", "last_confirmed_on", "status", "phone", "address",
+    "neighbourhood_id", "registered_on", "last_confirmed_on", "status", "left_on", "phone", "address",
     "consent_handbook", "consent_share_contact", "note",
 )
 RESOURCE_COLUMNS = from_fields(
@@ -66,7 +66,7 @@ RESOURCE_COLUMNS = from_fields(
     "name", "category", "content", "representative", "phone", "venue", "neighbourhood_id",
     "schedule_text", ("start", "開始", ("開始", "開始時刻", "開始時間", "から")),
     ("end", "終了", ("終了", "終了時刻", "終了時間", "まで")), "target", "fee", "operator_type",
-    "created_by_council", "last_verified_on", "note",
+    "created_by_council", "started_on", "last_verified_on", "note",
 )
 TALLY_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "label": ("町内会名", ("町内会名", "町内会", "地区", "町名", "自治会", "行政区")),
@@ -387,11 +387,9 @@ def _import_members(store: Store, ctx: _Context, header_number: int, headers, ma
                 raise UserError(f"{ctx.where(number, header)}: {exc.reason}") from None
         try:
             checked = base.validate(members.MEMBER_FIELDS, raw)
+            members.check_dates(checked)  # 最終確認日 and 退会日 after 登録日, 退会日 only for 退会
         except ValidationError as exc:
             raise UserError(f"{ctx.where(number)}「{exc.field}」: {exc.reason}") from None
-        if checked["registered_on"] and checked["last_confirmed_on"] and \
-                checked["last_confirmed_on"] < checked["registered_on"]:
-            raise UserError(f"{ctx.where(number)}「最終確認日」: 登録日より前になっています")
         unknown_roles = [r for r in checked["roles"] if r not in known_roles]
         if unknown_roles:
             raise UserError(f"{ctx.where(number)}「役割」: 「{'、'.join(unknown_roles)}」は役割の一覧に"

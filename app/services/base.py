@@ -210,6 +210,48 @@ def parsed(values: Mapping[str, object], key: str, kind: type[T]) -> T | None:
     return value if isinstance(value, kind) else None
 
 
+def check_not_before(values: Mapping[str, object], earlier: Field, later: Field) -> None:
+    """`later`'s date may not come before `earlier`'s (退会日 and 登録日, 回答日 and 提出日)."""
+    first, then = parsed(values, earlier.name, dt.date), parsed(values, later.name, dt.date)
+    if first and then and then < first:
+        raise ValidationError(later.label, f"{earlier.label}より前になっています", name=later.name)
+
+
+# The date a status stands for (退会日 for 退会, 解決日 for 解決, 回答日 for 回答あり/実現/見送り) follows
+# the status, by one rule for the three services:
+# - a record whose 状況 changes to such a status with the date left empty gets today: the day the
+#   change is seen. A record made with that status already (a list read in, a past proposal
+#   written down later) gets no guessed date: the year's report lists it as undated instead;
+# - a record whose 状況 goes back (退会 -> 活動中, 解決 -> 対応中) loses the date it still carries;
+# - a date typed beside any other status is refused, naming the date's field.
+
+def settle_status_date(values: dict[str, Any], date: Field, closed: Iterable[str],
+                       before: tuple[str, dt.date | None] | None, on: dt.date | None = None) -> None:
+    """Fill in or clear `date` in `values` (an update's validated values) by the rule above;
+    `before` is the stored (状況, date), None for a new record."""
+    if before is None:
+        return
+    closed = tuple(closed)
+    old_status, old_date = before
+    status = values.get("status", old_status)
+    value = values.get(date.name, old_date)
+    if status in closed:
+        if old_status not in closed and value is None:
+            values[date.name] = on or today()
+    elif value is not None and value == old_date:
+        values[date.name] = None
+
+
+def check_status_date(values: Mapping[str, object], date: Field, closed: Iterable[str]) -> None:
+    """A date of `date` beside a 状況 that is not one of `closed` is refused (the rule above)."""
+    closed = tuple(closed)
+    status = values.get("status")
+    if parsed(values, date.name, dt.date) and status is not None and status not in closed:
+        names = "".join(f"「{c}」" for c in closed)
+        raise ValidationError(date.label, f"{date.label}は、状況が{names}のときに入れます。"
+                                          f"状況を変えるか、{date.label}を空けてください", name=date.name)
+
+
 def to_dto(cls: type[D], obj: object, **extra: Any) -> D:
     """Build a frozen dataclass from an ORM row: same-named attributes, plus `extra`."""
     kwargs = {f.name: extra[f.name] if f.name in extra else getattr(obj, f.name)

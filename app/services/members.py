@@ -1,4 +1,8 @@
-"""Members and supporters: validation, 五十音 order, yearly re-confirmation, training eligibility."""
+"""Members and supporters: validation, 五十音 order, yearly re-confirmation, training eligibility.
+
+退会日 follows 状況 (base.settle_status_date): changing a member to 退会 with it empty gives today,
+changing back to 活動中 or 休止 clears it, and a 退会日 typed beside another 状況 is refused; it
+is never before 登録日. A member recorded as 退会 from the start gets no guessed date."""
 
 from __future__ import annotations
 
@@ -56,6 +60,8 @@ MEMBER_FIELDS = (
     Field("status", "状況", base.choice(MEMBER_STATUSES), default="活動中", width=8,
           cell=base.choice_or(MEMBER_STATUSES, "活動中"), synonyms=("状況", "状態"), kind="choice",
           choices=MEMBER_STATUSES),
+    Field("left_on", "退会日", base.date, width=12, synonyms=("退会日", "退会年月日", "脱退日"),
+          kind="date", tip="状況を「退会」に変えて空けておくと、今日の日付が入ります"),
     Field("phone", "電話", base.phone, default="", width=15, privacy="contact",
           synonyms=("電話", "電話番号", "tel", "携帯", "携帯電話", "連絡先", "℡")),
     Field("address", "住所", base.text(300), default="", width=24, privacy="contact",
@@ -87,6 +93,7 @@ class MemberDTO:
     registered_on: dt.date | None
     last_confirmed_on: dt.date | None
     status: str
+    left_on: dt.date | None
     phone: str
     address: str
     note: str
@@ -174,11 +181,18 @@ def _check_neighbourhood(session, council_id: str, neighbourhood_id: str | None)
         raise ValidationError("町内会", "この協議体の町内会から選んでください", name="neighbourhood_id")
 
 
+LEFT = ("退会",)  # the status 退会日 stands for (base.settle_status_date has the rule)
+_BY_NAME = {f.name: f for f in MEMBER_FIELDS}
+
+
 def check_dates(values: Mapping[str, object]) -> None:
+    """最終確認日 and 退会日 not before 登録日; 退会日 only beside 状況 退会."""
     registered = base.parsed(values, "registered_on", dt.date)
     confirmed = base.parsed(values, "last_confirmed_on", dt.date)
     if registered and confirmed and confirmed < registered:
         raise ValidationError("最終確認日", "登録日より前になっています", name="last_confirmed_on")
+    base.check_not_before(values, _BY_NAME["registered_on"], _BY_NAME["left_on"])
+    base.check_status_date(values, _BY_NAME["left_on"], LEFT)
 
 
 def _check_provider(session, member_id: str | None, values: Mapping[str, object]) -> None:
@@ -276,8 +290,9 @@ def update_member(store: Store, member_id: str, raw: Mapping[str, object]) -> Me
     values = base.validate(MEMBER_FIELDS, raw, partial=True)
     with store.session() as s:
         member = base.get_or_fail(s, Member, member_id, "メンバー")
-        merged = {"registered_on": member.registered_on,
-                  "last_confirmed_on": member.last_confirmed_on, **values}
+        base.settle_status_date(values, _BY_NAME["left_on"], LEFT, (member.status, member.left_on))
+        merged = {"registered_on": member.registered_on, "last_confirmed_on": member.last_confirmed_on,
+                  "status": member.status, "left_on": member.left_on, **values}
         check_dates(merged)
         if "neighbourhood_id" in values:
             _check_neighbourhood(s, member.council_id, values["neighbourhood_id"])

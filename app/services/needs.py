@@ -1,4 +1,7 @@
-"""Needs (ニーズ): what residents need, by 町内会 and category, linked to resources that answer them."""
+"""Needs (ニーズ): what residents need, by 町内会 and category, linked to resources that answer them.
+
+解決日 follows 状況 (base.settle_status_date): changing a need to 解決 with it empty gives today,
+back to an open status clears it, typed beside an open status it is refused; never before 把握日."""
 
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ NEED_FIELDS = (
     Field("noted_on", "把握日", base.date, width=12, kind="date"),
     Field("status", "状況", base.choice(NEED_STATUSES), default="未対応", width=8,
           cell=base.choice_or(NEED_STATUSES, "未対応"), kind="choice", choices=NEED_STATUSES),
+    Field("resolved_on", "解決日", base.date, width=12, kind="date",
+          tip="状況を「解決」に変えて空けておくと、今日の日付が入ります"),
 )
 
 
@@ -56,6 +61,15 @@ RESOURCES_FIELD = Field("resources", "対応する社会資源", resource_entrie
                         tip="このニーズに応えている社会資源に印を付けます（いくつでも）")
 
 OPEN_STATUSES = ("未対応", "検討中", "対応中")
+RESOLVED = ("解決",)  # the status 解決日 stands for (base.settle_status_date has the rule)
+_BY_NAME = {f.name: f for f in NEED_FIELDS}
+
+
+def check_dates(values: Mapping[str, object]) -> None:
+    """解決日 not before 把握日, and only beside 状況 解決 (the window, the import and the
+    exchange alike)."""
+    base.check_not_before(values, _BY_NAME["noted_on"], _BY_NAME["resolved_on"])
+    base.check_status_date(values, _BY_NAME["resolved_on"], RESOLVED)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +84,7 @@ class NeedDTO:
     source: str
     noted_on: dt.date | None
     status: str
+    resolved_on: dt.date | None
     resource_ids: tuple[str, ...]
 
     @property
@@ -108,6 +123,8 @@ def _category(session, name: str) -> NeedCategory:
 
 
 def _apply(session, need: Need, values: dict, resource_ids: Iterable[str] | None) -> None:
+    check_dates({"noted_on": need.noted_on, "status": need.status, "resolved_on": need.resolved_on,
+                 **values})
     if "category" in values:
         need.category = _category(session, values.pop("category"))
     if values.get("neighbourhood_id"):
@@ -154,6 +171,7 @@ def update_need(store: Store, need_id: str, raw: Mapping[str, object],
     values = base.validate(NEED_FIELDS, raw, partial=True)
     with store.session() as s:
         need = base.get_or_fail(s, Need, need_id, "ニーズ")
+        base.settle_status_date(values, _BY_NAME["resolved_on"], RESOLVED, (need.status, need.resolved_on))
         _apply(s, need, values, resource_ids)
         s.flush()
         return _dto(need, _nb_names(s, need.council_id))

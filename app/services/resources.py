@@ -70,6 +70,9 @@ RESOURCE_FIELDS = (
     Field("created_by_council", "協議体で創出", base.boolean, default=False, width=10,
           synonyms=("協議体で創出", "創出"), kind="bool",
           tip="協議体の話し合いから生まれた資源（資源開発）なら印をつけます"),
+    Field("started_on", "始めた日", base.date, width=12,
+          synonyms=("始めた日", "開始日", "活動開始日", "開始年月日", "発足日", "設立日"), kind="date",
+          tip="活動を始めた日（年度のまとめで、その年度に始めた資源として数えます）。分からなければ空欄"),
     Field("last_verified_on", "最終確認日", base.date, width=12, synonyms=("最終確認日", "確認日"),
           kind="date", tip="今も書いてあるとおりに開いていると確かめた日"),
     Field("map_x", "地図の位置（横）", base.map_position, width=10),
@@ -98,6 +101,7 @@ class ResourceDTO:
     target: str
     fee: str
     created_by_council: bool
+    started_on: dt.date | None
     last_verified_on: dt.date | None
     map_x: float | None
     map_y: float | None

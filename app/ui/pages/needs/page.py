@@ -327,7 +327,7 @@ class NeedsPage(Page):
         names = {rid: name for name, rid in self._resources.items()}
         values = {"category": n.category, "neighbourhood": n.neighbourhood_name or NO_NB,
                   "description": n.description, "count": n.count, "source": n.source,
-                  "noted_on": n.noted_on, "status": n.status,
+                  "noted_on": n.noted_on, "status": n.status, "resolved_on": n.resolved_on,
                   "resources": [names[rid] for rid in n.resource_ids if rid in names]}
 
         def save(new: dict):

@@ -17,7 +17,8 @@ from app.ui.widgets import FormDialog, fit_to_screen, form_fields, label, screen
 NONE = "（なし）"
 # The dialog's left column, in this order (日程 and 祝日は休み are the schedule editor's).
 LEFT_FIELDS = ("name", "category", "content", "operator_type", "representative", "phone", "venue",
-               "neighbourhood", "target", "fee", "created_by_council", "last_verified_on", "note")
+               "neighbourhood", "target", "fee", "created_by_council", "started_on", "last_verified_on",
+               "note")
 
 
 class ResourceDialog(FormDialog):
