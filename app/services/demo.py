@@ -45,7 +45,7 @@ from app.models import (
     reference_id,
     utcnow,
 )
-from app.services import demo_map
+from app.services import demo_map, demo_proposals
 from app.services import members as member_rules
 from app.services import resources as resource_rules
 from app.services.schedule import next_dates, parse_schedule
@@ -331,6 +331,7 @@ def _yawata(council: Council, today: dt.date, roles: dict[str, Role]) -> list:
                         is_provider=provider, is_core=core,
                         neighbourhood_id=nbs[nb].id if nb else None, registered_on=registered,
                         last_confirmed_on=max(confirmed, registered), status=status,
+                        left_on=today - dt.timedelta(days=10) if status == "退会" else None,
                         phone=f"090-0000-{1001 + i:04d}", address=f"高崎市{nb or '八幡町'} {i + 1}-{i % 7 + 1}",
                         consent_handbook=book, consent_share_contact=share,
                         note="移動販売の見守り担当" if i == 1 else "",
@@ -383,7 +384,7 @@ def _yawata(council: Council, today: dt.date, roles: dict[str, Role]) -> list:
             resources=[by_name[r] for r in linked if r in by_name]))
     meetings = _yawata_meetings(council, members, today)
     return [*nbs.values(), *tallies, *members, *trainings, *resources, *need_rows, *meetings,
-            _area_map(council)]
+            _area_map(council), *demo_proposals.yawata(council, today, demo_id)]
 
 
 def _yawata_meetings(council: Council, members: list[Member], today: dt.date) -> list[Meeting]:
