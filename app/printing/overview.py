@@ -22,6 +22,11 @@ def _n(value: int) -> KText:
     return KText(f"{value:,}" if value else "—", S.DOC_CELL_NUM)
 
 
+def _proposals(c) -> KText:
+    """提言 and, in brackets, how many had an answer (回答あり・実現・見送り)."""
+    return KText(f"{c.proposals:,}（{c.proposals_answered:,}）" if c.proposals else "—", S.DOC_CELL_NUM)
+
+
 def _date(stamp) -> str:
     return wareki(stamp.date()) if stamp else "—"
 
@@ -32,23 +37,23 @@ def make(job: Job) -> tuple[bytes, int]:
     if not areas:
         raise PrintError("第2層の協議体がまだありません。各協議体のファイルを読み込んでから印刷してください。")
     title = "協議体の一覧"
-    head = ["協議体", "メンバー", "サポーター", "担い手", "コア", "社会資源", "未解決のニーズ",
+    head = ["協議体", "メンバー", "サポーター", "担い手", "コア", "社会資源", "提言\n（回答）", "未解決のニーズ",
             "対応する資源がないニーズ", "最終の書き出し", "最終の読み込み"]
     rows: list[list] = [head]
     for c in areas:
         rows.append([c.name, _n(c.members), _n(c.supporters), _n(c.providers), _n(c.core_members),
-                     _n(c.resource_total), _n(c.open_need_total), "、".join(c.gaps) or "—",
+                     _n(c.resource_total), _proposals(c), _n(c.open_need_total), "、".join(c.gaps) or "—",
                      _date(c.last_exported), _date(c.last_imported)])
     t = view.totals
     rows.append(["合計", _n(t.members), _n(t.supporters), _n(t.providers), _n(t.core_members),
-                 _n(t.resource_total), _n(t.open_need_total), "", "", ""])
-    widths = [96, 50, 56, 46, 40, 54, 66, WIDTH - 96 - 50 - 56 - 46 - 40 - 54 - 66 - 2 * 86, 86, 86]
+                 _n(t.resource_total), _proposals(t), _n(t.open_need_total), "", "", ""])
+    widths = [96, 50, 56, 46, 40, 54, 60, 66, WIDTH - 96 - 50 - 56 - 46 - 40 - 54 - 60 - 66 - 2 * 86, 86, 86]
     numeric = [("BACKGROUND", (0, -1), (-1, -1), S.LIGHT),
                ("LINEABOVE", (0, -1), (-1, -1), 1.5, S.INK)]
     story: list[Flowable] = [
         KText(title, S.DOC_TITLE),
         KText(f"第2層協議体 {len(areas)}か所　{wareki(job.today)}作成　"
-              "（メンバー・サポーター・担い手は活動中の人。"
+              "（メンバー・サポーター・担い手は活動中の人。提言の回答は、状況が回答あり・実現・見送りのもの。"
               "「対応する資源」は、ニーズの記録に結びつけた社会資源）", S.DOC_NOTE),
         Spacer(1, 4),
         table(rows, widths, extra=numeric, zebra=True),

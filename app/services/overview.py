@@ -2,8 +2,8 @@
 
 One row per council: members, supporters and core members, resources by category, open needs
 by category (records and persons), the persons of its newest needs table by category (never added
-to the records' persons: services.need_tables), and when the council's data last left or arrived in
-a file.
+to the records' persons: services.need_tables), its 提言 and how many were answered, and when the
+council's data last left or arrived in a file.
 メンバー is members.count_active (活動中), the one count every screen and print shows; a council's
 file date is when the council wrote it (written_on), not when it was read here.
 The gap view lists, per need category, the councils with open needs or a needs-table figure that no
@@ -33,6 +33,7 @@ from app.models import (
     ResourceCategory,
     need_resource,
 )
+from app.services import proposals
 from app.services.members import active_clause
 from app.services.need_tables import figures_by_council
 from app.services.needs import OPEN_STATUSES
@@ -67,6 +68,8 @@ class CouncilRow:
     table_needs: dict[str, int] = dataclasses.field(default_factory=dict)
     # categories with no open need and a resource linked to a resolved one: that answers the table
     resolved_answered: frozenset[str] = frozenset()
+    proposals: int = 0            # 提言 recorded (services.proposals)
+    proposals_answered: int = 0   # of which 回答あり, 実現 or 見送り
 
     @property
     def resource_total(self) -> int:
@@ -179,6 +182,7 @@ def coordinator_overview(store: Store) -> Overview:
                 .join(Need, Need.id == need_resource.c.need_id)
                 .join(NeedCategory, NeedCategory.id == Need.category_id)):
             links[(cid, category)][status in OPEN_STATUSES].add(resource_id)
+        proposal_counts = proposals.counts_by_council(s)
     if any(UNCATEGORISED in r for r in resources.values()):
         resource_categories.append(UNCATEGORISED)
     rows = []
@@ -194,7 +198,8 @@ def coordinator_overview(store: Store) -> Overview:
             written_on=written.get(cid),
             table_needs={c: tables[cid][c].persons for c in need_categories if c in tables.get(cid, {})},
             resolved_answered=frozenset(c for (where, c), found in links.items()
-                                        if where == cid and found[False] and c not in needs[cid])))
+                                        if where == cid and found[False] and c not in needs[cid]),
+            proposals=proposal_counts.get(cid, (0, 0))[0], proposals_answered=proposal_counts.get(cid, (0, 0))[1]))
     return Overview(tuple(rows), tuple(resource_categories), tuple(need_categories),
                     _gaps(rows, need_categories, links), _totals(rows))
 
@@ -244,4 +249,5 @@ def overview_totals(rows: Iterable[CouncilRow], name: str = "合計") -> Council
         resources=dict(resources),
         open_needs={c: NeedCount(sum(n.records for n in v), sum(n.persons for n in v),
                                  sum(n.unanswered for n in v)) for c, v in needs.items()},
-        last_exported=None, last_imported=None, table_needs=dict(table_needs))
+        last_exported=None, last_imported=None, table_needs=dict(table_needs),
+        proposals=sum(r.proposals for r in area), proposals_answered=sum(r.proposals_answered for r in area))

@@ -20,7 +20,7 @@ from app.store import Store
 
 # Areas a page can listen to; an edit names the ones it touched.
 AREAS = ("council", "neighbourhoods", "members", "trainings", "needs", "tallies", "surveys",
-         "resources", "meetings")
+         "resources", "meetings", "proposals")
 
 
 class _Step(QUndoCommand):

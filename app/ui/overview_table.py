@@ -15,16 +15,22 @@ from app.services.wareki import format_wareki
 if TYPE_CHECKING:
     from app.services.overview import CouncilRow, Overview
 
-HEADERS = ("協議体", "ファイルの日付", "メンバー", "サポーター", "社会資源", "未解決のニーズ",
+HEADERS = ("協議体", "ファイルの日付", "メンバー", "サポーター", "社会資源", "提言", "未解決のニーズ",
            "対応する資源がないニーズ")
 DATE_COLUMN = 1
-GAPS_COLUMN, GAPS_WIDTH = 6, 260  # a long list of categories wraps instead of widening the table
+PROPOSALS_COLUMN = 5
+GAPS_COLUMN, GAPS_WIDTH = 7, 260  # a long list of categories wraps instead of widening the table
 
 
 def written_day(row: CouncilRow) -> dt.date | None:
     """When the council wrote the file last read here (None before any file arrived)."""
     written = getattr(row, "written_on", None) or getattr(row, "last_imported", None)
     return written.date() if isinstance(written, dt.datetime) else written
+
+
+def proposals_text(row: CouncilRow) -> str:
+    """「3件（回答 1件）」: the council's 提言 and how many had an answer (回答あり・実現・見送り)."""
+    return f"{row.proposals:,}件（回答 {row.proposals_answered:,}件）" if row.proposals else "—"
 
 
 def file_date(row: CouncilRow) -> str:
@@ -41,7 +47,8 @@ class OverviewTable(QTableWidget):
         self.verticalHeader().hide()
         self.horizontalHeader().setStretchLastSection(True)
         self.setToolTip("受け取ったファイルを読み込むと、その協議体の数がここに出ます。"
-                        "メンバーは活動中の人の数です。対応する資源がないニーズには、"
+                        "メンバーは活動中の人の数です。提言の回答は、状況が回答あり・実現・見送りのものです。"
+                        "対応する資源がないニーズには、"
                         "ニーズの集計表（一番新しいもの）にしかない分類も入ります")
 
     def fill(self, overview: Overview) -> None:
@@ -53,10 +60,11 @@ class OverviewTable(QTableWidget):
                         f"{sum(written_day(x) is not None for x in rows)} / {len(rows)} 協議体")
             values: list[str | int] = [
                 c.name if not total else "合計", received, c.active, c.supporters,
-                c.resource_total, c.open_need_total, "、".join(c.gaps) if not total else ""]
+                c.resource_total, proposals_text(c), c.open_need_total,
+                "、".join(c.gaps) if not total else ""]
             for col, value in enumerate(values):
                 item = QTableWidgetItem(f"{value:,}" if isinstance(value, int) else value)
-                if isinstance(value, int):
+                if isinstance(value, int) or col == PROPOSALS_COLUMN:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if total:
                     font = QFont(item.font())

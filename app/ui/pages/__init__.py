@@ -34,6 +34,7 @@ PAGES = (
     PageEntry("resources", "社会資源", "app.ui.pages.resources", "ResourcesPage"),
     PageEntry("meetings", "会議・活動", "app.ui.pages.meetings", "MeetingsPage"),
     PageEntry("trainings", "研修", "app.ui.pages.trainings", "TrainingsPage"),
+    PageEntry("proposals", "提言", "app.ui.pages.proposals", "ProposalsPage"),
     PageEntry("print", "印刷", "app.ui.pages.printing", "PrintPage"),
     PageEntry("exchange", "ファイル", "app.ui.pages.exchange", "ExchangePage"),
     PageEntry("settings", "協議体の設定", "app.ui.pages.settings", "SettingsPage"),
