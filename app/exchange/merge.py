@@ -40,7 +40,9 @@ from app.models import Base, utcnow
 from app.services import backups
 from app.services import meetings as meeting_rules
 from app.services import members as member_rules
+from app.services import needs as need_rules
 from app.services import neighbourhoods as neighbourhood_rules
+from app.services import proposals as proposal_rules
 from app.services import surveys as survey_rules
 from app.services import tallies as tally_rules
 from app.services.base import chunks
@@ -197,7 +199,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
         return
     out: dict[str, object] = {}
     if table in ("council_contact", "vision_revision", "neighbourhood", "member", "training", "need",
-                 "tally", "survey", "resource", "meeting", "area_map"):
+                 "tally", "survey", "resource", "meeting", "area_map", "proposal"):
         out["council_id"] = council_id = r.council(v.get("council"), f)
         r.owner[table][row.id] = council_id
     if table == "council_contact":
@@ -215,8 +217,8 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
     elif table == "member":
         out.update({k: v[k] for k in ("name", "furigana", "is_core", "registered_on",
                                       "last_confirmed_on", "status", "phone", "address", "note",
-                                      "consent_handbook", "consent_share_contact")
-                    if k not in row.withheld})
+                                      "consent_handbook", "consent_share_contact", "left_on")
+                    if k not in row.withheld and k in v})  # 退会日: not in a file written before
         out["is_thinker"], out["is_provider"] = v["kinds"]
         out["neighbourhood_id"] = r.neighbourhood(council_id, v["neighbourhood"])
         member_rules.check_dates(v)
@@ -232,7 +234,9 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
             raise ValidationError("メンバーID", "研修と別の協議体のメンバーです")
         out.update({k: v[k] for k in ("training_id", "member_id", "completed")})
     elif table == "need":
-        out.update({k: v[k] for k in ("description", "count", "source", "noted_on", "status")})
+        out.update({k: v[k] for k in ("description", "count", "source", "noted_on", "status", "resolved_on")
+                    if k in v})  # 解決日: not in a file written before
+        need_rules.check_dates(v)
         out["category_id"] = r.reference("need_category", v["category"], "分類")
         out["neighbourhood_id"] = r.neighbourhood(council_id, v["neighbourhood"])
         row.links = tuple(sorted({rid for e in v["resources"] for rid in _resource_entries(r, council_id, e)}))
@@ -266,7 +270,7 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
         out.update({k: v[k] for k in ("name", "content", "operator_type", "representative", "phone",
                                       "venue", "schedule_text", "skip_holidays", "target", "fee",
                                       "created_by_council", "last_verified_on", "map_x", "map_y",
-                                      "note", "position")})
+                                      "note", "position", "started_on") if k in v})
         out["category_id"] = r.reference("resource_category", v["category"], "分類")
         out["neighbourhood_id"] = r.neighbourhood(council_id, v["neighbourhood"])
         start, end = S.first_slot(v["schedule_text"] or "")
@@ -276,6 +280,10 @@ def _resolve_row(table: str, row: Row, r: Resolver, f: ParsedFile, notes: list[s
         r.owner["resource"][row.id] = council_id
     elif table == "area_map":
         out.update(map_sheet.resolve(row, f.images))
+    elif table == "proposal":
+        out.update({k: v[k] for k in ("title", "detail", "raised_to", "raised_on", "status", "answer",
+                                      "answered_on", "note") if k not in row.withheld})
+        proposal_rules.check_values(v)
     elif table == "meeting":
         out.update({k: v[k] for k in ("held_on", "start_time", "end_time", "kind", "title", "venue",
                                       "attendance_count", "minutes")})

@@ -17,12 +17,14 @@ from app.services import (
     members,
     needs,
     neighbourhoods,
+    proposals,
     resources,
     trainings,
 )
 from app.ui.pages import meetings as meetings_page
 from app.ui.pages import members as members_page
 from app.ui.pages import needs as needs_page
+from app.ui.pages import proposals as proposals_page
 from app.ui.pages import settings as settings_page
 from app.ui.pages import trainings as trainings_page
 
@@ -47,6 +49,7 @@ AREAS = {
     "visions": (councils.VISION_FIELDS, sheets.VISIONS, {"id", "decided_on", "council"}, None,
                 set()),
     "trainings": (trainings.TRAINING_FIELDS, sheets.TRAININGS, {"id", "council"}, None, set()),
+    "proposals": (proposals.PROPOSAL_FIELDS, sheets.PROPOSALS, {"id", "council"}, None, set()),
 }
 
 
@@ -344,3 +347,34 @@ def test_a_training_error_names_the_fields_key(store, council, raw, key):
                                                       **raw})
     assert err.value.name == key
     assert err.value.field == {f.name: f for f in trainings.TRAINING_FIELDS}[key].label
+
+
+def test_the_proposal_form_is_built_from_the_fields():
+    assert [(f.name, f.label, f.kind, tuple(f.choices), f.tip) for f in proposals_page.fields()] == \
+        [(f.key, f.label, f.kind, f.choices, f.tip) for f in proposals.PROPOSAL_FIELDS]
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ({"title": ""}, "title"),
+    ({"raised_on": "2024-02-30"}, "raised_on"),
+    ({"status": "検討中"}, "status"),
+    ({"answered_on": "2024-02-30"}, "answered_on"),
+    ({"raised_on": "2025-04-01", "status": "回答あり", "answered_on": "2025-03-01"}, "answered_on"),
+])
+def test_a_proposal_error_names_the_fields_key(store, council, raw, key):
+    with pytest.raises(ValidationError) as err:
+        proposals.create_proposal(store, council.id, {"title": "停留所を増やす", **raw})
+    assert err.value.name == key
+    assert err.value.field == {f.name: f for f in proposals.PROPOSAL_FIELDS}[key].label
+
+
+@pytest.mark.parametrize(("service", "raw", "key"), [
+    (members.create_member, {"name": "山田 花子", "left_on": "2024-02-30"}, "left_on"),
+    (members.create_member, {"name": "山田 花子", "status": "活動中", "left_on": "2024-02-01"}, "left_on"),
+    (needs.create_need, {"category": "見守り", "resolved_on": "2024-02-30"}, "resolved_on"),
+    (resources.create_resource, {"name": "ミチの会", "started_on": "2024-02-30"}, "started_on"),
+])
+def test_an_error_on_a_new_date_names_its_key(store, council, service, raw, key):
+    with pytest.raises(ValidationError) as err:
+        service(store, council.id, raw)
+    assert err.value.name == key
