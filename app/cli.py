@@ -217,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli_report  # argparse and the date-text module only
 
     cli_report.add_parser(sub, cmd_report)
+    from app import cli_proposals  # argparse and the date-text module only
+
+    cli_proposals.add_parser(sub, cmd_proposals)
     return parser
 
 
@@ -781,6 +784,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from app.cli_report import run_report
 
     return run_report(args, _store)
+
+
+def cmd_proposals(args: argparse.Namespace) -> int:
+    from app.cli_proposals import run_proposals
+
+    return run_proposals(args, _store)
 
 
 def cmd_export_resources(args: argparse.Namespace) -> int:
