@@ -37,8 +37,7 @@ class FormEntryDialog(EditDialog):
         legend_box.addWidget(self.entry.legend_title)
         legend_box.addWidget(self.entry.legend)
         legend_box.addStretch(1)
-        self.list = FormsList(self.entry.load_form, tab.delete, newest_first=True,
-                              buttons_below=True)
+        self.list = FormsList(self.entry.load_form, tab.delete, buttons_below=True)
         side = QWidget()
         side_box = QVBoxLayout(side)
         side_box.setContentsMargins(0, 0, 0, 0)
@@ -54,13 +53,14 @@ class FormEntryDialog(EditDialog):
         fit_to_screen(self, text_size(self, 60, 30))
 
     def set_data(self, result: SurveyResult | None, areas: list[tuple[str, str]],
-                 forms: list[FormDTO]) -> None:
+                 recent: list[FormDTO], next_number: int) -> None:
+        """recent: the last forms saved, the last first."""
         if result is None:  # switched to totals or deleted meanwhile (undo)
             self.reject()
             return
         self.heading.setText(f"{result.title}　回収 {result.forms:,}枚")
-        self.entry.set_survey(result, areas, max((f.number for f in forms), default=0) + 1)
-        self.list.set_forms(result, forms)
+        self.entry.set_survey(result, areas, next_number)
+        self.list.set_forms(result, recent)
 
     def forget(self, form_id: str) -> None:
         """A form deleted while it was open for correction: back to a new form."""
