@@ -152,6 +152,12 @@ def _result(session: Session, survey: Survey) -> SurveyResult:
         if q.kind == "single" and returned is not None and q.total > returned:
             warnings.append(f"問{q.number}はひとつ選ぶ質問ですが、答えの合計（{q.total}）が回収数"
                             f"（{returned}）より多くなっています")
+        counts = {c.id: c for c in q.choices}
+        for c in q.choices:
+            parent = counts.get(c.parent_id or "")
+            if parent is not None and c.count > parent.count:
+                warnings.append(f"問{q.number}の「{c.text}」（{c.count:,}）が、その上の選択肢"
+                                f"「{parent.text}」（{parent.count:,}）より多くなっています")
     if survey.entry == "forms" and survey.distributed is not None and forms > survey.distributed:
         warnings.append(f"入力した回答用紙（{forms:,}枚）が配布数（{survey.distributed:,}）より"
                         "多くなっています")

@@ -62,7 +62,10 @@ def test_forms_and_typed_totals_give_the_same_figures(store, council, survey, ar
         return [(q.total, [(c.number, c.text, c.count, c.percent) for c in q.choices])
                 for q in r.questions if q.kind != "text"]
     assert figures(totals) == figures(from_forms)
-    assert totals.response_rate == from_forms.response_rate
+    assert totals.response_rate == from_forms.response_rate and totals.warnings == ()
+    car = totals.questions[1].choices[1]
+    assert "問2の「車」（9）が、その上の選択肢「自分で出かける」（3）より多くなっています" in \
+        surveys.set_choice_count(store, car.id, "9").warnings
 
 
 def test_a_refused_form_names_the_question_and_changes_nothing(store, survey, council, areas):
