@@ -330,9 +330,7 @@ class SurveyPage(SurveyActions, Page):
             return True
         field_label = "配布数" if name == "distributed" else "回収数"
         try:
-            self.controller.update(
-                f"{field_label}を直す", "survey", result.id,
-                lambda: surveys.update_survey(self.store, result.id, {name: text}), {"surveys"})
+            self.update_fields(f"{field_label}を直す", result, {name: text})
         except ValidationError as exc:
             # The service names 回収数 when the pair disagrees; say it where the user typed.
             self._mark_field(name, exc.reason if exc.field == field_label else str(exc))
