@@ -185,13 +185,24 @@ class SurveyPage(SurveyActions, Page):
             QTimer.singleShot(0, self._arrange)  # 文字を大きく makes everything wider
 
     def _arrange(self) -> None:
-        buttons = (self.create_button, self.questions_button, *self._folding)
-        narrow = sum(b.sizeHint().width() + 12 for b in buttons) > self.width() - 40
-        for widget in self._folding:
-            widget.setVisible(not narrow)
-        self.more_button.setVisible(narrow)
-        for action, widget in zip(self.more_button.menu().actions(), self._folding, strict=True):
+        """As many of the less used buttons as fit, in order; the rest fold into 「そのほか」. The
+        room is the scroll area's (the page itself widens to what it shows)."""
+        view = self.parentWidget()
+        room = (view.width() if view is not None else self.width()) - 40 - sum(b.sizeHint().width() + 12
+                                       for b in (self.create_button, self.questions_button))
+        widths = [b.sizeHint().width() + 12 for b in self._folding]
+        shown = len(widths)
+        if sum(widths) > room:
+            room -= self.more_button.sizeHint().width() + 12
+            shown = 0
+            while shown < len(widths) and sum(widths[:shown + 1]) <= room:
+                shown += 1
+        for i, (widget, action) in enumerate(zip(self._folding, self.more_button.menu().actions(),
+                                                 strict=True)):
+            widget.setVisible(i < shown)
+            action.setVisible(i >= shown)
             action.setEnabled(widget.isEnabled())
+        self.more_button.setVisible(shown < len(widths))
 
     # --- data ---------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -271,9 +282,19 @@ class SurveyPage(SurveyActions, Page):
         for row, (_q, choice) in enumerate(self.model.rows):
             self.table.setRowHeight(row, self.table.sizeHintForRow(row) + (10 if choice is None else 4))
 
+    def showEvent(self, event) -> None:
+        view = self.parentWidget()
+        if view is not None and not view.property("survey_watched"):
+            view.setProperty("survey_watched", True)
+            view.installEventFilter(self)  # the window narrowed: fold buttons again
+        super().showEvent(event)
+
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._layout_rows()
+        if event.type() == QEvent.Type.Resize:
+            if watched is self.table.viewport():
+                self._layout_rows()
+            elif watched is self.parentWidget():
+                self._arrange()
         return super().eventFilter(watched, event)
 
     def _clear_errors(self) -> None:
