@@ -74,6 +74,7 @@ def test_open_answers_only_when_asked_with_the_warning_line(store, council, ente
                    cross=cross)
 
 
+@pytest.mark.slow
 def test_a_cross_table_of_a_survey_entered_as_totals_is_refused(store, council, tmp_path):
     typed = surveys.create_survey(store, council.id, {"title": "合計"}, QUESTIONS[:3])
     with pytest.raises(PrintError, match="クロス集計は、回答用紙を1枚ずつ入力した"):
