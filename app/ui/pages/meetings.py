@@ -29,7 +29,6 @@ from app.services import meetings, members
 from app.services.meetings import AttendeeChoice, MeetingDTO
 from app.ui.pages.base import Page
 from app.ui.widgets import (
-    DTO_ROLE,
     Column,
     DtoTableModel,
     FormDialog,
@@ -38,16 +37,21 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    fit_columns,
     fit_to_screen,
     form_fields,
     label,
     record_table,
+    select_row,
+    selected_record,
     text_size,
     wareki,
 )
 
 ALL = "すべて"
-TITLE_COLUMN = 4  # 題名: the column that gives way when the window is narrow
+TITLE_COLUMN = 4  # 題名: takes the room a wide window leaves
+# (column, narrowest in characters): 場所, then 題名 give way when the window is narrow.
+YIELDING = ((5, 4), (TITLE_COLUMN, 6))
 UPCOMING_BACKGROUND = QColor("#fff6d5")  # a soft yellow: the rows still to come
 
 
@@ -299,18 +303,9 @@ class MeetingsPage(Page):
         self.select_id(keep.id if keep else None)
 
     def fit_columns(self) -> None:
-        """Columns as wide as their text; when that is wider than the view, the 題名 column
-        gives way (its text is elided, the full title is in the tooltip and the detail pane);
-        when wider, it takes the room left over."""
-        self.table.resizeColumnsToContents()
-        title = TITLE_COLUMN
-        overflow = self.table.horizontalHeader().length() - self.table.viewport().width()
-        if overflow < 0:  # a wide window: 題名 takes the room
-            self.table.setColumnWidth(title, self.table.columnWidth(title) - overflow)
-        elif overflow > 0:
-            minimum = self.fontMetrics().horizontalAdvance("あ") * 8
-            width = self.table.columnWidth(title)
-            self.table.setColumnWidth(title, max(minimum, width - overflow))
+        """題名 takes the room a wide window leaves; in a narrow one 場所 and 題名 give way
+        (elided; the full text is in the tooltip and the detail pane)."""
+        fit_columns(self.table, TITLE_COLUMN, YIELDING)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -323,18 +318,11 @@ class MeetingsPage(Page):
         self.select_id(m.id)
 
     def select_id(self, meeting_id: str | None) -> None:
-        for row, m in enumerate(self.model.rows):
-            if m.id == meeting_id:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.model.index(row, 0))
-                break
-        else:
-            self.table.clearSelection()
+        select_row(self.table, meeting_id)
         self.show_detail()
 
     def selected(self) -> MeetingDTO | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.data(rows[0], DTO_ROLE) if rows else None
+        return selected_record(self.table)
 
     def show_detail(self) -> None:
         m = self.selected()

@@ -21,7 +21,6 @@ from app.services import proposals
 from app.services.proposals import ProposalDTO
 from app.ui.pages.base import Page
 from app.ui.widgets import (
-    DTO_ROLE,
     Column,
     DtoTableModel,
     FormDialog,
@@ -30,10 +29,13 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    fit_columns,
     fit_to_screen,
     form_fields,
     label,
     record_table,
+    select_row,
+    selected_record,
     text_size,
     wareki,
 )
@@ -152,39 +154,19 @@ class ProposalsPage(Page):
         self.select_id(keep.id if keep else (self.all[0].id if self.all else None))
 
     def fit_columns(self) -> None:
-        """Columns as wide as their text; 内容 takes the room left over. When the window is
-        narrow, 提出先 and then 内容 give way (elided; the full text is in the tooltip and the pane)."""
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        overflow = header.length() - self.table.viewport().width()
-        if overflow < 0:
-            self.table.setColumnWidth(TITLE_COLUMN, self.table.columnWidth(TITLE_COLUMN) - overflow)
-            return
-        em = self.fontMetrics().horizontalAdvance("あ")
-        for column, chars in YIELDING:
-            overflow = header.length() - self.table.viewport().width()
-            if overflow <= 0:
-                break
-            width = self.table.columnWidth(column)
-            self.table.setColumnWidth(column, max(em * chars, width - overflow))
+        """内容 takes the room a wide window leaves; in a narrow one 提出先 and then 内容 give way."""
+        fit_columns(self.table, TITLE_COLUMN, YIELDING)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_columns()
 
     def select_id(self, proposal_id: str | None) -> None:
-        for row, p in enumerate(self.model.rows):
-            if p.id == proposal_id:
-                self.table.selectRow(row)
-                self.table.scrollTo(self.model.index(row, 0))
-                break
-        else:
-            self.table.clearSelection()
+        select_row(self.table, proposal_id)
         self.show_detail()
 
     def selected(self) -> ProposalDTO | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.data(rows[0], DTO_ROLE) if rows else None
+        return selected_record(self.table)
 
     def show_detail(self) -> None:
         p = self.selected()

@@ -24,7 +24,6 @@ from app.services import councils, trainings
 from app.services.trainings import ATTENDANCE_STATES, AttendanceRow, TrainingDTO
 from app.ui.pages.base import Page
 from app.ui.widgets import (
-    DTO_ROLE,
     Column,
     DtoTableModel,
     FormDialog,
@@ -33,10 +32,13 @@ from app.ui.widgets import (
     confirm_delete,
     empty_hint,
     enable_with_selection,
+    fit_columns,
     fit_to_screen,
     form_fields,
     label,
     record_table,
+    select_row,
+    selected_record,
     show_error,
     text_size,
     wareki,
@@ -185,37 +187,20 @@ class TrainingsPage(Page):
         self.select_id(keep.id if keep else (self.all[0].id if self.all else None))
 
     def fit_columns(self) -> None:
-        """Columns as wide as their text; when the view is narrower, 講座名 and then 会場 give
-        way (elided; the full text is in the tooltip)."""
-        self.table.resizeColumnsToContents()
-        spare = self.table.viewport().width() - self.table.horizontalHeader().length()
-        if spare > 0:  # a wide window: 講座名 takes the room, so the numbers stay together
-            self.table.setColumnWidth(YIELDING_COLUMNS[0], self.table.columnWidth(YIELDING_COLUMNS[0]) + spare)
-            return
-        minimum = self.fontMetrics().horizontalAdvance("あ") * 4
-        for column in YIELDING_COLUMNS:
-            overflow = self.table.horizontalHeader().length() - self.table.viewport().width()
-            if overflow <= 0:
-                break
-            width = self.table.columnWidth(column)
-            self.table.setColumnWidth(column, max(minimum, width - overflow))
+        """講座名 takes the room a wide window leaves, so the numbers stay together; in a narrow
+        one 講座名 and then 会場 give way (elided; the full text is in the tooltip)."""
+        fit_columns(self.table, YIELDING_COLUMNS[0], [(c, 4) for c in YIELDING_COLUMNS])
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_columns()
 
     def select_id(self, training_id: str | None) -> None:
-        for row, t in enumerate(self.model.rows):
-            if t.id == training_id:
-                self.table.selectRow(row)
-                break
-        else:
-            self.table.clearSelection()
+        select_row(self.table, training_id)
         self.show_attendance()
 
     def selected(self) -> TrainingDTO | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.data(rows[0], DTO_ROLE) if rows else None
+        return selected_record(self.table)
 
     def show_attendance(self) -> None:
         """Fill the editor for the selected training. Rows are rebuilt only when the list of

@@ -46,14 +46,18 @@ from app.ui.widgets.tables import (
     DtoTableModel,
     empty_hint,
     enable_with_selection,
+    fit_columns,
     record_table,
+    select_row,
+    selected_record,
 )
 
 __all__ = [
     "DISCARD_QUESTION", "DTO_ROLE", "SORT_ROLE", "CheckGroup", "ChoiceDelegate", "Column",
     "DateField", "DtoTableModel", "EditDialog", "FormDialog", "FormField", "FormPanel", "button",
-    "confirm_delete", "confirm_discard", "empty_hint", "enable_with_selection", "fit_to_screen",
+    "confirm_delete", "confirm_discard", "empty_hint", "enable_with_selection", "fit_columns",
+    "fit_to_screen",
     "form_fields", "input_state", "input_value", "label", "make_input", "mark_invalid",
-    "record_table", "run_dialog", "save_cancel_buttons", "screen_room", "scroll_area", "set_input",
+    "record_table", "run_dialog", "select_row", "selected_record", "save_cancel_buttons", "screen_room", "scroll_area", "set_input",
     "show_error", "show_field_error", "text_size", "wareki",
 ]

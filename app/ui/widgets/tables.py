@@ -110,6 +110,42 @@ def record_table(model: QAbstractTableModel, *, single: bool = False) -> QTableV
     return table
 
 
+def fit_columns(table: QTableView, take: int, yielding: Sequence[tuple[int, int]]) -> None:
+    """Columns as wide as their text. A wide view gives its spare room to `take`; a narrow one
+    makes the `yielding` columns give way in turn, each down to its narrowest width in
+    characters (their text is elided: the full text is in the tooltip or the page's pane)."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    spare = table.viewport().width() - header.length()
+    if spare > 0:
+        table.setColumnWidth(take, table.columnWidth(take) + spare)
+        return
+    em = table.fontMetrics().horizontalAdvance("あ")
+    for column, chars in yielding:
+        overflow = header.length() - table.viewport().width()
+        if overflow <= 0:
+            break
+        table.setColumnWidth(column, max(em * chars, table.columnWidth(column) - overflow))
+
+
+def select_row(table: QTableView, row_id: str | None) -> None:
+    """Choose the row whose record has this id and bring it into view; none: choose nothing."""
+    model = table.model()
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        if getattr(model.data(index, DTO_ROLE), "id", None) == row_id:
+            table.selectRow(row)
+            table.scrollTo(index)
+            return
+    table.clearSelection()
+
+
+def selected_record(table: QTableView) -> Any:
+    """The record of the chosen row (a single-selection list), or None."""
+    rows = table.selectionModel().selectedRows()
+    return table.model().data(rows[0], DTO_ROLE) if rows else None
+
+
 def enable_with_selection(view: QAbstractItemView, *buttons: QWidget) -> Callable[[], None]:
     """Buttons that act on the chosen rows (編集, 削除, 確認済みにする, ...) are greyed out while
     nothing is chosen, so nobody presses them to be told to choose first. Returns the update,
