@@ -112,7 +112,7 @@ def _legend(q: surveys.QuestionResult) -> str:
 
 
 def format_by_neighbourhood(table: T.ByNeighbourhood) -> str:
-    lines = ["■ 町内会別（（ ）は、その町内会でその問に答えた数に対する割合）"]
+    lines = ["■ 町内会別", "  かっこの中は、その町内会でその問に答えた数に対する割合です。"]
     for area in table.questions:
         q = area.question
         lines += [f"\n問{q.number} {q.text}", _legend(q),
@@ -124,7 +124,7 @@ def format_cross(cross: T.CrossTable) -> str:
     a, b = cross.a, cross.b
     return "\n".join([
         f"■ クロス集計：問{a.number} {a.text} × 問{b.number} {b.text}",
-        f"  （問{a.number}の選択肢ごとに問{b.number}の答えを数え、いくつでも選ぶ問は組み合わせの"
-        "すべてに数えます。（ ）は行の中の割合）",
+        f"  問{a.number}の選択肢ごとに問{b.number}の答えを数え、いくつでも選ぶ問は組み合わせの"
+        "すべてに数えます。かっこの中は行の中の割合です。",
         f"  問{b.number}の選択肢:", _legend(b),
         _rows(f"問{a.number}", cross.rows, cross.total, [c.number for c in b.choices])])

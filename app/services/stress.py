@@ -2,7 +2,8 @@
 
 Used by tests and benchmarks to check that printed matter and the window survive real data:
 six contacts, a long vision, 町内会 with long names, 2,000 members (some with 40-character names),
-300 resources, meetings and trainings. Written through the services, so every row obeys the same
+300 resources, meetings and trainings, and its year (stress_activity.py: a survey of 420 forms,
+proposals). Written through the services, so every row obeys the same
 rules as the window's. Loading it twice changes nothing.
 """
 
@@ -21,6 +22,7 @@ from app.services import (
     needs,
     neighbourhoods,
     resources,
+    stress_activity,
     surveys,
     trainings,
 )
@@ -117,6 +119,7 @@ def load_stress(store: Store, *, today: dt.date | None = None, seed: int = 7) ->
             "neighbourhood_id": nb_ids[i % len(nb_ids)], "schedule_text": _SCHEDULES[i % len(_SCHEDULES)],
             "target": "どなたでも", "fee": "無料" if i % 2 else "1回100円（お茶代）",
             "created_by_council": i % 7 == 0, "last_verified_on": verified,
+            "started_on": dt.date(2019, 6, 1) + dt.timedelta(days=i * 31 % 2700) if i % 7 == 0 and i % 14 else None,
             "map_x": (i * 37 % 100) / 100, "map_y": (i * 61 % 100) / 100})
     for month in range(-10, 3):
         day = today.replace(day=1) + relativedelta(months=month, day=10)
@@ -132,6 +135,7 @@ def load_stress(store: Store, *, today: dt.date | None = None, seed: int = 7) ->
             "held_on": held_on, "title": "地域支え合いサポーター 担い手養成講座（西部中央地区協議体・高崎市共催）",
             "venue": "西部中央地区市民センター", "participant_count": count})
     _needs_and_survey(store, council.id, nb_ids)
+    stress_activity.load_activity(store, council.id, nb_ids, rng)
     return council.id
 
 
@@ -158,7 +162,8 @@ def _needs_and_survey(store: Store, council_id: str, nb_ids: list[str]) -> None:
             else "一人暮らしで、夜に電気がつかないと近所の人が心配している",
             "count": 1 + i % 9, "source": ("アンケート", "聞き取り", "ワークショップ", "あんしんセンター")[i % 4],
             "noted_on": dt.date(2026, 4, 1) + dt.timedelta(days=3 * i),
-            "status": ("未対応", "検討中", "対応中", "解決")[i % 4]})
+            "status": ("未対応", "検討中", "対応中", "解決")[i % 4],
+            "resolved_on": dt.date(2026, 5, 1) + dt.timedelta(days=3 * i) if i % 4 == 3 else None})
     surveys.create_survey(store, council_id, {
         "title": "西部中央地区 暮らしと支え合いのアンケート（令和8年度・全世帯対象）",
         "conducted_on": dt.date(2026, 7, 1), "distributed": 3200, "returned": 942},

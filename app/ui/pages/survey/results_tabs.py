@@ -143,7 +143,7 @@ class AreaTab(_Tab):
         top.addWidget(self.question, 1)
         self.box.addLayout(top)
         self.box.addWidget(self.table, 1)
-        self.note = label("（ ）は、その町内会でこの問に答えた数に対する割合です。", "note", wrap=True)
+        self.note = label("かっこの中は、その町内会でこの問に答えた数に対する割合です。", "note", wrap=True)
         self.box.addWidget(self.note)
 
     def refill(self) -> None:
@@ -197,7 +197,7 @@ class CrossTab(_Tab):
               f"問{cross.b.number}への答えの数（割合のもと）", *tips],
              [[r.label, f"{r.forms:,}", f"{r.total:,}", *_cells(r)] for r in (*cross.rows, cross.total)])
         self.note.setText(f"問{cross.a.number}の選択肢ごとに、問{cross.b.number}の答えを数えています。"
-                          "いくつでも選ぶ問は、選んだ組み合わせのすべてに数えます。（ ）は行の中の割合です。")
+                          "いくつでも選ぶ問は、選んだ組み合わせのすべてに数えます。かっこの中は行の中の割合です。")
 
 
 class OpenTab(_Tab):
