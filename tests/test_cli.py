@@ -129,7 +129,7 @@ def test_usage_errors_exit_2_and_unknown_council_exits_1(demo_db):
     assert usage.returncode == 2 and "エラー:" in usage.stderr
     missing = run("--db", str(demo_db), "show-tally", "--council", "大阪")
     assert missing.returncode == 1 and missing.stderr.startswith("エラー: 協議体「大阪」が見つかりません")
-    empty = run("--db", str(demo_db), "show-survey", "--council", "八幡")
+    empty = run("--db", str(demo_db), "show-survey", "--council", "豊岡")
     assert empty.returncode == 1 and "アンケートがまだありません" in empty.stderr
 
 

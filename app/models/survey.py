@@ -76,6 +76,7 @@ class SurveyResponse(Entity):
         ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
 
+    survey: Mapped[Survey] = relationship()
     answers: Mapped[list[SurveyAnswer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True)
 
@@ -94,3 +95,6 @@ class SurveyAnswer(Entity):
     text: Mapped[str] = mapped_column(Text, default="")
 
     response: Mapped[SurveyResponse] = relationship(back_populates="answers")
+    # Also so that rows made together are written parents first (the demo's survey).
+    question: Mapped[SurveyQuestion] = relationship()
+    choice: Mapped[SurveyChoice | None] = relationship()

@@ -45,7 +45,7 @@ from app.models import (
     reference_id,
     utcnow,
 )
-from app.services import demo_map, demo_proposals, wareki
+from app.services import demo_map, demo_proposals, demo_survey, wareki
 from app.services import members as member_rules
 from app.services import resources as resource_rules
 from app.services.schedule import next_dates, parse_schedule
@@ -394,7 +394,8 @@ def _yawata(council: Council, today: dt.date, roles: dict[str, Role]) -> list:
             resources=[by_name[r] for r in linked if r in by_name]))
     meetings = _yawata_meetings(council, members, today)
     return [*nbs.values(), *tallies, *members, *trainings, *resources, *need_rows, *meetings,
-            _area_map(council), *demo_proposals.yawata(council, today, demo_id)]
+            _area_map(council), *demo_proposals.yawata(council, today, demo_id),
+            *demo_survey.yawata(council, nbs, demo_id)]
 
 
 def _yawata_meetings(council: Council, members: list[Member], today: dt.date) -> list[Meeting]:

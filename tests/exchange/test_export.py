@@ -104,7 +104,7 @@ def test_one_council_only(demo_store, tmp_path):
     assert {r["名前"] for r in sheet_dicts(tmp_path / "yawata.xlsx", "協議体")} == {"八幡"}
     # one council per file: the 協議体 column is left blank and read back as the file's council
     assert {r["協議体"] for r in sheet_dicts(tmp_path / "yawata.xlsx", "メンバー")} == {None}
-    assert report.rows["集計表"] == 2 and report.rows["アンケート"] == 0
+    assert report.rows["集計表"] == 2 and report.rows["アンケート"] == 1  # the forms-entered sample
     assert yawata.id in last_exchange(demo_store)
 
 

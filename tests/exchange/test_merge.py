@@ -169,7 +169,7 @@ def test_files_from_different_councils_combine(demo_store, tmp_path, empty):
     assert report.councils == ("八幡", "乗附", "豊岡")
     assert {c.name for c in councils.list_councils(empty)} == {"八幡", "乗附", "豊岡"}
     assert any("第1層協議体" in note for note in report.notes)  # the city itself was not sent
-    assert report.sheets["集計表"].added == 3 and report.sheets["アンケート"].added == 1
+    assert report.sheets["集計表"].added == 3 and report.sheets["アンケート"].added == 2
     assert not import_files(empty, files).changed
 
 

@@ -167,7 +167,7 @@ def test_return_date_is_for_the_survey_form_only(rendered):
 
 def test_survey_kinds_without_a_survey_are_a_clear_error(rendered):
     with pytest.raises(PrintError, match="アンケート"):
-        rendered("survey-form", council="八幡")
+        rendered("survey-form", council="豊岡")
 
 
 def test_resource_list_grouped_with_schedules_and_next_dates(rendered):

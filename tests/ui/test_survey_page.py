@@ -131,7 +131,8 @@ def test_distributed_and_returned(page, qtbot):
 
 
 def test_council_without_surveys_says_so(window):
-    page = window.show_page("survey")  # 八幡 has none
+    window.select_council("豊岡")  # 豊岡 has none
+    page = window.show_page("survey")
     assert page.empty.isVisible() and not page.detail.isVisible()
     assert not page.delete_button.isEnabled() and page.create_button.isEnabled()
 
