@@ -23,9 +23,9 @@ from app.services import survey_tables
 from app.services.survey_tables import Row
 from app.services.surveys import QuestionResult, SurveyResult
 
-HEAD_SMALL = S.scaled(S.DOC_CELL_HEAD, 9)
-CELL_SMALL = S.scaled(S.DOC_CELL_NUM, 9.5)
-LABEL_SMALL = S.scaled(S.DOC_CELL, 9.5)
+HEAD_SMALL = S.scaled(S.DOC_CELL_HEAD, 10)
+CELL_SMALL = S.scaled(S.DOC_CELL_NUM, 10.5)
+LABEL_SMALL = S.scaled(S.DOC_CELL, 10.5)
 OPEN_WARNING = ("※自由記述は書かれたとおりに載せています。名前・住所・病気のことなど、個人が分かる"
                 "ことが書かれていないか確かめてから配ってください。")
 

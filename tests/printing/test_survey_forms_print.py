@@ -18,6 +18,7 @@ from tests.printing.pdfcheck import (
     layout_faults,
     page_sizes,
     page_texts,
+    text_sizes,
 )
 from tests.services.survey_data import FORMS, QUESTIONS, enter
 
@@ -57,6 +58,10 @@ def test_results_by_neighbourhood_and_a_cross_table_without_open_answers(store, 
     assert "草むしり" not in text and "自由記述は書かれたとおり" not in text
     assert "書かれた答え2件" in text
     assert result.warnings == ()
+    # The results are handed round: the 町内会 and cross-tables' cells are as large as the others'.
+    for page in range(1, result.pages):
+        cells = [size for size, run in text_sizes(result.path, page) if "%" in run or "本町" in run]
+        assert cells and min(cells) >= 10.5, page
 
 
 @pytest.mark.slow
