@@ -30,6 +30,30 @@ def _rate_notice(where: str, stated: float | None, aged: int | None, population:
                   f"＝{derived:.2f}%です。どちらが正しいか資料を確かめてください。", ref_id)
 
 
+# A council of real size has hundreds of overdue confirmations: the home page names the first
+# few of a kind and counts the rest, so the list stays one a volunteer can read.
+SHOWN_PER_KIND = 3
+MORE = {"confirmation": "ほかに{n}人、サポーター登録の確認が1年以上されていません（メンバーのページで確かめてください）",
+        "unverified": "ほかに{n}件、社会資源の確認が1年以上されていません（社会資源のページで確かめてください）",
+        "schedule": "ほかに{n}件、日程を読み取れない社会資源があります（文字のまま印刷します）"}
+
+
+def _shortened(found: list[Notice]) -> list[Notice]:
+    kept: list[Notice] = []
+    counts = {kind: sum(n.kind == kind for n in found) for kind in MORE}
+    seen = dict.fromkeys(MORE, 0)
+    for notice in found:
+        if notice.kind not in MORE or counts[notice.kind] <= SHOWN_PER_KIND + 1:
+            kept.append(notice)
+            continue
+        seen[notice.kind] += 1
+        if seen[notice.kind] <= SHOWN_PER_KIND:
+            kept.append(notice)
+        elif seen[notice.kind] == SHOWN_PER_KIND + 1:
+            kept.append(Notice(notice.kind, MORE[notice.kind].format(n=counts[notice.kind] - SHOWN_PER_KIND)))
+    return kept
+
+
 def notices(store: Store, council_id: str, today: dt.date | None = None) -> list[Notice]:
     """Only the columns each rule reads: the home page asks on every visit and council switch,
     and a council of 2,000 members must not build 2,000 member records for it."""
@@ -64,4 +88,4 @@ def notices(store: Store, council_id: str, today: dt.date | None = None) -> list
                 found.append(Notice("schedule", f"{r.name}: 日程「{r.schedule_text}」を読み取れません（文字のまま印刷します）", r.id))
     for survey in surveys.list_surveys(store, council_id):
         found += [Notice("survey", f"{survey.title}: {w}", survey.id) for w in survey.warnings]
-    return [n for n in found if n is not None]
+    return _shortened([n for n in found if n is not None])

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from app.errors import NotFoundError, ValidationError
-from app.services import attention, councils, neighbourhoods
+from app.services import attention, councils, members, neighbourhoods
 
 
 @pytest.mark.slow
@@ -91,3 +91,24 @@ def test_deleting_a_council_removes_its_records(demo_store):
     with demo_store.session() as s:
         assert s.scalar(select(func.count()).select_from(Member)) == 0
         assert s.scalar(select(func.count()).select_from(TallyCell)) > 0  # 豊岡's stays
+
+
+@pytest.mark.slow
+def test_home_notices_name_a_few_of_a_kind_and_count_the_rest(stress_template, tmp_path):
+    """西部中央地区 has hundreds of overdue confirmations: three are named, the rest counted."""
+    import shutil
+
+    from app.services.stress import STRESS_COUNCIL
+    from app.store import Store
+    from tests.conftest import STRESS_TODAY
+
+    path = shutil.copyfile(stress_template, tmp_path / "s.sqlite3")
+    with Store.open(path) as store:
+        cid = councils.find_council(store, STRESS_COUNCIL).id
+        found = attention.notices(store, cid, STRESS_TODAY)
+        overdue = [m for m in members.list_members(store, cid) if m.is_supporter
+                   and members.confirmation_overdue(m.last_confirmed_on or m.registered_on, STRESS_TODAY)]
+    confirmations = [n for n in found if n.kind == "confirmation"]
+    assert len(overdue) > 100 and len(confirmations) == attention.SHOWN_PER_KIND + 1
+    assert confirmations[-1].message.startswith(f"ほかに{len(overdue) - attention.SHOWN_PER_KIND}人")
+    assert len(found) < 20
