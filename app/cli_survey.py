@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from app.services import surveys
     from app.store import Store
 
-KIND_WORDS = {"single": "ひとつ選ぶ", "multiple": "いくつでも選ぶ", "text": "自由に書く"}
-
-
 def cross_argument(text: str) -> tuple[int, int]:
     from app.services.survey_tables import parse_cross
 
@@ -77,6 +74,8 @@ def _pct(value) -> str:
 
 
 def format_survey(s: surveys.SurveyResult) -> str:
+    from app.models import QUESTION_KINDS
+
     lines = [f"■ {s.title}"]
     if s.entry == "forms":
         lines.append("（回答用紙を1枚ずつ入力。回収数は入力した用紙の数）")
@@ -89,7 +88,7 @@ def format_survey(s: surveys.SurveyResult) -> str:
         if q.kind == "text":
             lines.append(f"\n問{q.number} {q.text}（自由に書く・書かれた答え {q.total:,}件）")
             continue
-        lines.append(f"\n問{q.number} {q.text}（{KIND_WORDS[q.kind]}・回答 {q.total:,}件）")
+        lines.append(f"\n問{q.number} {q.text}（{QUESTION_KINDS[q.kind]}・回答 {q.total:,}件）")
         rows = [[f"  {'   ' if c.parent_id else ''}{c.number}. {c.text}", f"{c.count:,}", _pct(c.percent)]
                 for c in q.choices]
         lines.append(text_table(rows))
