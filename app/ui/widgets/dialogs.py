@@ -154,6 +154,19 @@ class EditDialog(QDialog):
     def _save(self) -> None:
         raise NotImplementedError
 
+    def _finish(self, save: Callable[[], Any]) -> None:
+        """Run the dialog's save: its result kept in `result_value` and the dialog closed, or a
+        UserError shown (`show_error`) with the dialog left open as typed."""
+        try:
+            self.result_value = save()
+        except UserError as exc:
+            self.show_error(exc)
+            return
+        self.accept()
+
+    def show_error(self, exc: UserError) -> None:
+        raise NotImplementedError
+
     # --- changes ------------------------------------------------------------------------------
     def showEvent(self, event) -> None:
         if self._opening_state is None:
@@ -246,12 +259,7 @@ class FormDialog(EditDialog):
         self.panel.show_error(exc)
 
     def _save(self) -> None:
-        try:
-            self.result_value = self._on_save(self.values())
-        except UserError as exc:
-            self.show_error(exc)
-            return
-        self.accept()
+        self._finish(lambda: self._on_save(self.values()))
 
 
 def run_dialog(dialog: QDialog, modal: bool = True) -> QDialog:

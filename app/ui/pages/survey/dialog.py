@@ -195,12 +195,6 @@ class SurveyCreateDialog(EditDialog):
         self.panel.show_error(exc)
 
     def _save(self) -> None:
-        try:
-            # Blank question boxes are left out; remember which box each kept question is.
-            self._kept = [i for i, q in enumerate(self.questions) if not q.is_blank()]
-            raw, questions, entry = self.values()
-            self.result_value = self._on_save(raw, questions, entry)
-        except UserError as exc:
-            self.show_error(exc)
-            return
-        self.accept()
+        # Blank question boxes are left out; remember which box each kept question is.
+        self._kept = [i for i, q in enumerate(self.questions) if not q.is_blank()]
+        self._finish(lambda: self._on_save(*self.values()))

@@ -110,12 +110,7 @@ class QuestionsDialog(EditDialog):
         self.general_error.show()
 
     def _save(self) -> None:
-        try:
-            self.result_value = self._on_save(self.values())
-        except UserError as exc:
-            self.show_error(exc)
-            return
-        self.accept()
+        self._finish(lambda: self._on_save(self.values()))
 
 
 def copy_dialog(surveys: list[SurveyResult], on_save: Callable[[str, dict], Any],
