@@ -131,8 +131,22 @@ class ProposalLine:
     answered_on: dt.date | None
 
 
+class _OneYear:
+    """What a report says of its 年度: the label (令和8年度（2026年度）) and April 1 – March 31."""
+
+    year: int
+
+    @property
+    def year_label(self) -> str:
+        return fiscal_year_label(self.year)
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        return fiscal_year_range(self.year)
+
+
 @dataclasses.dataclass(frozen=True)
-class CouncilYearReport:
+class CouncilYearReport(_OneYear):
     council_id: str
     name: str
     tier: int
@@ -148,30 +162,14 @@ class CouncilYearReport:
     def label(self) -> str:
         return council_names.council_label(self.name, self.tier)
 
-    @property
-    def year_label(self) -> str:
-        return fiscal_year_label(self.year)
-
-    @property
-    def period(self) -> tuple[dt.date, dt.date]:
-        return fiscal_year_range(self.year)
-
 
 @dataclasses.dataclass(frozen=True)
-class CityYearReport:
+class CityYearReport(_OneYear):
     name: str               # the area, from the tier-1 council (「高崎市」), or 「市全体」
     year: int
     today: dt.date
     councils: tuple[CouncilYearReport, ...]   # every tier-2 council, the overview's order
     total: Figures
-
-    @property
-    def year_label(self) -> str:
-        return fiscal_year_label(self.year)
-
-    @property
-    def period(self) -> tuple[dt.date, dt.date]:
-        return fiscal_year_range(self.year)
 
     @property
     def proposals(self) -> tuple[ProposalLine, ...]:
