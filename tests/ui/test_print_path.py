@@ -44,7 +44,8 @@ def document(window, kind: str) -> bytes:
     return page
 
 
-@pytest.mark.parametrize("kind", ["booklet", "needs", "handbook", "resource-map"])
+@pytest.mark.parametrize("kind", ["booklet", "needs", "handbook", "resource-map", "year-report",
+                                  "survey-results"])
 def test_every_page_keeps_its_size_and_orientation(window, tmp_path, kind):
     import io
 
