@@ -98,8 +98,8 @@ class GapsView(QScrollArea):
         details = [f"{where}: {'、'.join(c.neighbourhoods)}"] if c.neighbourhoods else []
         if c.descriptions:
             details.append("声: " + " / ".join(f"「{d}」" for d in c.descriptions))
-        if table_detail(c):
-            details.append(table_detail(c))
+        if extra := table_detail(c):
+            details.append(extra)
         if details:
             box.addWidget(label("\n".join(details), "note", wrap=True))
         return frame

@@ -352,6 +352,3 @@ class FormEntry(QWidget):
                           else "新しい用紙")
         self.save_button.setText("直した内容を保存" if editing else "保存して次の用紙へ")
         self.cancel_button.setVisible(editing)
-
-    def has_input(self) -> bool:
-        return any(r.field.text().strip() for r in self.rows)

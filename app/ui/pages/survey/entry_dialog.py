@@ -5,27 +5,18 @@ corrected or deleted. It takes as much of the screen as there is (large text on 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.services.survey_forms import FormDTO
 from app.services.surveys import SurveyResult
 from app.ui.pages.survey.entry import FormEntry
 from app.ui.pages.survey.forms_tab import FormsList
-from app.ui.widgets import EditDialog, button, fit_to_screen, label, text_size
-
-
-def _scrolled(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidget(widget)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    return area
+from app.ui.widgets import EditDialog, button, fit_to_screen, label, scroll_area, text_size
 
 
 class FormEntryDialog(EditDialog):
     def __init__(self, tab, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tab = tab
         self.setWindowTitle("回答用紙の入力")
         self.entry = FormEntry(tab.save)
         self.save_button = self.entry.save_button  # Ctrl+Enter presses it (EditDialog)
@@ -41,11 +32,11 @@ class FormEntryDialog(EditDialog):
         side = QWidget()
         side_box = QVBoxLayout(side)
         side_box.setContentsMargins(0, 0, 0, 0)
-        side_box.addWidget(_scrolled(legend), 1)
+        side_box.addWidget(scroll_area(legend), 1)
         side_box.addWidget(self.list, 1)
         self.entry.actions.addWidget(self.cancel_button)
         halves = QHBoxLayout()
-        halves.addWidget(_scrolled(self.entry), 3)
+        halves.addWidget(scroll_area(self.entry), 3)
         halves.addWidget(side, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)

@@ -23,8 +23,8 @@ from app.ui.widgets import (
     enable_with_selection,
     label,
     record_table,
+    selected_record,
 )
-from app.ui.widgets.tables import DTO_ROLE
 
 RECENT = 100  # forms listed in the entry window, the last saved first
 
@@ -96,8 +96,7 @@ class FormsList(QWidget):
                 return
 
     def selected(self) -> FormDTO | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(DTO_ROLE) if rows else None
+        return selected_record(self.table)
 
     def _open(self) -> None:
         form = self.selected()
