@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 
 HEADERS = ("協議体", "ファイルの日付", "メンバー", "サポーター", "社会資源", "提言", "未解決のニーズ",
            "対応する資源がないニーズ")
-DATE_COLUMN = 1
-PROPOSALS_COLUMN = 5
-GAPS_COLUMN, GAPS_WIDTH = 7, 260  # a long list of categories wraps instead of widening the table
+DATE_COLUMN = HEADERS.index("ファイルの日付")
+PROPOSALS_COLUMN = HEADERS.index("提言")
+GAPS_COLUMN = HEADERS.index("対応する資源がないニーズ")
+GAPS_WIDTH = 260  # a long list of categories wraps instead of widening the table
 
 
 def written_day(row: CouncilRow) -> dt.date | None:
