@@ -7,12 +7,13 @@ Run: python benchmarks/ui_bench.py [--runs N]   (offscreen; one line per figure 
 Process figures are the best of N runs (and their median), each a new process timed from its
 start until it prints the moment it waited for, so the exit is not counted; `screenshot` and
 `councils` are whole commands as a user runs them. "ホーム data shown" is the moment the page on
-show is ホーム with the council's name in its heading, and the whole window repainted. "From the
-snapshot" is a start after a run that closed the window normally (it leaves `<db>-home.json`):
-the moment is the window's first paint with ホーム's data from the snapshot on show (a start that
-paints the live page instead prints "live" and fails the figure). The floor line is a bare
-window in a process that has also imported SQLAlchemy's ORM and our models and mapped them: what
-any start that reads data through the services pays before the first query.
+show is ホーム with the council's name in its heading, and the whole window repainted (the start
+reads it with sqlite3 before SQLAlchemy loads: services/home.py). A paint is seen by an event
+filter on the main window alone, for the bare window and ours alike: a filter on the whole
+application would put a Python call in every event of every widget, which the real start does
+not have (it made ours look 40 ms slower). The floor line is a bare window in a process that has
+also imported SQLAlchemy's ORM and our models and mapped them: what a start would pay if it read
+ホーム through the services.
 The code measured is the tree this file is in (copy it into an older tree to compare).
 """
 
@@ -47,16 +48,11 @@ CHILD = textwrap.dedent("""
 
     class Painted(QObject):
         def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint and isinstance(obj, QMainWindow):
-                if sys.argv[1] != "snapshot":
-                    done()
-                page = home_page(sys.argv[3])
-                if page is not None:  # the first paint has ホーム from the snapshot, or it failed
-                    print("done" if type(page).__name__ == "SnapshotHome" else "live", flush=True)
-                    os._exit(0)
+            if event.type() == QEvent.Type.Paint:
+                done()
             return False
 
-    def home_page(council):
+    def home_shown(council):
         # The page on show is ホーム with the council's data in it: its heading names the council.
         for w in app.topLevelWidgets():
             stack = getattr(w, "stack", None)
@@ -64,34 +60,32 @@ CHILD = textwrap.dedent("""
             page = holder.widget() if hasattr(holder, "widget") else None
             heading = getattr(page, "heading", None)
             if heading is not None and heading.isVisible() and heading.text() == "ホーム — " + council:
-                return page
-        return None
-
-    def home_shown(council):
-        page = home_page(council)
-        if page is not None:
-            page.window().repaint()  # the whole window painted with the data, not only set
-            if sys.argv[1] == "close":  # a real close: it writes the snapshot of ホーム
-                page.window().close()
-            done()
+                page.window().repaint()  # the whole window painted with the data, not only set
+                done()
 
     app = QApplication(sys.argv[:1])
-    if sys.argv[1] in ("home", "close"):
+    watcher = Painted()
+    if sys.argv[1] == "home":
         timer = QTimer(interval=2, timeout=lambda: home_shown(sys.argv[3]))
         timer.start()
-    else:
-        watcher = Painted()
-        app.installEventFilter(watcher)
     if sys.argv[1] == "orm":  # what any data costs while the ORM reads it: models imported, mapped
         import app.models as models  # (not `import app.models`: `app` is the QApplication)
         from sqlalchemy.orm import configure_mappers
         configure_mappers()
     if sys.argv[1] in ("bare", "orm"):
         window = QMainWindow()
+        window.installEventFilter(watcher)
         window.resize(1280, 800)
         window.show()
         app.exec()
     else:  # exactly what `python -m app --db FILE` runs (it reuses this QApplication)
+        if sys.argv[1] == "paint":  # the same filter, on our main window as it is shown
+            from app.ui.main_window import MainWindow
+            show = MainWindow.show
+            def watched_show(self):
+                self.installEventFilter(watcher)
+                show(self)
+            MainWindow.show = watched_show
         from app.__main__ import main
         main(["--db", sys.argv[2]])
 """)
@@ -179,17 +173,6 @@ def process_figures(work: Path, runs: int) -> None:
     report(f"start to ホーム data shown, {stress.STRESS_COUNCIL} (2,000 members)", home_big,
            "<= 2x bare", home_big_median)
     ratio(f"  {stress.STRESS_COUNCIL} / bare", home_big, bare, 2)
-    # ホーム from the last run's snapshot (app/services/home_snapshot.py): a run that closes the
-    # window writes it; a start then paints ホーム from it before SQLAlchemy is imported.
-    snapped = {}
-    for path, name in ((yawata, "八幡"), (big, stress.STRESS_COUNCIL)):
-        copy = path.with_name("snap-" + path.name)
-        shutil.copyfile(path, copy)
-        until_line([*child, "close", str(copy), name])
-        snapped[name] = best_of(runs, lambda c=copy, n=name: until_line([*child, "snapshot", str(c), n]))
-    for name, (seconds, median) in snapped.items():
-        report(f"start to ホーム data shown from the snapshot, {name}", seconds, "<= 2x bare", median)
-        ratio(f"  {name} (snapshot) / bare", seconds, bare, 2)
     report("`screenshot --page home` (whole command)", screenshot, "<= 2.5x bare", screenshot_median)
     ratio("  screenshot / bare", screenshot, bare, 2.5)
     report("`python -m app councils` (whole command, not frozen)", listing, "as fast as possible",

@@ -19,6 +19,7 @@ from sqlalchemy import Date, DateTime, Time, delete, func, select, update
 
 from app.errors import NotFoundError, UserError
 from app.models import AppMeta, Base, utcnow
+from app.services.meta_keys import CONFLICTS_LIKE
 from app.store import Store
 
 T = Base.metadata.tables
@@ -61,14 +62,14 @@ class ConflictDTO:
 def _records(store: Store) -> list[tuple[str, dict]]:
     with store.session() as s:
         return [(key, json.loads(value)) for key, value in s.execute(
-            select(AppMeta.key, AppMeta.value).where(AppMeta.key.like("conflict:%")))]
+            select(AppMeta.key, AppMeta.value).where(AppMeta.key.like(CONFLICTS_LIKE)))]
 
 
 def count_conflicts(store: Store) -> int:
     """How many wait for a person (ホーム, the ファイル page): one query, no names looked up."""
     with store.session() as s:
         return s.execute(select(func.count()).select_from(AppMeta)
-                         .where(AppMeta.key.like("conflict:%"))).scalar_one()
+                         .where(AppMeta.key.like(CONFLICTS_LIKE))).scalar_one()
 
 
 def list_conflicts(store: Store) -> list[dict]:

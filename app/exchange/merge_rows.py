@@ -24,6 +24,7 @@ from app.services import members as member_rules
 from app.services import preferences
 from app.services import resources as resource_rules
 from app.services.base import chunks
+from app.services.meta_keys import CONFLICTS_LIKE
 
 T = Base.metadata.tables
 CONFLICT_NAMESPACE = uuid.UUID("6f1d8e0a-3b7c-5d2e-9a41-5a5e5a1e0006")
@@ -323,7 +324,7 @@ class Merger:
         """A conflict decided on the other PC arrives as a plain change: its record here goes,
         as does the record of a deletion conflict whose row is gone by now."""
         for key, value in self.s.execute(select(AppMeta.key, AppMeta.value)
-                                         .where(AppMeta.key.like("conflict:%"))).all():
+                                         .where(AppMeta.key.like(CONFLICTS_LIKE))).all():
             record = json.loads(value)
             t = T[record["table"]]
             gone = self.s.execute(select(t.c.id).where(t.c.id == record["id"])).first() is None

@@ -1,16 +1,20 @@
-"""What needs a look on the home page: disagreeing figures, overdue confirmations, stale lists."""
+"""What needs a look on the home page: disagreeing figures, overdue confirmations, stale lists,
+survey figures that do not add up.
+
+Read with plain SQL over a DB-API connection (see services/home.py, which opens it): the start
+shows ホーム before SQLAlchemy is imported, and the live page reads it the very same way. Only
+the columns each rule reads: a council of 2,000 members must not build 2,000 member records.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+from typing import Any
 
-from sqlalchemy import select
-
-from app.models import Council, Member, Neighbourhood, Resource
-from app.services import base, councils, members, resources, surveys
+from app.services import checks, survey_figures
 from app.services.wareki import format_wareki
-from app.store import Store
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,10 +24,15 @@ class Notice:
     ref_id: str | None = None
 
 
+def day(value: Any) -> dt.date | None:
+    """A Date column as SQLite hands it over without SQLAlchemy ('2026-12-04'), or None."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else value or None
+
+
 def _rate_notice(where: str, stated: float | None, aged: int | None, population: int | None,
                  ref_id: str) -> Notice | None:
-    derived = councils.aging_rate(aged, population)
-    if not councils.rate_disagrees(stated, derived):
+    derived = checks.aging_rate(aged, population)
+    if not checks.rate_disagrees(stated, derived):
         return None
     return Notice("aging_rate",
                   f"{where}の高齢化率は資料では{stated:.2f}%ですが、65歳以上{aged:,}人÷人口{population:,}人"
@@ -54,38 +63,86 @@ def _shortened(found: list[Notice]) -> list[Notice]:
     return kept
 
 
-def notices(store: Store, council_id: str, today: dt.date | None = None) -> list[Notice]:
-    """Only the columns each rule reads: the home page asks on every visit and council switch,
-    and a council of 2,000 members must not build 2,000 member records for it."""
-    today = today or base.today()
+def notices(store: Any, council_id: str, today: dt.date | None = None) -> list[Notice]:
+    from app.services.home import connection
+
+    with connection(store) as con:
+        return read(con, council_id, today or dt.date.today())
+
+
+def read(con: Any, council_id: str, today: dt.date) -> list[Notice]:
+    """The notices, over a DB-API connection (services/home.py's)."""
+    return _shortened([n for n in _found(con, council_id, today) if n is not None])
+
+
+def _found(con: Any, council_id: str, today: dt.date) -> list[Notice | None]:
+    council = con.execute("SELECT name, stated_aging_rate, aged_65_plus, population FROM council "
+                          "WHERE id = ?", (council_id,)).fetchone()
     found: list[Notice | None] = []
-    with store.session() as s:
-        council = base.get_or_fail(s, Council, council_id, "協議体")
-        found.append(_rate_notice(council.name, council.stated_aging_rate, council.aged_65_plus,
-                                  council.population, council.id))
-        for nb in s.execute(select(Neighbourhood.id, Neighbourhood.name, Neighbourhood.stated_aging_rate,
-                                   Neighbourhood.aged_65_plus, Neighbourhood.population)
-                            .where(Neighbourhood.council_id == council_id)
-                            .order_by(Neighbourhood.position, Neighbourhood.name)):
-            found.append(_rate_notice(nb.name, nb.stated_aging_rate, nb.aged_65_plus, nb.population, nb.id))
-        # members.due_for_confirmation: active supporters, in the members list's order.
-        for m in s.execute(select(Member.id, Member.name, Member.last_confirmed_on, Member.registered_on)
-                           .where(Member.council_id == council_id, members.active_clause(),
-                                  Member.is_thinker | Member.is_provider)
-                           .order_by(Member.sort_key, Member.name)):
-            last = m.last_confirmed_on or m.registered_on
-            if members.confirmation_overdue(last, today):
-                since = f"{format_wareki(last)}から1年以上" if last else "一度も"
-                found.append(Notice("confirmation", f"{m.name}さん: サポーター登録の確認が{since}されていません", m.id))
-        for r in s.execute(select(Resource.id, Resource.name, Resource.last_verified_on,
-                                  Resource.schedule_text, Resource.schedule)
-                           .where(Resource.council_id == council_id)
-                           .order_by(Resource.position, Resource.name)):
-            if resources.verified_too_long_ago(r.last_verified_on, today):
-                when = format_wareki(r.last_verified_on) if r.last_verified_on else "一度もされていません"
-                found.append(Notice("unverified", f"{r.name}: 最後の確認は{when}。今も続いているか確かめてください", r.id))
-            if r.schedule_text and not r.schedule:  # ResourceDTO.schedule_unreadable
-                found.append(Notice("schedule", f"{r.name}: 日程「{r.schedule_text}」を読み取れません（文字のまま印刷します）", r.id))
-    for survey in surveys.list_surveys(store, council_id):
-        found += [Notice("survey", f"{survey.title}: {w}", survey.id) for w in survey.warnings]
-    return _shortened([n for n in found if n is not None])
+    if council:
+        name, stated, aged, population = council
+        found.append(_rate_notice(name, stated, aged, population, council_id))
+    for nb_id, name, stated, aged, population in con.execute(
+            "SELECT id, name, stated_aging_rate, aged_65_plus, population FROM neighbourhood "
+            "WHERE council_id = ? ORDER BY position, name", (council_id,)):
+        found.append(_rate_notice(name, stated, aged, population, nb_id))
+    # members.due_for_confirmation: active supporters, in the members list's order.
+    for member_id, name, confirmed, registered in con.execute(
+            "SELECT id, name, last_confirmed_on, registered_on FROM member WHERE council_id = ? "
+            "AND status = ? AND (is_thinker OR is_provider) ORDER BY sort_key, name",
+            (council_id, checks.ACTIVE_STATUS)):
+        last = day(confirmed) or day(registered)
+        if checks.confirmation_overdue(last, today):
+            since = f"{format_wareki(last)}から1年以上" if last else "一度も"
+            found.append(Notice("confirmation", f"{name}さん: サポーター登録の確認が{since}されていません", member_id))
+    for resource_id, name, verified, schedule_text, schedule in con.execute(
+            "SELECT id, name, last_verified_on, schedule_text, schedule FROM resource "
+            "WHERE council_id = ? ORDER BY position, name", (council_id,)):
+        verified = day(verified)
+        if checks.verified_too_long_ago(verified, today):
+            when = format_wareki(verified) if verified else "一度もされていません"
+            found.append(Notice("unverified", f"{name}: 最後の確認は{when}。今も続いているか確かめてください", resource_id))
+        if schedule_text and not (schedule and json.loads(schedule)):  # ResourceDTO.schedule_unreadable
+            found.append(Notice("schedule", f"{name}: 日程「{schedule_text}」を読み取れません（文字のまま印刷します）", resource_id))
+    found += _survey_notices(con, council_id)
+    return found
+
+
+@dataclasses.dataclass(frozen=True)
+class _Question:  # what survey_figures.question_result reads of a question
+    id: str
+    text: str
+    kind: str
+    choices: list[Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Choice:
+    id: str
+    text: str
+    count: int
+    position: int
+    parent_id: str | None
+
+
+def _survey_notices(con: Any, council_id: str) -> list[Notice]:
+    """surveys.list_surveys' warnings, from the same rule (survey_figures)."""
+    found = []
+    for survey_id, title, entry, returned, distributed in con.execute(
+            "SELECT id, title, entry, returned, distributed FROM survey WHERE council_id = ? "
+            "ORDER BY conducted_on, created_at", (council_id,)).fetchall():
+        questions = {qid: _Question(qid, text, kind, []) for qid, text, kind in con.execute(
+            "SELECT id, text, kind FROM survey_question WHERE survey_id = ? ORDER BY position",
+            (survey_id,))}
+        for choice_id, question_id, text, count, position, parent_id in con.execute(
+                "SELECT c.id, c.question_id, c.text, c.count, c.position, c.parent_id FROM survey_choice c "
+                "JOIN survey_question q ON c.question_id = q.id WHERE q.survey_id = ?", (survey_id,)):
+            questions[question_id].choices.append(_Choice(choice_id, text, count or 0, position, parent_id))
+        forms, ticks, written = (survey_figures.derived(con.execute, survey_id) if entry == "forms"
+                                 else (0, None, {}))
+        results = [survey_figures.question_result(q, number, ticks, written.get(q.id, 0))
+                   for number, q in enumerate(questions.values(), start=1)]
+        stated = forms if entry == "forms" else returned
+        found += [Notice("survey", f"{title}: {w}", survey_id)
+                  for w in survey_figures.warnings(results, entry, stated, forms, distributed)]
+    return found

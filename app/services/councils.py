@@ -14,6 +14,7 @@ from app.errors import NotFoundError, StoreError, UserError, ValidationError
 from app.models import CONTACT_KINDS, Base, Council, CouncilContact, VisionRevision
 from app.services import backups, base, council_names, members
 from app.services.base import Field
+from app.services.checks import aging_rate
 from app.services.normalize import nfkc
 from app.store import Store
 
@@ -126,18 +127,6 @@ class CouncilSummary:
     name: str
     vision: str
     member_count: int    # 活動中 members (members.count_active)
-
-
-def aging_rate(aged_65_plus: int | None, population: int | None) -> float | None:
-    """高齢化率 in percent, 2 decimals, as the city's sheets print it (27.03)."""
-    if not population or aged_65_plus is None:
-        return None
-    return round(aged_65_plus * 100 / population, 2)
-
-
-def rate_disagrees(stated: float | None, derived: float | None) -> bool:
-    # Half a hundredth of a point covers the rounding a sheet may have done.
-    return stated is not None and derived is not None and abs(stated - derived) > 0.05
 
 
 def _dto(council: Council) -> CouncilDTO:

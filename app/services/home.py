@@ -1,59 +1,167 @@
-"""ホーム's data in one call: the council, its next meeting, the numbers and what needs a look.
+"""ホーム's data: the council, its vision, its next meeting, the numbers, what needs a look and
+the first steps, as the plain texts the page displays (ui/pages/home_view.py shows them).
 
-Counts are counted by the database, not by building every member's record: the page is read at
-every start and every switch of council, and a council may have 2,000 members.
+It is read with plain SQL over a DB-API connection, never through the ORM, for one reason: the
+start. Importing SQLAlchemy takes longer than a bare window takes to appear, so the window reads
+ホーム with Python's own sqlite3 (`start_state`) and paints it while SQLAlchemy loads; the live
+page then reads the same texts through the store's connection (`home_state(store, …)`). One
+reading, two connections: the start and the page cannot disagree. The rules themselves are
+shared with the rest of the program (services/checks.py, survey_figures.py, attention.py).
+Counts are counted by the database: a council may have 2,000 members.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import case, func, select
+from app import schema_file
+from app.errors import NotFoundError
+from app.paths import bundle_root
+from app.services import attention, checks, meta_keys
+from app.services.wareki import wareki
 
-from app.models import Member, Need, Neighbourhood, Resource
-from app.services import attention, base, councils, meetings, members, needs
-from app.store import Store
-
-
-@dataclasses.dataclass(frozen=True)
-class HomeView:
-    council: councils.CouncilDTO
-    next_meeting: meetings.MeetingDTO | None
-    active_members: int          # メンバー as every count shows it (members.active_clause)
-    supporters: int              # of them: 考える人 or 担い手
-    providers: int               # of them: サービスの担い手
-    any_members: bool            # anyone registered, whatever the status (the first steps)
-    resources: int
-    open_needs: int              # 未対応・検討中・対応中
-    has_neighbourhoods: bool
-    notices: tuple[attention.Notice, ...]
-
-
-def _count(total: int | None) -> int:
-    return int(total or 0)
+FLYER_PRINTED = "flyer_printed:"  # preference key prefix + council id, set by the 印刷 page
+# (what to do, the button's words, the page it opens) for a council's first day.
+FIRST_STEPS = (
+    ("町内会を登録する（名前と世帯数）", "協議体の設定へ", "settings"),
+    ("メンバーを登録する（または名簿を読み込む）", "メンバーへ", "members"),
+    ("次の会議の日を入れる", "会議・活動へ", "meetings"),
+    ("最初の回覧チラシを印刷する", "印刷へ", "print"),
+)
 
 
-def home_view(store: Store, council_id: str, today: dt.date | None = None) -> HomeView:
-    today = today or base.today()
-    council = councils.get_council(store, council_id)
-    active = members.active_clause()
-    with store.session() as s:
-        everyone, active_count, supporters, providers = s.execute(
-            select(func.count(),
-                   func.sum(case((active, 1), else_=0)),
-                   func.sum(case((active & (Member.is_thinker | Member.is_provider), 1), else_=0)),
-                   func.sum(case((active & Member.is_provider, 1), else_=0)))
-            .where(Member.council_id == council_id)).one()
-        resource_count = s.scalar(select(func.count()).where(Resource.council_id == council_id))
-        open_needs = s.scalar(select(func.count()).where(Need.council_id == council_id,
-                                                         Need.status.in_(needs.OPEN_STATUSES)))
-        has_neighbourhoods = s.scalar(select(Neighbourhood.id)
-                                      .where(Neighbourhood.council_id == council_id).limit(1)) is not None
-    return HomeView(
-        council=council,
-        next_meeting=meetings.next_meeting(store, council_id, today),
-        active_members=_count(active_count), supporters=_count(supporters),
-        providers=_count(providers), any_members=bool(everyone), resources=_count(resource_count),
-        open_needs=_count(open_needs), has_neighbourhoods=has_neighbourhoods,
-        notices=tuple(attention.notices(store, council_id, today)))
+@contextlib.contextmanager
+def connection(source: Any) -> Iterator[Any]:
+    """A DB-API connection: the store's own, inside one of its sessions, or the one given."""
+    if hasattr(source, "session"):
+        with source.session() as s:
+            yield s.connection().connection.dbapi_connection
+    else:
+        yield source
+
+
+def council_label(name: str, tier: int) -> str:
+    """How the council picker names a council: 八幡（第2層）, a name that says its tier as it is."""
+    return name if f"第{tier}層" in name else f"{name}（第{tier}層）"
+
+
+def _one(con: Any, sql: str, *params: Any) -> Any:
+    row = con.execute(sql, params).fetchone()
+    return row[0] if row else None
+
+
+def _time(value: Any) -> dt.time | None:
+    return dt.time.fromisoformat(value) if isinstance(value, str) and value else value or None
+
+
+def _next_meeting(con: Any, council_id: str, today: dt.date) -> str | None:
+    """meetings.next_meeting as ホーム shows it: date and times, title or kind, venue."""
+    row = con.execute("SELECT held_on, start_time, end_time, title, kind, venue FROM meeting "
+                      "WHERE council_id = ? AND held_on >= ? ORDER BY held_on, start_time LIMIT 1",
+                      (council_id, today.isoformat())).fetchone()
+    if row is None:
+        return None
+    held_on, start, end, title, kind, venue = row
+    when = wareki(attention.day(held_on))
+    start, end = _time(start), _time(end)
+    if start:
+        when += f" {start:%H:%M}"
+        if end:
+            when += f"〜{end:%H:%M}"
+    return f"{when}\n{title or kind}\n{venue}"
+
+
+def home_state(source: Any, council_id: str, today: dt.date | None = None) -> dict[str, Any]:
+    """What ホーム displays for the council, as plain texts (home_view.HomeWidgets.show_home).
+    source: a Store or a DB-API connection."""
+    today = today or dt.date.today()
+    with connection(source) as con:
+        return _state(con, council_id, today)
+
+
+def _state(con: Any, council_id: str, today: dt.date) -> dict[str, Any]:
+    council = con.execute("SELECT name, tier, meeting_schedule, meeting_place FROM council WHERE id = ?",
+                          (council_id,)).fetchone()
+    if council is None:
+        raise NotFoundError(f"協議体（ID {council_id}）が見つかりません。ほかの操作で削除された可能性があります。")
+    name, tier, schedule, place = council
+    vision = con.execute("SELECT phrase, subtitle FROM vision_revision WHERE council_id = ? "
+                         "ORDER BY decided_on DESC, created_at DESC LIMIT 1", (council_id,)).fetchone()
+    if vision:
+        phrase, subtitle = f"「{vision[0]}」", f"〜{vision[1]}〜" if vision[1] else ""
+    else:
+        phrase, subtitle = "まだ決めていません（「協議体の設定」で入力できます）", ""
+    upcoming = _next_meeting(con, council_id, today)
+    everyone, active, supporters, providers = con.execute(
+        "SELECT count(*), coalesce(sum(status = ?1), 0), "
+        "coalesce(sum(status = ?1 AND (is_thinker OR is_provider)), 0), "
+        "coalesce(sum(status = ?1 AND is_provider), 0) FROM member WHERE council_id = ?2",
+        (checks.ACTIVE_STATUS, council_id)).fetchone()
+    resources = _one(con, "SELECT count(*) FROM resource WHERE council_id = ?", council_id)
+    marks = ",".join("?" * len(checks.OPEN_NEED_STATUSES))
+    open_needs = _one(con, f"SELECT count(*) FROM need WHERE council_id = ? AND status IN ({marks})",
+                      council_id, *checks.OPEN_NEED_STATUSES)
+    counts = (f"メンバー（活動中）: {active}人\n"
+              f"サポーター: {supporters}人\n"
+              f"　うち担い手: {providers}人\n"
+              f"社会資源: {resources}件\n"
+              f"対応中・未対応のニーズ: {open_needs}件")
+    messages = [n.message for n in attention.read(con, council_id, today)]
+    waiting = _one(con, "SELECT count(*) FROM app_meta WHERE key LIKE ?", meta_keys.CONFLICTS_LIKE)
+    if waiting:
+        messages.insert(0, f"ファイルの読み込みで、決めることが{waiting}件あります"
+                           "（「ファイル」ページの「決めることの一覧」）")
+    # An area council's first day: shown until each step has been done once.
+    done = (_one(con, "SELECT 1 FROM neighbourhood WHERE council_id = ? LIMIT 1", council_id) is not None,
+            bool(everyone), upcoming is not None,
+            _one(con, "SELECT value FROM app_meta WHERE key = ?",
+                 meta_keys.PREFERENCE + FLYER_PRINTED + council_id) == "1")
+    steps = [f"✓ {text}（済み）" if is_done else f"□ {text}"
+             for (text, _words, _key), is_done in zip(FIRST_STEPS, done, strict=True)]
+    return {"heading": f"ホーム — {name}", "vision": phrase, "subtitle": subtitle,
+            "next_meeting": upcoming or f"いつもの会議: {schedule or '（予定はまだありません）'}\n{place}",
+            "counts": counts, "notices": messages or ["今、気をつけることはありません。"],
+            "steps": steps, "steps_visible": tier == 2 and not all(done), "tier": tier}
+
+
+def start_state(db_path: Path, today: dt.date | None = None) -> dict[str, Any] | None:
+    """ホーム for the start, read with sqlite3 before SQLAlchemy is imported: {council_id,
+    council_label, large_text, home}. None when the store must open first: no file, an encrypted
+    file, a -wal left by a run that did not close (Store.open recovers it), a file of another
+    revision or a damaged one, a passcode (the lock comes first), no council yet, or the tier-1
+    council (its table of councils is read live)."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    if (not db_path.is_file() or db_path.with_name(db_path.name + ".key").exists()
+            or (wal.exists() and wal.stat().st_size)):
+        return None
+    described = schema_file.load(bundle_root() / "migrations")
+    try:
+        con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return _start_state(con, described[0] if described else None, today or dt.date.today())
+    except Exception:  # noqa: BLE001 - anything odd: the store opens the file and says what it is
+        return None
+    finally:
+        con.close()
+
+
+def _start_state(con: sqlite3.Connection, head: str | None, today: dt.date) -> dict[str, Any] | None:
+    def preference(key: str) -> str | None:
+        return _one(con, "SELECT value FROM app_meta WHERE key = ?", meta_keys.PREFERENCE + key)
+
+    if head is None or _one(con, "SELECT version_num FROM alembic_version") != head or preference("passcode"):
+        return None
+    listed = con.execute("SELECT id, name, tier FROM council ORDER BY tier, created_at, name").fetchall()
+    wanted = preference("last_council")
+    council_id, name, tier = next((c for c in listed if c[0] == wanted), listed[0] if listed else (None, "", 0))
+    if council_id is None or tier != 2:
+        return None
+    return {"council_id": council_id, "council_label": council_label(name, tier),
+            "large_text": preference("large_text") == "1", "home": _state(con, council_id, today)}

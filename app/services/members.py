@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,6 +28,7 @@ from app.models import (
 )
 from app.services import base
 from app.services.base import Field
+from app.services.checks import ACTIVE_STATUS, confirmation_overdue
 from app.services.normalize import kana_key, nfkc
 from app.store import Store
 
@@ -335,16 +334,6 @@ def due_for_confirmation(member: MemberDTO, today: dt.date) -> bool:
     return confirmation_overdue(member.last_confirmed_on or member.registered_on, today)
 
 
-def confirmation_overdue(last: dt.date | None, today: dt.date) -> bool:
-    """The last confirmation (or the registration) is a year old or more, or there is none."""
-    return last is None or last <= _year_before(today)
-
-
-@functools.lru_cache(maxsize=4)
-def _year_before(today: dt.date) -> dt.date:
-    return today - relativedelta(years=1)  # asked once per member of a long list
-
-
 def members_due_for_confirmation(store: Store, council_id: str,
                                  today: dt.date | None = None) -> list[MemberDTO]:
     today = today or base.today()
@@ -353,9 +342,6 @@ def members_due_for_confirmation(store: Store, council_id: str,
 
 
 # --- how many members a council has: one definition for every screen and print --------------
-
-ACTIVE_STATUS = "活動中"
-
 
 def active_clause():
     """メンバー as every count shows it: the members whose status is 活動中 (休止 and 退会 not)."""

@@ -22,7 +22,7 @@ from app.models import (
     Neighbourhood,
     Resource,
 )
-from app.services import base, need_tables
+from app.services import base, checks, need_tables
 from app.services.base import Field
 from app.services.need_tables import TableFigure
 from app.services.normalize import nfkc
@@ -60,7 +60,7 @@ def resource_entries(value: object, label: str) -> tuple[str, ...]:
 RESOURCES_FIELD = Field("resources", "対応する社会資源", resource_entries, width=30, kind="multi",
                         tip="このニーズに応えている社会資源に印を付けます（いくつでも）")
 
-OPEN_STATUSES = ("未対応", "検討中", "対応中")
+OPEN_STATUSES = checks.OPEN_NEED_STATUSES
 RESOLVED = ("解決",)  # the status 解決日 stands for (base.settle_status_date has the rule)
 _BY_NAME = {f.name: f for f in NEED_FIELDS}
 

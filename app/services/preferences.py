@@ -4,9 +4,8 @@ travel with the file and tests never touch the user's real settings."""
 from __future__ import annotations
 
 from app.models import AppMeta
+from app.services.meta_keys import PREFERENCE as PREFIX
 from app.store import Store
-
-PREFIX = "pref."
 
 
 def get(store: Store, key: str, default: str = "") -> str:

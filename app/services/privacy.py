@@ -177,13 +177,14 @@ def set_passcode(store: Store, new: str, again: str, current: str | None = None,
 
 
 def _encrypt(store: Store, passcode: str) -> str:
-    from app.services import backups, home_snapshot
+    from app.services import backups
 
     backups.backup_now(store, "before-encrypt")
     code = cipher.new_recovery_code()
     data_key = secrets.token_bytes(32)
     store.change_key(data_key, cipher.KeyFile.create(data_key, passcode, code))
-    home_snapshot.forget(store.path)  # ホーム's last texts: nothing readable beside the file
+    # ホーム's texts, which earlier builds kept beside the file: nothing readable stays.
+    store.path.with_name(store.path.name + "-home.json").unlink(missing_ok=True)
     if _stored(store) is not None:
         preferences.put(store, PASSCODE_KEY, "")  # the screen-lock-only hash of older versions
     backups.encrypt_backups(store)

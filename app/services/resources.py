@@ -8,7 +8,6 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +15,7 @@ from app.errors import ValidationError
 from app.models import OPERATOR_TYPES, Council, Neighbourhood, Resource, ResourceCategory
 from app.services import base
 from app.services.base import Field
+from app.services.checks import verified_too_long_ago
 from app.services.normalize import nfkc
 from app.services.schedule import (
     FREQS,
@@ -213,15 +213,6 @@ def mark_verified(store: Store, resource_id: str, on: dt.date | None = None) -> 
 def is_stale(resource: ResourceDTO, today: dt.date) -> bool:
     """Not verified for a year (or never): a printed list may be telling people wrong times."""
     return verified_too_long_ago(resource.last_verified_on, today)
-
-
-def verified_too_long_ago(last_verified_on: dt.date | None, today: dt.date) -> bool:
-    return last_verified_on is None or last_verified_on <= _year_before(today)
-
-
-@functools.lru_cache(maxsize=4)
-def _year_before(today: dt.date) -> dt.date:
-    return today - relativedelta(years=1)  # asked once per resource of a long list
 
 
 def unverified_resources(store: Store, council_id: str, today: dt.date | None = None) -> list[ResourceDTO]:

@@ -21,9 +21,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import ValidationError
@@ -31,14 +31,19 @@ from app.models import (
     QUESTION_KINDS,
     Council,
     Survey,
-    SurveyAnswer,
     SurveyChoice,
     SurveyQuestion,
-    SurveyResponse,
     new_id,
 )
-from app.services import base
+from app.services import base, survey_figures
 from app.services.base import Field
+
+# The figures' types and rule live in survey_figures (ホーム reads them before SQLAlchemy loads);
+# they are named here too, where the rest of the program looks for a survey's figures.
+from app.services.survey_figures import ChoiceResult as ChoiceResult
+from app.services.survey_figures import QuestionResult as QuestionResult
+from app.services.survey_figures import ordered_choices as ordered_choices
+from app.services.survey_figures import percent, question_result
 from app.store import Store
 
 SURVEY_FIELDS = (
@@ -49,39 +54,6 @@ SURVEY_FIELDS = (
     Field("note", "備考", base.long_text, default=""),
 )
 ENTRIES = ("totals", "forms")
-
-
-def percent(part: int, whole: int | None) -> Decimal | None:
-    """One decimal, rounded half up as people do by hand (Python's round() goes to even)."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-@dataclasses.dataclass(frozen=True)
-class ChoiceResult:
-    id: str
-    text: str
-    count: int
-    percent: Decimal | None
-    number: str = ""              # what is typed and printed: "2", or "2-1" for a sub-choice
-    parent_id: str | None = None  # a sub-choice's choice
-
-
-@dataclasses.dataclass(frozen=True)
-class QuestionResult:
-    id: str
-    number: int
-    text: str
-    kind: str
-    total: int  # all answers to this question: the base of its percentages
-    choices: tuple[ChoiceResult, ...]  # each top-level choice followed by its sub-choices
-
-    def top(self) -> tuple[ChoiceResult, ...]:
-        return tuple(c for c in self.choices if c.parent_id is None)
-
-    def subs(self, parent_id: str) -> tuple[ChoiceResult, ...]:
-        return tuple(c for c in self.choices if c.parent_id == parent_id)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,46 +72,8 @@ class SurveyResult:
     warnings: tuple[str, ...]
 
 
-def ordered_choices(choices: Iterable[SurveyChoice]) -> list[tuple[SurveyChoice, str]]:
-    """Each top-level choice (by position) followed by its sub-choices, with the number typed
-    for it: 1, 2, 2-1, 2-2, 3 …"""
-    rows = sorted(choices, key=lambda c: c.position)
-    out: list[tuple[SurveyChoice, str]] = []
-    for n, top in enumerate((c for c in rows if c.parent_id is None), start=1):
-        out.append((top, str(n)))
-        out += [(sub, f"{n}-{m}") for m, sub in
-                enumerate((c for c in rows if c.parent_id == top.id), start=1)]
-    return out
-
-
-def question_result(q: SurveyQuestion, number: int, counts: Mapping[str, int] | None,
-                    written: int = 0) -> QuestionResult:
-    """counts: choice id -> count derived from forms; None: the typed counts."""
-    ordered = ordered_choices(q.choices)
-    count = {c.id: (c.count if counts is None else counts.get(c.id, 0)) for c, _n in ordered}
-    total = sum(count[c.id] for c, _n in ordered if c.parent_id is None)
-    choices = tuple(ChoiceResult(c.id, c.text, count[c.id],
-                                 percent(count[c.id], total if c.parent_id is None
-                                         else count.get(c.parent_id, 0)), n, c.parent_id)
-                    for c, n in ordered)
-    return QuestionResult(q.id, number, q.text, q.kind, written if q.kind == "text" else total,
-                          choices)
-
-
 def _derived(session: Session, survey_id: str) -> tuple[int, dict[str, int], dict[str, int]]:
-    """Forms entered, each choice's ticks, and each open question's written answers."""
-    forms = session.scalar(select(func.count()).select_from(SurveyResponse)
-                           .where(SurveyResponse.survey_id == survey_id)) or 0
-    answers = (select(SurveyAnswer).join(SurveyResponse)
-               .where(SurveyResponse.survey_id == survey_id).subquery())
-    ticks: dict[str, int] = dict(session.execute(
-        select(answers.c.choice_id, func.count()).where(answers.c.choice_id.is_not(None))
-        .group_by(answers.c.choice_id)).all())
-    written: dict[str, int] = dict(session.execute(
-        select(answers.c.question_id, func.count())
-        .where(answers.c.choice_id.is_(None), answers.c.text != "")
-        .group_by(answers.c.question_id)).all())
-    return forms, ticks, written
+    return survey_figures.derived(session.connection().exec_driver_sql, survey_id)
 
 
 def _result(session: Session, survey: Survey) -> SurveyResult:
@@ -147,21 +81,9 @@ def _result(session: Session, survey: Survey) -> SurveyResult:
     questions = [question_result(q, number, ticks, written.get(q.id, 0))
                  for number, q in enumerate(survey.questions, start=1)]
     returned = forms if survey.entry == "forms" else survey.returned
-    warnings = []
-    for q in questions:
-        if q.kind == "single" and returned is not None and q.total > returned:
-            warnings.append(f"問{q.number}はひとつ選ぶ質問ですが、答えの合計（{q.total}）が回収数"
-                            f"（{returned}）より多くなっています")
-        counts = {c.id: c for c in q.choices}
-        for c in q.choices:
-            parent = counts.get(c.parent_id or "")
-            if parent is not None and c.count > parent.count:
-                warnings.append(f"問{q.number}の「{c.text}」（{c.count:,}）が、その上の選択肢"
-                                f"「{parent.text}」（{parent.count:,}）より多くなっています")
-    if survey.entry == "forms" and survey.distributed is not None and forms > survey.distributed:
-        warnings.append(f"入力した回答用紙（{forms:,}枚）が配布数（{survey.distributed:,}）より"
-                        "多くなっています")
-    return base.to_dto(SurveyResult, survey, questions=tuple(questions), warnings=tuple(warnings),
+    return base.to_dto(SurveyResult, survey, questions=tuple(questions),
+                       warnings=survey_figures.warnings(questions, survey.entry, returned, forms,
+                                                        survey.distributed),
                        returned=returned, forms=forms,
                        response_rate=percent(returned or 0, survey.distributed)
                        if returned is not None else None)

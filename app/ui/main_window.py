@@ -1,10 +1,10 @@
 """The main window: council picker, 文字を大きく, undo/redo, side list of pages, status bar.
 
 It is built in two steps so it paints at once: the frame first (Qt only), then, after the first
-paint, the database and ホーム (SQLAlchemy takes a good part of a second to import). When the last
-run left a snapshot of ホーム that still matches the file (app/services/home_snapshot.py), the
-frame paints with ホーム's data from it, and the live page replaces it once the database is open;
-input waits until then. Every other page is built the first time it is shown (`pages`).
+paint, the database and ホーム (SQLAlchemy takes a good part of a second to import). The frame
+already shows ホーム's data: services/home.py reads it with Python's own sqlite3 in a few
+milliseconds, and the live page replaces it with the same texts once the database is open; input
+waits until then. Every other page is built the first time it is shown (`pages`).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.page_list.setObjectName("pages")
         self.stack = QStackedWidget()
         self.page_list.currentRowChanged.connect(self._page_picked)
-        self.loading: QWidget | None = label("データを開いています…", "heading")  # or the snapshot
+        self.loading: QWidget | None = label("データを開いています…", "heading")  # or StartHome
         self.stack.addWidget(self.loading)
         middle = QHBoxLayout()
         middle.addWidget(self.page_list)
@@ -120,23 +120,23 @@ class MainWindow(QMainWindow):
             from app.paths import default_db_path
 
             path = default_db_path()
-        from app.services import home_snapshot
+        from app.services import home
 
-        snapshot = home_snapshot.load(path)
-        if snapshot is not None:
-            window._show_snapshot(snapshot)
+        early = home.start_state(path)
+        if early is not None:
+            window._show_start_home(early)
         window._first_paint = _OnFirstPaint(window, lambda: window._open(path))
         window.show()
         return window
 
-    def _show_snapshot(self, snapshot: dict) -> None:
-        """ホーム from the last run, with the council it showed, until the database is open."""
-        from app.ui.pages.home_view import SnapshotHome
+    def _show_start_home(self, early: dict) -> None:
+        """ホーム as home.start_state read it, with its council, until the database is open."""
+        from app.ui.pages.home_view import StartHome
 
         self.council_box.blockSignals(True)
-        self.council_box.addItem(snapshot["council_label"], snapshot["council_id"])
+        self.council_box.addItem(early["council_label"], early["council_id"])
         self.council_box.blockSignals(False)
-        if snapshot["large_text"]:
+        if early["large_text"]:
             self.large_text.setChecked(True)
             self._apply_text_scale()
         self.page_list.blockSignals(True)
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         holder = QScrollArea()  # as attach holds every page
         holder.setWidgetResizable(True)
         holder.setFrameShape(QFrame.Shape.NoFrame)
-        holder.setWidget(SnapshotHome(PAGES[0].title, snapshot["home"]))
+        holder.setWidget(StartHome(PAGES[0].title, early["home"]))
         self.stack.removeWidget(self.loading)
         self.loading.deleteLater()
         self.loading = holder
@@ -183,7 +183,6 @@ class MainWindow(QMainWindow):
 
         backups.track_changes(store)
         self.backup_on_close = True
-        self.snapshot_on_close = True
         install_privacy(self, self.controller)  # the passcode, when set, before ホーム paints
         QTimer.singleShot(0, self._warn_about_storage)  # after ホーム paints; it does not block
 
@@ -224,7 +223,7 @@ class MainWindow(QMainWindow):
             self.loading.deleteLater()
             self.loading = None
             self.page_list.blockSignals(True)
-            self.page_list.clear()  # the snapshot's list
+            self.page_list.clear()  # StartHome's list
             self.page_list.blockSignals(False)
         for entry in PAGES:
             # A page taller than the screen scrolls instead of forcing the window's height.
@@ -361,7 +360,7 @@ class MainWindow(QMainWindow):
 
     # --- councils ---------------------------------------------------------------------------
     def reload_councils(self, select_id: str | None = None, *, keep_undo: bool = False) -> None:
-        from app.services import councils
+        from app.services import councils, home
 
         listed = councils.list_councils(self.controller.store)
         if not listed:
@@ -378,8 +377,7 @@ class MainWindow(QMainWindow):
         self.council_box.blockSignals(True)
         self.council_box.clear()
         for c in listed:
-            tier = f"第{c.tier}層"
-            self.council_box.addItem(c.name if tier in c.name else f"{c.name}（{tier}）", c.id)
+            self.council_box.addItem(home.council_label(c.name, c.tier), c.id)
         index = max(0, self.council_box.findData(wanted))
         self.council_box.setCurrentIndex(index)
         self.council_box.blockSignals(False)
@@ -466,43 +464,14 @@ class MainWindow(QMainWindow):
                     from app.services import backups
 
                     backups.backup_on_close(self._real_store or self.controller.store)
-                snapshot = self._home_for_snapshot()
                 self.controller.store.close()
                 if self._real_store is not None:
                     self._real_store.close()
-                if snapshot is not None:
-                    from app.services import home_snapshot
-
-                    home_snapshot.write(*snapshot)  # the file at rest: after the close
             except Exception as exc:  # noqa: BLE001 - closing must never block the exit
                 from app.ui.widgets import show_error
 
                 show_error(self, f"閉じるときに問題がありました: {exc}")
         event.accept()
-
-
-    def _home_for_snapshot(self) -> tuple | None:
-        """What the next start shows before the database opens (home_snapshot.write's
-        arguments), or None: not for the practice or an encrypted database, a passcode (the
-        lock comes first), a read-only file, or the tier-1 ホーム (its table is read live)."""
-        controller = self.controller
-        if (not getattr(self, "snapshot_on_close", False) or controller.practice
-                or self._real_store is not None or not controller.council_id):
-            return None
-        from app.services import home_snapshot, privacy
-        from app.ui.pages.home import home_state
-
-        store = controller.store
-        if (store.key is not None or getattr(store, "read_only_notice", None)
-                or privacy.has_passcode(store)):
-            home_snapshot.forget(store.path)
-            return None
-        state = home_state(store, controller.council_id, controller.preference)
-        if state["tier"] != 2:
-            home_snapshot.forget(store.path)
-            return None
-        return (store.path, controller.council_id, self.council_box.currentText(),
-                self.large_text.isChecked(), state)
 
 
 class _Pages(Mapping[str, "Page"]):
@@ -546,8 +515,8 @@ class _StepButton(QPushButton):
 
 
 class _HoldInput(QObject):
-    """Drops clicks, keys and the wheel on the window until `release()`: the snapshot of ホーム
-    is on show and the database not open yet (a few hundred milliseconds)."""
+    """Drops clicks, keys and the wheel on the window until `release()`: StartHome is on show
+    and the database not open yet (a few hundred milliseconds)."""
 
     _HELD = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
                        QEvent.Type.MouseButtonDblClick, QEvent.Type.KeyPress,

@@ -5,14 +5,14 @@ import datetime as dt
 import pytest
 
 from app.errors import NotFoundError, ValidationError
-from app.services import attention, councils, members, neighbourhoods
+from app.services import attention, checks, councils, members, neighbourhoods
 
 
 @pytest.mark.slow
 def test_city_aging_rate_is_derived_from_counts(demo_store):
     city = councils.find_council(demo_store, "高崎市")
     assert city.tier == 1 and city.aging_rate == 27.03  # 101,270 / 374,707
-    assert not councils.rate_disagrees(city.stated_aging_rate, city.aging_rate)
+    assert not checks.rate_disagrees(city.stated_aging_rate, city.aging_rate)
 
 
 def test_yawata_typed_rate_disagreement_is_reported(demo_store):

@@ -3,7 +3,6 @@ other pages are built the first time they are shown (once)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -108,11 +107,11 @@ def test_the_practice_database_starts_with_home_only(window):
     assert set(window.pages.built()) == {"home"}
 
 
-# --- ホーム from the last run's snapshot -------------------------------------------------------
+# --- ホーム read with sqlite3 before SQLAlchemy loads ---------------------------------------------
 
 # A start that records what the first paint shows (and whether SQLAlchemy is loaded then), then
-# ホーム once the database is open; with "close" it closes the window (writing the snapshot).
-SNAP_START = textwrap.dedent("""
+# ホーム once the database is open.
+EARLY_START = textwrap.dedent("""
     import json, os, sys
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
@@ -143,11 +142,12 @@ SNAP_START = textwrap.dedent("""
 
     def check():
         home = window.pages.built().get("home") if window.pages else None
+        if "first" in seen and sys.argv[2:] == ["first"]:  # the first paint is all that is asked
+            print(json.dumps(seen), flush=True)
+            os._exit(0)
         if home is None or not home.isVisible() or "first" not in seen:
             return
         seen["live"] = home_texts(home)
-        if sys.argv[2] == "close":
-            window.close()
         print(json.dumps(seen), flush=True)
         os._exit(0)
 
@@ -157,137 +157,69 @@ SNAP_START = textwrap.dedent("""
 """)
 
 
-def _start(db: Path, tmp_path: Path, then: str = "") -> dict:
+def _start(db: Path, tmp_path: Path, *then: str) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
            "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
            "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    out = subprocess.run([sys.executable, "-c", SNAP_START, str(db), then], capture_output=True,
+    out = subprocess.run([sys.executable, "-c", EARLY_START, str(db), *then], capture_output=True,
                          text=True, cwd=ROOT, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture
-def yawata_db(tmp_path, demo_template) -> Path:
+def _opening_on(template: Path, db: Path, council: str) -> Path:
     from app.services import councils, preferences
     from app.store import Store
 
-    db = tmp_path / "snap.sqlite3"
-    shutil.copyfile(demo_template, db)
+    shutil.copyfile(template, db)
     with Store.open(db) as store:
-        preferences.put(store, "last_council", councils.find_council(store, "八幡").id)
+        preferences.put(store, "last_council", councils.find_council(store, council).id)
     return db
 
 
 @pytest.mark.slow  # a start in a process of its own
-def test_home_shows_the_snapshot_before_sqlalchemy_then_the_same_live_data(yawata_db, tmp_path):
-    from app.services import home_snapshot
-
-    first = _start(yawata_db, tmp_path, "close")  # no snapshot yet: today's path
-    assert first["first"] is None and first["live"]["kind"] == "HomePage"
-    snap = home_snapshot.path_for(yawata_db)
-    assert snap.exists()  # written at the close, beside the database, private like it
-    if os.name != "nt":
-        assert snap.stat().st_mode & 0o777 == 0o600
-    second = _start(yawata_db, tmp_path)
-    assert second["sqlalchemy"] is False
-    shown = second["first"]
-    assert shown["kind"] == "SnapshotHome" and shown["heading"] == "ホーム — 八幡"
+def test_the_first_paint_shows_home_before_sqlalchemy_then_the_same_live_data(tmp_path, demo_template):
+    db = _opening_on(demo_template, tmp_path / "early.sqlite3", "八幡")
+    result = _start(db, tmp_path)
+    assert result["sqlalchemy"] is False
+    shown = result["first"]
+    assert shown["kind"] == "StartHome" and shown["heading"] == "ホーム — 八幡"
     assert shown["council"] == "八幡（第2層）" and "メンバー（活動中）: 20人" in shown["counts"]
-    live = second["live"]
+    assert shown["notices"][0].startswith("八幡の高齢化率は資料では29.86%")
+    live = result["live"]
     assert live["kind"] == "HomePage"
     assert {**shown, "kind": ""} == {**live, "kind": ""}  # the live page shows the same
-    assert live == {**first["live"]}  # and the same as the run that wrote it
+    assert not list(tmp_path.glob("*-home.json"))  # nothing written beside the file
 
 
 @pytest.mark.slow  # a start in a process of its own
-def test_a_snapshot_that_does_not_match_the_file_is_ignored(yawata_db, tmp_path):
-    from app.services import home_snapshot
-
-    _start(yawata_db, tmp_path, "close")
-    assert home_snapshot.load(yawata_db) is not None
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
-    assert home_snapshot.load(yawata_db, today=tomorrow) is None  # the next meeting may be past
-    st = yawata_db.stat()
-    os.utime(yawata_db, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # another writer
-    assert home_snapshot.load(yawata_db) is None
-    result = _start(yawata_db, tmp_path)
-    assert result["first"] is None  # the frame alone, as without a snapshot
-    assert result["live"]["heading"] == "ホーム — 八幡"
-
-
-def _closed_window(qtbot, store, council: str):
-    from app.ui.controller import Controller
-    from app.ui.main_window import MainWindow
-
-    win = MainWindow(Controller(store))
-    qtbot.addWidget(win)
-    win.snapshot_on_close = True  # as the real start sets it
-    win.show()
-    win.select_council(council)
-    return win
-
-
-@pytest.mark.slow
-def test_a_snapshot_is_written_for_the_plain_file_and_deleted_when_a_passcode_is_set(
-        qtbot, tmp_path, demo_template):
-    from app.services import home_snapshot, privacy
+def test_with_a_passcode_the_first_paint_is_the_frame_alone(tmp_path, demo_template):
+    from app.services import preferences, privacy
     from app.store import Store
 
-    db = tmp_path / "plain.sqlite3"
-    shutil.copyfile(demo_template, db)
-    store = Store.open(db)
-    _closed_window(qtbot, store, "八幡").close()
-    assert home_snapshot.load(db)["home"]["heading"] == "ホーム — 八幡"
-    with Store.open(db) as store:
-        privacy.set_passcode(store, "51739284", "51739284")
-    assert not home_snapshot.path_for(db).exists()
+    db = _opening_on(demo_template, tmp_path / "locked.sqlite3", "八幡")
+    with Store.open(db) as store:  # the screen lock of older files: no key, a passcode all the same
+        preferences.put(store, privacy.PASSCODE_KEY, '{"alg": "scrypt"}')
+    result = _start(db, tmp_path, "first")
+    assert result["first"] is None  # no member's name shows before the lock
 
 
 @pytest.mark.slow
-def test_no_snapshot_for_an_encrypted_or_the_practice_database(qtbot, tmp_path, demo_template):
-    from app import cipher
-    from app.paths import practice_db_path
-    from app.services import home_snapshot, privacy
-    from app.store import Store
-
-    db = tmp_path / "secret.sqlite3"
-    shutil.copyfile(demo_template, db)
-    with Store.open(db) as store:
-        privacy.set_passcode(store, "51739284", "51739284")
-    cipher.unlock(db, "51739284")  # remembered for this process, as the window does
-    store = Store.open(db)
-    _closed_window(qtbot, store, "八幡").close()
-    assert not home_snapshot.path_for(db).exists()
-
-    plain = tmp_path / "real.sqlite3"
-    shutil.copyfile(demo_template, plain)
-    win = _closed_window(qtbot, Store.open(plain), "八幡")
-    win.open_practice()
-    assert win.controller.practice
-    win.close()
-    assert not home_snapshot.path_for(plain).exists()
-    assert not home_snapshot.path_for(practice_db_path(plain)).exists()
-
-
-@pytest.mark.slow
-def test_the_live_page_replaces_the_snapshot_with_the_same_pixels(qtbot, tmp_path, demo_template):
-    from app.services import home_snapshot
+def test_the_live_page_replaces_the_start_home_with_the_same_pixels(qtbot, tmp_path, demo_template):
+    from app.services import home
     from app.store import Store
     from app.ui.controller import Controller
     from app.ui.main_window import MainWindow
 
-    db = tmp_path / "same.sqlite3"
-    shutil.copyfile(demo_template, db)
-    _closed_window(qtbot, Store.open(db), "八幡").close()
+    db = _opening_on(demo_template, tmp_path / "same.sqlite3", "八幡")
     win = MainWindow()
     qtbot.addWidget(win)
-    win._show_snapshot(home_snapshot.load(db))
+    win._show_start_home(home.start_state(db))
     win.resize(1024, 700)
     win.show()
     qtbot.waitExposed(win)
     QApplication.processEvents()  # the status bar's layout, as the first paint has it
-    from_snapshot = win.grab().toImage()
+    from_start = win.grab().toImage()
     picked = []
     win.page_list.currentRowChanged.connect(picked.append)
     qtbot.keyClick(win.page_list, Qt.Key.Key_Down)
@@ -295,7 +227,7 @@ def test_the_live_page_replaces_the_snapshot_with_the_same_pixels(qtbot, tmp_pat
     store = Store.open(db)
     win.attach(Controller(store))
     QApplication.processEvents()
-    assert win.grab().toImage() == from_snapshot  # no flicker: the same pixels
+    assert win.grab().toImage() == from_start  # no flicker: the same pixels
     qtbot.keyClick(win.page_list, Qt.Key.Key_Down)
     assert picked == [1] and win.current_page().key == "members"
     win.close()

@@ -1,10 +1,10 @@
-"""ホーム's widgets and how its displayed state fills them, without the services: the start
-paints ホーム from the last run's snapshot (app/services/home_snapshot.py) with this module alone,
-before SQLAlchemy is imported. The live page (pages/home.py) uses the same widgets and the same
-filling, so the live page replaces the snapshot with the same pixels unless something changed.
+"""ホーム's widgets and how its displayed state fills them: the start paints ホーム with this
+module and services/home.py alone (read with sqlite3), before SQLAlchemy is imported. The live
+page (pages/home.py) uses the same widgets, the same filling and the same reading, so it replaces
+the start's ホーム with the same pixels unless something changed in between.
 
-The state is a plain dict of what is displayed (JSON as it is): heading, vision, subtitle,
-next_meeting, counts, notices (list), steps (list of 4 texts), steps_visible, tier.
+The state is a plain dict of what is displayed (services/home.home_state): heading, vision,
+subtitle, next_meeting, counts, notices (list), steps (list of 4 texts), steps_visible, tier.
 """
 
 from __future__ import annotations
@@ -14,16 +14,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QListWidget, QVBoxLayout, QWidget
 
+from app.services.home import FIRST_STEPS
 from app.ui.basics import button, label
 from app.ui.overview_table import OverviewTable
-
-# (what to do, the button's words, the page it opens) for a council's first day.
-FIRST_STEPS = (
-    ("町内会を登録する（名前と世帯数）", "協議体の設定へ", "settings"),
-    ("メンバーを登録する（または名簿を読み込む）", "メンバーへ", "members"),
-    ("次の会議の日を入れる", "会議・活動へ", "meetings"),
-    ("最初の回覧チラシを印刷する", "印刷へ", "print"),
-)
 
 
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -105,8 +98,9 @@ class HomeWidgets:
         self.overview_card.setVisible(state["tier"] == 1)
 
 
-class SnapshotHome(QWidget, HomeWidgets):
-    """ホーム from the snapshot, shown until the database is open (nothing in it reacts)."""
+class StartHome(QWidget, HomeWidgets):
+    """ホーム as the start read it (services/home.start_state), shown until the database is open
+    (nothing in it reacts)."""
 
     def __init__(self, title: str, state: dict[str, Any]) -> None:
         super().__init__()

@@ -291,7 +291,7 @@ class PrintPage(Page):
 
     def _note_done(self) -> None:
         """ホーム's first steps tick off 「最初の回覧チラシ」 once a flyer has left the program."""
-        from app.ui.pages.home import FLYER_PRINTED
+        from app.services.home import FLYER_PRINTED
 
         if self.kind.currentData() == "flyer":
             self.controller.set_preference(FLYER_PRINTED + self.council_id, "1", areas={"council"})

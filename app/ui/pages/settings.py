@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import UserError
-from app.services import councils, neighbourhoods, resources
+from app.services import checks, councils, neighbourhoods, resources
 from app.ui.pages.base import Page
 from app.ui.widgets import (
     DTO_ROLE,
@@ -173,7 +173,7 @@ class SettingsPage(Page):
     def _show_rate(self, c) -> None:
         if c.aging_rate is None:
             self.rate.setText("高齢化率: 人口と65歳以上の人数を入れると計算します")
-        elif councils.rate_disagrees(c.stated_aging_rate, c.aging_rate):
+        elif checks.rate_disagrees(c.stated_aging_rate, c.aging_rate):
             self.rate.setText(f"高齢化率（人数から計算）: {c.aging_rate:.2f}%　※資料の{c.stated_aging_rate:.2f}%と"
                               "合いません。どちらが正しいか資料を確かめてください")
         else:
