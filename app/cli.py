@@ -476,12 +476,22 @@ def _typed_current() -> str:
 
 
 def cmd_councils(args: argparse.Namespace) -> int:
-    from app.services import councils
+    from app.services import council_list, plain_read
 
-    with _store(args) as store:
-        for c in councils.list_councils(store):
-            vision = f"「{c.vision}」" if c.vision else ""
-            print(f"第{c.tier}層\t{c.name}\tメンバー{c.member_count}人\t{vision}")
+    # A file in good order is read with sqlite3 alone (no SQLAlchemy to load); any other goes
+    # through the store, which recovers, migrates, unlocks or says what is wrong.
+    con = plain_read.open_clean(Path(args.db or default_db_path()))
+    if con is None:
+        with _store(args) as store:
+            listed = council_list.list_councils(store)
+    else:
+        try:
+            listed = council_list.list_councils(con)
+        finally:
+            con.close()
+    for c in listed:
+        vision = f"「{c.vision}」" if c.vision else ""
+        print(f"第{c.tier}層\t{c.name}\tメンバー{c.member_count}人\t{vision}")
     return 0
 
 

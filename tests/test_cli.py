@@ -313,3 +313,23 @@ def test_council_delete_without_a_terminal_needs_yes(own_demo):
     done = run("--db", str(own_demo), "council", "delete", "八幡", "--yes")
     assert done.returncode == 0, done.stderr
     assert "削除する前のバックアップ" in done.stdout and "八幡" not in council_names(own_demo)
+
+
+def test_councils_reads_a_file_in_good_order_without_sqlalchemy(demo_db, tmp_path):
+    code = ("import sys; from app.cli import main; code = main(['--db', sys.argv[1], 'councils']); "
+            "print('sqlalchemy' in sys.modules); sys.exit(code)")
+    quick = subprocess.run([sys.executable, "-c", code, str(demo_db)], capture_output=True,
+                           text=True, encoding="utf-8", timeout=60)
+    assert quick.returncode == 0, quick.stderr
+    assert quick.stdout.splitlines()[-1] == "False"
+    # The same lines as the store reads them: a lock file left by a run that crashed sends the
+    # command through the store (which finds the lock free and takes it).
+    slow = tmp_path / "crashed.sqlite3"
+    shutil.copyfile(demo_db, slow)
+    slow.with_name(slow.name + ".lock").write_text(" {}")
+    through_store = subprocess.run([sys.executable, "-c", code, str(slow)], capture_output=True,
+                                   text=True, encoding="utf-8", timeout=60)
+    assert through_store.returncode == 0, through_store.stderr
+    assert through_store.stdout.splitlines()[-1] == "True"
+    assert quick.stdout.splitlines()[:-1] == through_store.stdout.splitlines()[:-1]
+    assert "第2層\t八幡\tメンバー20人" in quick.stdout

@@ -1,8 +1,8 @@
 """What needs a look on the home page: disagreeing figures, overdue confirmations, stale lists,
 survey figures that do not add up.
 
-Read with plain SQL over a DB-API connection (see services/home.py, which opens it): the start
-shows ホーム before SQLAlchemy is imported, and the live page reads it the very same way. Only
+Read with plain SQL over a DB-API connection (services/plain_read.py): the start shows ホーム
+before SQLAlchemy is imported, and the live page reads it the very same way. Only
 the columns each rule reads: a council of 2,000 members must not build 2,000 member records.
 """
 
@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from app.services import checks, survey_figures
+from app.services.plain_read import connection, day
 from app.services.wareki import format_wareki
 
 
@@ -22,11 +23,6 @@ class Notice:
     kind: str  # aging_rate | confirmation | unverified | schedule | survey
     message: str
     ref_id: str | None = None
-
-
-def day(value: Any) -> dt.date | None:
-    """A Date column as SQLite hands it over without SQLAlchemy ('2026-12-04'), or None."""
-    return dt.date.fromisoformat(value) if isinstance(value, str) and value else value or None
 
 
 def _rate_notice(where: str, stated: float | None, aged: int | None, population: int | None,
@@ -64,8 +60,6 @@ def _shortened(found: list[Notice]) -> list[Notice]:
 
 
 def notices(store: Any, council_id: str, today: dt.date | None = None) -> list[Notice]:
-    from app.services.home import connection
-
     with connection(store) as con:
         return read(con, council_id, today or dt.date.today())
 

@@ -12,9 +12,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.errors import NotFoundError, StoreError, UserError, ValidationError
 from app.models import CONTACT_KINDS, Base, Council, CouncilContact, VisionRevision
-from app.services import backups, base, council_names, members
+from app.services import backups, base, council_names
 from app.services.base import Field
 from app.services.checks import aging_rate
+
+# The list and the name rule are plain SQL (council_list.py); named here for the rest of the program.
+from app.services.council_list import CouncilSummary as CouncilSummary
+from app.services.council_list import find_id
+from app.services.council_list import list_councils as list_councils
 from app.services.normalize import nfkc
 from app.store import Store
 
@@ -120,15 +125,6 @@ class CouncilDTO:
         return council_names.area_label(self.name, self.tier)
 
 
-@dataclasses.dataclass(frozen=True)
-class CouncilSummary:
-    id: str
-    tier: int
-    name: str
-    vision: str
-    member_count: int    # 活動中 members (members.count_active)
-
-
 def _dto(council: Council) -> CouncilDTO:
     vision = council.visions[-1] if council.visions else None
     return base.to_dto(
@@ -148,40 +144,14 @@ def _load(session, council_id: str) -> Council:
     return council
 
 
-def list_councils(store: Store) -> list[CouncilSummary]:
-    """Tier 1 first, then tier-2 councils in the order they were registered."""
-    with store.session() as s:
-        counts = members.active_counts(s)  # メンバー: 活動中 only, as every screen counts them
-        councils = s.scalars(select(Council).options(selectinload(Council.visions))
-                             .order_by(Council.tier, Council.created_at, Council.name)).all()
-        return [CouncilSummary(c.id, c.tier, c.name, c.visions[-1].phrase if c.visions else "",
-                               counts.get(c.id, 0)) for c in councils]
-
-
 def get_council(store: Store, council_id: str) -> CouncilDTO:
     with store.session() as s:
         return _dto(_load(s, council_id))
 
 
 def find_council(store: Store, name: str) -> CouncilDTO:
-    """By name as people type it: 全角/半角 and a trailing 協議体 or 地区 do not matter."""
-    def key(text: str) -> str:
-        text = nfkc(text).replace(" ", "")
-        for suffix in ("協議体", "地区", "地域"):
-            text = text.removesuffix(suffix)
-        return text
-
-    wanted = key(name)
-    with store.session() as s:
-        councils = s.scalars(select(Council)).all()
-        exact = [c for c in councils if c.name == name] or [c for c in councils if key(c.name) == wanted]
-        if len(exact) == 1:
-            return _dto(_load(s, exact[0].id))
-        near = sorted(c.name for c in councils if wanted and wanted in key(c.name))
-        if len(near) == 1:
-            return _dto(_load(s, next(c.id for c in councils if c.name == near[0])))
-    hint = f"候補: {'、'.join(near[:10])}" if near else "一覧は councils で表示できます。"
-    raise NotFoundError(f"協議体「{name}」が見つかりません。{hint}")
+    """By name as people type it (council_list.find_id)."""
+    return get_council(store, find_id(name, list_councils(store)))
 
 
 def create_council(store: Store, raw: Mapping[str, object],

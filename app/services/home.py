@@ -12,17 +12,14 @@ Counts are counted by the database: a council may have 2,000 members.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app import schema_file
 from app.errors import NotFoundError
-from app.paths import bundle_root
-from app.services import attention, checks, meta_keys
+from app.services import attention, checks, council_list, meta_keys, plain_read
+from app.services.plain_read import connection, day, one, time_of_day
 from app.services.wareki import wareki
 
 FLYER_PRINTED = "flyer_printed:"  # preference key prefix + council id, set by the 印刷 page
@@ -35,30 +32,6 @@ FIRST_STEPS = (
 )
 
 
-@contextlib.contextmanager
-def connection(source: Any) -> Iterator[Any]:
-    """A DB-API connection: the store's own, inside one of its sessions, or the one given."""
-    if hasattr(source, "session"):
-        with source.session() as s:
-            yield s.connection().connection.dbapi_connection
-    else:
-        yield source
-
-
-def council_label(name: str, tier: int) -> str:
-    """How the council picker names a council: 八幡（第2層）, a name that says its tier as it is."""
-    return name if f"第{tier}層" in name else f"{name}（第{tier}層）"
-
-
-def _one(con: Any, sql: str, *params: Any) -> Any:
-    row = con.execute(sql, params).fetchone()
-    return row[0] if row else None
-
-
-def _time(value: Any) -> dt.time | None:
-    return dt.time.fromisoformat(value) if isinstance(value, str) and value else value or None
-
-
 def _next_meeting(con: Any, council_id: str, today: dt.date) -> str | None:
     """meetings.next_meeting as ホーム shows it: date and times, title or kind, venue."""
     row = con.execute("SELECT held_on, start_time, end_time, title, kind, venue FROM meeting "
@@ -67,8 +40,8 @@ def _next_meeting(con: Any, council_id: str, today: dt.date) -> str | None:
     if row is None:
         return None
     held_on, start, end, title, kind, venue = row
-    when = wareki(attention.day(held_on))
-    start, end = _time(start), _time(end)
+    when = wareki(day(held_on))
+    start, end = time_of_day(start), time_of_day(end)
     if start:
         when += f" {start:%H:%M}"
         if end:
@@ -102,9 +75,9 @@ def _state(con: Any, council_id: str, today: dt.date) -> dict[str, Any]:
         "coalesce(sum(status = ?1 AND (is_thinker OR is_provider)), 0), "
         "coalesce(sum(status = ?1 AND is_provider), 0) FROM member WHERE council_id = ?2",
         (checks.ACTIVE_STATUS, council_id)).fetchone()
-    resources = _one(con, "SELECT count(*) FROM resource WHERE council_id = ?", council_id)
+    resources = one(con, "SELECT count(*) FROM resource WHERE council_id = ?", council_id)
     marks = ",".join("?" * len(checks.OPEN_NEED_STATUSES))
-    open_needs = _one(con, f"SELECT count(*) FROM need WHERE council_id = ? AND status IN ({marks})",
+    open_needs = one(con, f"SELECT count(*) FROM need WHERE council_id = ? AND status IN ({marks})",
                       council_id, *checks.OPEN_NEED_STATUSES)
     counts = (f"メンバー（活動中）: {active}人\n"
               f"サポーター: {supporters}人\n"
@@ -112,14 +85,14 @@ def _state(con: Any, council_id: str, today: dt.date) -> dict[str, Any]:
               f"社会資源: {resources}件\n"
               f"対応中・未対応のニーズ: {open_needs}件")
     messages = [n.message for n in attention.read(con, council_id, today)]
-    waiting = _one(con, "SELECT count(*) FROM app_meta WHERE key LIKE ?", meta_keys.CONFLICTS_LIKE)
+    waiting = one(con, "SELECT count(*) FROM app_meta WHERE key LIKE ?", meta_keys.CONFLICTS_LIKE)
     if waiting:
         messages.insert(0, f"ファイルの読み込みで、決めることが{waiting}件あります"
                            "（「ファイル」ページの「決めることの一覧」）")
     # An area council's first day: shown until each step has been done once.
-    done = (_one(con, "SELECT 1 FROM neighbourhood WHERE council_id = ? LIMIT 1", council_id) is not None,
+    done = (one(con, "SELECT 1 FROM neighbourhood WHERE council_id = ? LIMIT 1", council_id) is not None,
             bool(everyone), upcoming is not None,
-            _one(con, "SELECT value FROM app_meta WHERE key = ?",
+            one(con, "SELECT value FROM app_meta WHERE key = ?",
                  meta_keys.PREFERENCE + FLYER_PRINTED + council_id) == "1")
     steps = [f"✓ {text}（済み）" if is_done else f"□ {text}"
              for (text, _words, _key), is_done in zip(FIRST_STEPS, done, strict=True)]
@@ -129,39 +102,36 @@ def _state(con: Any, council_id: str, today: dt.date) -> dict[str, Any]:
             "steps": steps, "steps_visible": tier == 2 and not all(done), "tier": tier}
 
 
-def start_state(db_path: Path, today: dt.date | None = None) -> dict[str, Any] | None:
+def start_state(db_path: Path, today: dt.date | None = None, council: str | None = None
+                ) -> dict[str, Any] | None:
     """ホーム for the start, read with sqlite3 before SQLAlchemy is imported: {council_id,
-    council_label, large_text, home}. None when the store must open first: no file, an encrypted
-    file, a -wal left by a run that did not close (Store.open recovers it), a file of another
-    revision or a damaged one, a passcode (the lock comes first), no council yet, or the tier-1
-    council (its table of councils is read live)."""
-    wal = db_path.with_name(db_path.name + "-wal")
-    if (not db_path.is_file() or db_path.with_name(db_path.name + ".key").exists()
-            or (wal.exists() and wal.stat().st_size)):
-        return None
-    described = schema_file.load(bundle_root() / "migrations")
-    try:
-        con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+    council_label, large_text, home}, for the council last shown (or the one named). None when
+    the store must open the file first (plain_read.open_clean), when a passcode is set (the lock
+    comes first), there is no council yet, the name matches none, or the council is the tier-1
+    one (its table of councils is read live)."""
+    con = plain_read.open_clean(db_path)
+    if con is None:
         return None
     try:
-        return _start_state(con, described[0] if described else None, today or dt.date.today())
+        return _start_state(con, today or dt.date.today(), council)
     except Exception:  # noqa: BLE001 - anything odd: the store opens the file and says what it is
         return None
     finally:
         con.close()
 
 
-def _start_state(con: sqlite3.Connection, head: str | None, today: dt.date) -> dict[str, Any] | None:
+def _start_state(con: sqlite3.Connection, today: dt.date, council: str | None) -> dict[str, Any] | None:
     def preference(key: str) -> str | None:
-        return _one(con, "SELECT value FROM app_meta WHERE key = ?", meta_keys.PREFERENCE + key)
+        return one(con, "SELECT value FROM app_meta WHERE key = ?", meta_keys.PREFERENCE + key)
 
-    if head is None or _one(con, "SELECT version_num FROM alembic_version") != head or preference("passcode"):
+    if preference("passcode"):
         return None
-    listed = con.execute("SELECT id, name, tier FROM council ORDER BY tier, created_at, name").fetchall()
-    wanted = preference("last_council")
-    council_id, name, tier = next((c for c in listed if c[0] == wanted), listed[0] if listed else (None, "", 0))
-    if council_id is None or tier != 2:
+    listed = council_list.list_councils(con)
+    if not listed:
         return None
-    return {"council_id": council_id, "council_label": council_label(name, tier),
-            "large_text": preference("large_text") == "1", "home": _state(con, council_id, today)}
+    wanted = council_list.find_id(council, listed) if council else preference("last_council")
+    shown = next((c for c in listed if c.id == wanted), listed[0])
+    if shown.tier != 2:
+        return None
+    return {"council_id": shown.id, "council_label": council_list.picker_label(shown.name, shown.tier),
+            "large_text": preference("large_text") == "1", "home": _state(con, shown.id, today)}

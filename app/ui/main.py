@@ -48,6 +48,17 @@ def screenshot(db_path: Path | None, council: str, page: str, output: Path,
                size: tuple[int, int] = (1280, 800), large_text: bool = False) -> Path:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = _application()
+    if page == "home":
+        from app.paths import default_db_path
+        from app.services import home
+
+        early = home.start_state(Path(db_path) if db_path else default_db_path(), council=council)
+        if early is not None:  # ホーム as the start shows it: the live page has the same pixels
+            from app.ui.main_window import MainWindow
+
+            window = MainWindow()
+            window._show_start_home({**early, "large_text": large_text})
+            return _save(app, window, size, output)
     from app.store import Store
 
     with Store.open(db_path) as store:
@@ -58,15 +69,19 @@ def screenshot(db_path: Path | None, council: str, page: str, output: Path,
         if window.large_text.isChecked() != large_text:
             window.large_text.setChecked(large_text)
             window._apply_text_scale()
-        window.resize(*size)
         window.show_page(page)
-        window.show()
-        for _ in range(3):
-            app.processEvents()
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(output)):
-            raise UserError(f"{output} に保存できませんでした。")
-        window.hide()
-        window.deleteLater()
+        return _save(app, window, size, output)
+
+
+def _save(app, window, size: tuple[int, int], output: Path) -> Path:
+    window.resize(*size)
+    window.show()
+    for _ in range(3):
         app.processEvents()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(output)):
+        raise UserError(f"{output} に保存できませんでした。")
+    window.hide()
+    window.deleteLater()
+    app.processEvents()
     return output

@@ -360,7 +360,7 @@ class MainWindow(QMainWindow):
 
     # --- councils ---------------------------------------------------------------------------
     def reload_councils(self, select_id: str | None = None, *, keep_undo: bool = False) -> None:
-        from app.services import councils, home
+        from app.services import council_list, councils
 
         listed = councils.list_councils(self.controller.store)
         if not listed:
@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
         self.council_box.blockSignals(True)
         self.council_box.clear()
         for c in listed:
-            self.council_box.addItem(home.council_label(c.name, c.tier), c.id)
+            self.council_box.addItem(council_list.picker_label(c.name, c.tier), c.id)
         index = max(0, self.council_box.findData(wanted))
         self.council_box.setCurrentIndex(index)
         self.council_box.blockSignals(False)

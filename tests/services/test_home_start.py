@@ -81,10 +81,15 @@ def _set(db: Path, sql: str, *params) -> None:
     con.close()
 
 
-@pytest.mark.parametrize("case", ["missing", "key file", "wal left", "older revision", "passcode",
-                                  "tier 1", "no council", "damaged", "not a database"])
+@pytest.mark.parametrize("case", ["missing", "key file", "in use", "wal left", "older revision",
+                                  "passcode", "tier 1", "no council", "damaged", "not a database"])
 def test_nothing_is_read_early_when_the_store_must_open_the_file_first(yawata, case):
     db = yawata
+    if case == "in use":  # another window has it open: the store says by whom
+        with Store.open(yawata):
+            assert home.start_state(db) is None
+        assert home.start_state(db) is not None  # and once it is closed, the start reads it
+        return
     if case == "missing":
         db = yawata.with_name("none.sqlite3")
     elif case == "key file":  # encrypted: the passcode comes first
@@ -126,3 +131,8 @@ def test_the_next_meeting_follows_the_day(yawata):
         (upcoming.title or upcoming.kind)
     later = home.start_state(yawata, upcoming.held_on + dt.timedelta(days=1))["home"]["next_meeting"]
     assert later != home.start_state(yawata, today)["home"]["next_meeting"]
+
+
+def test_a_named_council_is_found_as_people_type_it(yawata):
+    assert home.start_state(yawata, council="八幡地区")["council_label"] == "八幡（第2層）"
+    assert home.start_state(yawata, council="大阪") is None  # the store path says it is not found

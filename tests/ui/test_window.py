@@ -137,3 +137,27 @@ def test_screenshot_command(tmp_path, demo_template):
     assert main(["--db", str(db), "screenshot", "--council", "八幡", "--page", "nowhere",
                  "-o", str(out)]) == 1
     Store.open(db).close()  # the command released the database
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("large_text", [False, True])
+def test_the_home_screenshot_read_at_start_is_the_live_window(tmp_path, demo_template, monkeypatch,
+                                                            large_text):
+    """`screenshot --page home` draws ホーム as the start reads it (sqlite3, no store): the
+    same pixels as the window with the store open, but for the status bar's line (the store's
+    way picks the council, and the bar says so)."""
+    import shutil
+
+    from PySide6.QtGui import QImage
+
+    from app.services import home
+    from app.ui.main import screenshot
+
+    db = tmp_path / "shot.sqlite3"
+    shutil.copyfile(demo_template, db)
+    early = screenshot(db, "八幡", "home", tmp_path / "early.png", (1024, 700), large_text)
+    monkeypatch.setattr(home, "start_state", lambda *a, **k: None)  # the store's way
+    live = screenshot(db, "八幡", "home", tmp_path / "live.png", (1024, 700), large_text)
+    above_status_bar = (0, 0, 1024, 700 - 60)
+    assert QImage(str(early)).copy(*above_status_bar) == QImage(str(live)).copy(*above_status_bar)
+    assert QImage(str(early)) != QImage(str(live))  # the status bar: a real difference is seen
