@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -40,6 +39,8 @@ class DatabaseLock:
             raise StoreError(f"{self.db_path} は別のささえあいノートで使われています"
                              f"（{_describe_holder(holder)}）。開いている画面を閉じてから、"
                              "もう一度開いてください。") from None
+        import socket  # here: reading a file in good order (plain_read) only looks at the lock
+
         info = {"pid": os.getpid(), "host": socket.gethostname(),
                 "since": dt.datetime.now().isoformat(timespec="seconds")}
         fh.seek(0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from types import SimpleNamespace
 from typing import Any
 
 from app.services import checks, survey_figures
@@ -102,36 +103,21 @@ def _found(con: Any, council_id: str, today: dt.date) -> list[Notice | None]:
     return found
 
 
-@dataclasses.dataclass(frozen=True)
-class _Question:  # what survey_figures.question_result reads of a question
-    id: str
-    text: str
-    kind: str
-    choices: list[Any]
-
-
-@dataclasses.dataclass(frozen=True)
-class _Choice:
-    id: str
-    text: str
-    count: int
-    position: int
-    parent_id: str | None
-
-
 def _survey_notices(con: Any, council_id: str) -> list[Notice]:
     """surveys.list_surveys' warnings, from the same rule (survey_figures)."""
     found = []
     for survey_id, title, entry, returned, distributed in con.execute(
             "SELECT id, title, entry, returned, distributed FROM survey WHERE council_id = ? "
             "ORDER BY conducted_on, created_at", (council_id,)).fetchall():
-        questions = {qid: _Question(qid, text, kind, []) for qid, text, kind in con.execute(
+        # survey_figures reads the rows as the ORM's records: attributes by name.
+        questions = {qid: SimpleNamespace(id=qid, text=text, kind=kind, choices=[]) for qid, text, kind in con.execute(
             "SELECT id, text, kind FROM survey_question WHERE survey_id = ? ORDER BY position",
             (survey_id,))}
         for choice_id, question_id, text, count, position, parent_id in con.execute(
                 "SELECT c.id, c.question_id, c.text, c.count, c.position, c.parent_id FROM survey_choice c "
                 "JOIN survey_question q ON c.question_id = q.id WHERE q.survey_id = ?", (survey_id,)):
-            questions[question_id].choices.append(_Choice(choice_id, text, count or 0, position, parent_id))
+            questions[question_id].choices.append(SimpleNamespace(id=choice_id, text=text, count=count or 0,
+                                                                  position=position, parent_id=parent_id))
         forms, ticks, written = (survey_figures.derived(con.execute, survey_id) if entry == "forms"
                                  else (0, None, {}))
         results = [survey_figures.question_result(q, number, ticks, written.get(q.id, 0))

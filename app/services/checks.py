@@ -8,15 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from dateutil.relativedelta import relativedelta
-
 ACTIVE_STATUS = "活動中"  # メンバー as every count shows it (休止 and 退会 not)
 OPEN_NEED_STATUSES = ("未対応", "検討中", "対応中")  # a need still waiting for an answer
 
 
 @functools.lru_cache(maxsize=4)
 def year_before(today: dt.date) -> dt.date:
-    return today - relativedelta(years=1)  # asked once per record of a long list
+    """The same day a year earlier; from 29 February, the 28th (as dateutil's relativedelta)."""
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:
+        return today.replace(year=today.year - 1, day=28)
 
 
 def confirmation_overdue(last: dt.date | None, today: dt.date) -> bool:

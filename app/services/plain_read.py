@@ -41,12 +41,12 @@ def open_clean(db_path: Path) -> sqlite3.Connection | None:
         if (not db_path.is_file() or db_path.with_name(db_path.name + ".key").exists()
                 or DatabaseLock(db_path).path.exists() or (wal.exists() and wal.stat().st_size)):
             return None
-        described = schema_file.load(bundle_root() / "migrations")
+        head = schema_file.stated_head(bundle_root() / "migrations")
         con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     except (OSError, sqlite3.Error):
         return None
     try:
-        if described is not None and one(con, "SELECT version_num FROM alembic_version") == described[0]:
+        if head is not None and one(con, "SELECT version_num FROM alembic_version") == head:
             return con
     except sqlite3.Error:
         pass

@@ -9,22 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
+from typing import Any
 
 # A query runner: (SQL with ? marks, parameters) -> rows. sqlite3's Connection.execute, or the
 # ORM session's connection (surveys._derived), so both read the forms with the same SQL.
 Execute = Callable[[str, Sequence[Any]], Iterable[Sequence[Any]]]
-
-
-class _Question(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def choices(self) -> Sequence[Any]: ...  # rows with id, text, count, position, parent_id
 
 
 def percent(part: int, whole: int | None) -> Decimal | None:
@@ -72,9 +61,11 @@ def ordered_choices(choices: Iterable[Any]) -> list[tuple[Any, str]]:
     return out
 
 
-def question_result(q: _Question, number: int, counts: Mapping[str, int] | None,
+def question_result(q: Any, number: int, counts: Mapping[str, int] | None,
                     written: int = 0) -> QuestionResult:
-    """counts: choice id -> count derived from forms; None: the typed counts."""
+    """q: a question with id, text, kind and choices (each with id, text, count, position and
+    parent_id), the ORM's or plain rows. counts: choice id -> count derived from forms; None:
+    the typed counts."""
     ordered = ordered_choices(q.choices)
     count = {c.id: (c.count if counts is None else counts.get(c.id, 0)) for c, _n in ordered}
     total = sum(count[c.id] for c, _n in ordered if c.parent_id is None)

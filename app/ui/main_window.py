@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -139,10 +139,12 @@ class MainWindow(QMainWindow):
         if early["large_text"]:
             self.large_text.setChecked(True)
             self._apply_text_scale()
+        # Input needs no holding: the database opens right after this paint, in one call that
+        # takes no events, so a click waits in the queue and reaches the live window. The side
+        # list alone stays mute, in case a key arrives first; attach() lets it speak again.
         self.page_list.blockSignals(True)
         self.page_list.addItems([entry.title for entry in PAGES])
         self.page_list.setCurrentRow(0)
-        self.page_list.blockSignals(False)
         holder = QScrollArea()  # as attach holds every page
         holder.setWidgetResizable(True)
         holder.setFrameShape(QFrame.Shape.NoFrame)
@@ -151,7 +153,6 @@ class MainWindow(QMainWindow):
         self.loading.deleteLater()
         self.loading = holder
         self.stack.addWidget(holder)
-        self._hold_input = _HoldInput(self)  # a click before the database is open waits for it
 
     def _open(self, db_path: Path | None) -> None:
         from app.ui import crash
@@ -254,14 +255,10 @@ class MainWindow(QMainWindow):
         self._shown_row = 0
         self.pages[PAGES[0].key]  # ホーム is built now; shown, it reads its data
         self.stack.setCurrentIndex(0)
-        hold = getattr(self, "_hold_input", None)
-        if hold is not None:
-            hold.release()
-            self._hold_input = None
 
     def _build_page(self, entry: PageEntry) -> Page:
         """The page's module is imported and the page built the first time it is needed."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.setOverrideCursor(_wait_cursor())
         try:
             page = entry.load()(self.controller)
         finally:
@@ -329,7 +326,7 @@ class MainWindow(QMainWindow):
         from app.ui.controller import Controller
 
         real = self.controller.store
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.setOverrideCursor(_wait_cursor())
         try:
             store = Store.open(practice_db_path(real.path))
             if not councils.list_councils(store):
@@ -514,28 +511,6 @@ class _StepButton(QPushButton):
         self.setToolTip(f"{self._text}: {step}（{self._keys}）" if step else f"{self._idle}（{self._keys}）")
 
 
-class _HoldInput(QObject):
-    """Drops clicks, keys and the wheel on the window until `release()`: StartHome is on show
-    and the database not open yet (a few hundred milliseconds)."""
-
-    _HELD = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
-                       QEvent.Type.MouseButtonDblClick, QEvent.Type.KeyPress,
-                       QEvent.Type.KeyRelease, QEvent.Type.Wheel, QEvent.Type.Shortcut})
-
-    def __init__(self, window: QWidget) -> None:
-        super().__init__(window)
-        self._window = window
-        QApplication.instance().installEventFilter(self)
-
-    def release(self) -> None:
-        QApplication.instance().removeEventFilter(self)
-        self.deleteLater()
-
-    def eventFilter(self, obj, event) -> bool:
-        return (event.type() in self._HELD and isinstance(obj, QWidget)
-                and obj.window() is self._window)
-
-
 class _OnFirstPaint(QObject):
     """Runs `then` once, just after the window's first paint has been handled."""
 
@@ -549,3 +524,11 @@ class _OnFirstPaint(QObject):
             obj.removeEventFilter(self)
             QTimer.singleShot(0, self._then)
         return False
+
+
+def _wait_cursor():
+    # Qt's namespace is looked up when first needed: building its enums takes 30 ms, which the
+    # first paint need not wait for.
+    from PySide6.QtCore import Qt
+
+    return Qt.CursorShape.WaitCursor

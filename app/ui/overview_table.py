@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
@@ -66,6 +65,10 @@ class OverviewTable(QTableWidget):
             for col, value in enumerate(values):
                 item = QTableWidgetItem(f"{value:,}" if isinstance(value, int) else value)
                 if isinstance(value, int) or col == PROPOSALS_COLUMN:
+                    from PySide6.QtCore import (
+                        Qt,  # after the first paint (main_window._wait_cursor)
+                    )
+
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if total:
                     font = QFont(item.font())
