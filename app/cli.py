@@ -72,17 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--name", metavar="NAME", help="消すメンバーの氏名（いちばん新しいバックアップで探します）")
     p.set_defaults(run=cmd_purge_member)
 
-    p = sub.add_parser("reset-passcode",
-                       help="パスコードを忘れたとき: 回復コードで新しいパスコードを決める"
-                            "（SASAEAI_RECOVERY_CODE・SASAEAI_NEW_PASSCODE か入力で）")
-    p.set_defaults(run=cmd_reset_passcode)
+    from app import cli_passcode  # argparse only
 
-    p = sub.add_parser("passcode", help="パスコード（ファイルの鍵）を決める・変える・外す"
-                                        "（SASAEAI_PASSCODE・SASAEAI_NEW_PASSCODE か入力で）")
-    p.add_argument("action", choices=("set", "change", "remove"),
-                   help="set（決めて鍵をかける）/ change（変える）/ remove（外して鍵もはずす）")
-    p.add_argument("--yes", action="store_true", help="remove: 確かめの質問をしない")
-    p.set_defaults(run=cmd_passcode)
+    cli_passcode.add_parsers(sub, _store, _secret)
 
     p = sub.add_parser("councils", help="協議体の一覧")
     p.set_defaults(run=cmd_councils)
@@ -367,6 +359,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_purge_member(args: argparse.Namespace) -> int:
+    from app.cli_passcode import RECOVERY_ENV
     from app.services import councils, purge
 
     secret = os.environ.get(RECOVERY_ENV) or None
@@ -398,81 +391,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
                                  secret=os.environ.get("SASAEAI_BACKUP_PASSCODE"))
     print(f"{report.restored.when_text} の状態に戻しました。戻す前の状態は {report.safety.path} にあります。")
     return 0
-
-
-NEW_PASSCODE_ENV, RECOVERY_ENV = "SASAEAI_NEW_PASSCODE", "SASAEAI_RECOVERY_CODE"
-
-
-def _new_passcode(env: str = NEW_PASSCODE_ENV) -> str:
-    value = _secret(env, "新しいパスコード: ", twice=True)
-    if value is None:
-        raise UserError(f"新しいパスコードを環境変数 {env} に入れるか、端末で実行して入力してください。")
-    return value
-
-
-def cmd_reset_passcode(args: argparse.Namespace) -> int:
-    from app import cipher
-    from app.services import privacy
-    from app.store import Store
-
-    path = Path(args.db or default_db_path())
-    if not cipher.is_encrypted(path):
-        with Store.open(path) as store:
-            if not privacy.has_passcode(store):
-                print("パスコードは設定されていません。")
-                return 0
-            privacy.forget_legacy_passcode(store)  # a screen lock only: the file was never locked
-        print("前の版の画面のパスコードを消しました。画面か passcode set で新しいパスコードを決めてください。")
-        return 0
-    code = _secret(RECOVERY_ENV, "回復コード（例 ABCDE-FGHJK-...）: ")
-    if code is None:
-        raise UserError(f"回復コードを環境変数 {RECOVERY_ENV} に入れるか、端末で実行して入力してください。")
-    cipher.unlock(path, recovery=code)
-    new = _new_passcode()
-    with Store.open(path) as store:
-        privacy.set_passcode(store, new, new, recovery=code)
-    print("新しいパスコードにしました。回復コードはそのまま使えます。")
-    return 0
-
-
-def cmd_passcode(args: argparse.Namespace) -> int:
-    from app import cipher
-    from app.services import privacy
-
-    path = Path(args.db or default_db_path())
-    encrypted = cipher.is_encrypted(path)
-    if args.action == "set":
-        if encrypted:
-            raise UserError("パスコードはもう決まっています。変えるときは passcode change を使ってください。")
-        new = _new_passcode(cipher.ENV_PASSCODE)
-        with _store(args) as store:
-            code = privacy.set_passcode(store, new, new)
-        print("パスコードを決めて、データベースとバックアップに鍵をかけました。")
-        print(f"回復コード: {code}")
-        print(privacy.RECOVERY_TEXT)
-        return 0
-    if not encrypted:
-        raise UserError("パスコードは決まっていません。決めるときは passcode set を使ってください。")
-    with _store(args) as store:
-        current = os.environ.get(cipher.ENV_PASSCODE) or ""
-        if args.action == "change":
-            new = _new_passcode()
-            privacy.set_passcode(store, new, new, current=current or _typed_current())
-            print("パスコードを変えて、鍵をかけ直しました。前のパスコードでは開けません。")
-            return 0
-        if not args.yes:
-            answer = input("パスコードを外すと、このパソコンのファイルを持ち出せば中身を読めるようになります。"
-                           "外しますか？ [y/N] ") if sys.stdin.isatty() else ""
-            if answer.strip().lower() not in ("y", "yes", "はい"):
-                raise UserError("外しませんでした（確かめたうえで外すときは --yes をつけてください）。")
-        privacy.remove_passcode(store, current or _typed_current())
-    print("パスコードを外しました。データベースは鍵のないふつうのファイルになりました"
-          "（前に作ったバックアップは鍵がかかったままです）。")
-    return 0
-
-
-def _typed_current() -> str:
-    return getpass.getpass("今のパスコード: ") if sys.stdin.isatty() else ""
 
 
 def cmd_councils(args: argparse.Namespace) -> int:

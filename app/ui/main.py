@@ -79,7 +79,7 @@ def _save(app, window, size: tuple[int, int], output: Path) -> Path:
     for _ in range(3):
         app.processEvents()
     output.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(output)):
+    if not window.grab().save(str(output), "PNG", 70):  # zlib's faster setting, no bigger here
         raise UserError(f"{output} に保存できませんでした。")
     window.hide()
     window.deleteLater()
