@@ -10,14 +10,18 @@ with alembic as before: slower, never wrong. tests/test_schema_file.py fails unt
 
     python -m app.schema_file
 
-rewrites it. Only the standard library here: this runs on every start.
+rewrites it. Here too: how a file's schema is described (`schema_of`) and compared
+(`differences`), for the store's guard and for reading a file before the store opens it
+(services/plain_read.py). Only the standard library here: this runs on every start.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 NAME = "schema.json"
 
@@ -69,16 +73,61 @@ def load(migrations: Path) -> Described | None:
     return described
 
 
-def stated_head(migrations: Path) -> str | None:
-    """The head as schema.json states it, not checked against the scripts: enough to tell that a
-    file is of this program's revision before reading it with sqlite3 (services/plain_read.py),
-    at a fraction of load()'s cost. The store's guard checks the digest (load); a schema.json
-    left stale by a new migration fails tests/test_schema_file.py."""
-    try:
-        head = json.loads((migrations / NAME).read_text(encoding="utf-8")).get("head")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return head if isinstance(head, str) else None
+_INTERNAL_TABLES = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
+
+
+def _norm_sql(sql: str | None) -> str:
+    return " ".join((sql or "").replace('"', "").replace("`", "").lower().split())
+
+
+def schema_of(con: Any, errors: tuple[type[Exception], ...] = (sqlite3.Error,)) -> Schema:
+    """Every object of the file, described by what SQLite reports about it (not by the text of
+    its CREATE statement, which batch migrations and SQLite versions may word differently).
+    con: a DB-API connection; errors: what its driver raises (SQLCipher's are not sqlite3's)."""
+    found: Schema = {}
+    rows = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    for kind, name, table, sql in rows:
+        if kind == "table":
+            if name in _INTERNAL_TABLES:
+                continue
+            try:
+                found.update(_table_shape(con, name, sql))
+            except errors:  # e.g. a virtual table of a module we do not have
+                found[f"表 {name}"] = ("読めない", _norm_sql(sql))
+        elif kind == "index":
+            if sql is not None:  # the partial-index condition only shows in its SQL
+                found[f"索引の条件 {name}"] = (table, _norm_sql(sql).partition(" where ")[2])
+        else:  # triggers and views: nothing of the kind is ours unless a migration made it
+            label = {"trigger": "トリガー", "view": "ビュー"}.get(kind, kind)
+            found[f"{label} {name}"] = (table, _norm_sql(sql))
+    return found
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _table_shape(con: Any, name: str, sql: str | None) -> Schema:
+    virtual = _norm_sql(sql).startswith("create virtual")
+    columns = tuple(tuple(r[1:]) for r in con.execute(f"PRAGMA table_xinfo({_quoted(name)})"))
+    keys = tuple(sorted(tuple(r[2:]) for r in con.execute(f"PRAGMA foreign_key_list({_quoted(name)})")))
+    shape: Schema = {f"表 {name}": (virtual, columns, keys)}
+    for index in con.execute(f"PRAGMA index_list({_quoted(name)})").fetchall():
+        cols = tuple(tuple(r[1:]) for r in con.execute(f"PRAGMA index_xinfo({_quoted(index[1])})"))
+        shape[f"索引 {index[1]}"] = (name, index[2], index[3], index[4], cols)
+    return shape
+
+
+def differences(have: Schema, want: Schema) -> list[str]:
+    """What a file has that the migrations do not build, what it lacks, and what is shaped
+    otherwise, in words (the store's refusal names them)."""
+    extra = [name for name in have if name not in want]
+    missing = [name for name in want if name not in have]
+    changed = [name for name in want if name in have and have[name] != want[name]]
+    problems = [f"余分な{name}" for name in extra]
+    problems += [f"足りない{name}" for name in missing]
+    problems += [f"形の違う{name}" for name in changed]
+    return problems
 
 
 def write(migrations: Path, head: str, schemas: dict[str, Schema]) -> Path:

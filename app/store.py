@@ -148,49 +148,7 @@ def _read_only(path: Path) -> Connection:
 
 # --- the schema the migrations build ------------------------------------------------------------
 
-_INTERNAL_TABLES = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
 _schema_cache: dict[tuple[str, str], dict[str, tuple]] = {}
-
-
-def _norm_sql(sql: str | None) -> str:
-    return " ".join((sql or "").replace('"', "").replace("`", "").lower().split())
-
-
-def schema_of(con: Connection) -> dict[str, tuple]:
-    """Every object of the file, described by what SQLite reports about it (not by the text of
-    its CREATE statement, which batch migrations and SQLite versions may word differently)."""
-    found: dict[str, tuple] = {}
-    rows = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    for kind, name, table, sql in rows:
-        if kind == "table":
-            if name in _INTERNAL_TABLES:
-                continue
-            try:
-                found.update(_table_shape(con, name, sql))
-            except DB_ERRORS:  # e.g. a virtual table of a module we do not have
-                found[f"表 {name}"] = ("読めない", _norm_sql(sql))
-        elif kind == "index":
-            if sql is not None:  # the partial-index condition only shows in its SQL
-                found[f"索引の条件 {name}"] = (table, _norm_sql(sql).partition(" where ")[2])
-        else:  # triggers and views: nothing of the kind is ours unless a migration made it
-            label = {"trigger": "トリガー", "view": "ビュー"}.get(kind, kind)
-            found[f"{label} {name}"] = (table, _norm_sql(sql))
-    return found
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _table_shape(con: Connection, name: str, sql: str | None) -> dict[str, tuple]:
-    virtual = _norm_sql(sql).startswith("create virtual")
-    columns = tuple(tuple(r[1:]) for r in con.execute(f"PRAGMA table_xinfo({_quoted(name)})"))
-    keys = tuple(sorted(tuple(r[2:]) for r in con.execute(f"PRAGMA foreign_key_list({_quoted(name)})")))
-    shape: dict[str, tuple] = {f"表 {name}": (virtual, columns, keys)}
-    for index in con.execute(f"PRAGMA index_list({_quoted(name)})").fetchall():
-        cols = tuple(tuple(r[1:]) for r in con.execute(f"PRAGMA index_xinfo({_quoted(index[1])})"))
-        shape[f"索引 {index[1]}"] = (name, index[2], index[3], index[4], cols)
-    return shape
 
 
 def expected_schema(revision: str) -> dict[str, tuple]:
@@ -220,20 +178,13 @@ def build_schema(revision: str) -> dict[str, tuple]:
             driver = connection.connection.driver_connection
             if not isinstance(driver, sqlite3.Connection):  # the engine above is sqlite3's
                 raise TypeError(f"not a sqlite3 connection: {driver!r}")
-            return schema_of(driver)
+            return schema_file.schema_of(driver)
     finally:
         engine.dispose()
 
 
 def _schema_problems(con: Connection, revision: str) -> list[str]:
-    have, want = schema_of(con), expected_schema(revision)
-    extra = [name for name in have if name not in want]
-    missing = [name for name in want if name not in have]
-    changed = [name for name in want if name in have and have[name] != want[name]]
-    problems = [f"余分な{name}" for name in extra]
-    problems += [f"足りない{name}" for name in missing]
-    problems += [f"形の違う{name}" for name in changed]
-    return problems
+    return schema_file.differences(schema_file.schema_of(con, DB_ERRORS), expected_schema(revision))
 
 
 def _refuse_schema(path: Path, problems: list[str]) -> None:

@@ -9,7 +9,8 @@ import sqlite3
 from alembic import command
 from sqlalchemy import create_engine
 
-from app.store import Store, alembic_config, expected_schema, schema_of
+from app.schema_file import schema_of
+from app.store import Store, alembic_config, expected_schema
 
 
 def _to(path, revision: str, down: bool = False) -> None:

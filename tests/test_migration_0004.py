@@ -9,7 +9,8 @@ import sqlite3
 
 import pytest
 
-from app.store import Store, expected_schema, schema_of
+from app.schema_file import schema_of
+from app.store import Store, expected_schema
 from tests.test_migration_0003 import _to
 
 TABLES = ("council", "neighbourhood", "member", "resource", "need", "survey", "survey_question",

@@ -26,7 +26,6 @@ def test_the_file_describes_the_migrations_as_they_are():
     assert described is not None, "migrations/schema.json is out of date: run python -m app.schema_file"
     head, schemas = described
     assert head == store_module.alembic_head()
-    assert schema_file.stated_head(MIGRATIONS) == head  # what the early read compares against
     assert set(schemas) == store_module.alembic_revisions()
     for revision, schema in schemas.items():
         assert schema == store_module.build_schema(revision), (

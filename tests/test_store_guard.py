@@ -114,7 +114,8 @@ def test_restore_refuses_a_backup_with_extra_objects(demo_store, tmp_path):
 
 
 def test_the_expected_schema_follows_the_migrations(template_db):
-    from app.store import expected_schema, program_head, schema_of
+    from app.schema_file import schema_of
+    from app.store import expected_schema, program_head
 
     con = sqlite3.connect(f"{template_db.as_uri()}?mode=ro", uri=True)
     try:

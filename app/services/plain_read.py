@@ -35,18 +35,21 @@ def open_clean(db_path: Path) -> sqlite3.Connection | None:
     """The file opened read-only, or None when the store must open it first: no such file, an
     encrypted file (a .key beside it), a file in use (its lock file is there: the store says
     by whom) or left by a run that did not close (its -wal: Store.open recovers it), a file of
-    another revision than this program's, or not a database at all."""
+    another revision than this program's or with objects our migrations do not make (the
+    store refuses it and says why), or not a database at all."""
     wal = db_path.with_name(db_path.name + "-wal")
     try:
         if (not db_path.is_file() or db_path.with_name(db_path.name + ".key").exists()
                 or DatabaseLock(db_path).path.exists() or (wal.exists() and wal.stat().st_size)):
             return None
-        head = schema_file.stated_head(bundle_root() / "migrations")
+        described = schema_file.load(bundle_root() / "migrations")
         con = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
     except (OSError, sqlite3.Error):
         return None
     try:
-        if head is not None and one(con, "SELECT version_num FROM alembic_version") == head:
+        # The store's guard, as it is: a file another program changed is refused, not read.
+        if (described is not None and one(con, "SELECT version_num FROM alembic_version") == described[0]
+                and not schema_file.differences(schema_file.schema_of(con), described[1][described[0]])):
             return con
     except sqlite3.Error:
         pass

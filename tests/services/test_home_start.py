@@ -82,7 +82,8 @@ def _set(db: Path, sql: str, *params) -> None:
 
 
 @pytest.mark.parametrize("case", ["missing", "key file", "in use", "wal left", "older revision",
-                                  "passcode", "tier 1", "no council", "damaged", "not a database"])
+                                  "another program's trigger", "passcode", "tier 1", "no council",
+                                  "damaged", "not a database"])
 def test_nothing_is_read_early_when_the_store_must_open_the_file_first(yawata, case):
     db = yawata
     if case == "in use":  # another window has it open: the store says by whom
@@ -98,6 +99,8 @@ def test_nothing_is_read_early_when_the_store_must_open_the_file_first(yawata, c
         yawata.with_name(yawata.name + "-wal").write_bytes(b"\0" * 32)
     elif case == "older revision":
         _set(yawata, "UPDATE alembic_version SET version_num = '0003'")
+    elif case == "another program's trigger":  # the store refuses such a file and says why
+        _set(yawata, "CREATE TRIGGER wipe AFTER UPDATE ON app_meta BEGIN DELETE FROM member; END")
     elif case == "passcode":
         with Store.open(yawata) as store:
             preferences.put(store, privacy.PASSCODE_KEY, '{"alg": "scrypt"}')
