@@ -59,9 +59,18 @@ CONTACT_FIELDS = (
     Field("person", "担当者", base.text(200), default="", width=12),
     Field("phone", "電話番号", base.phone, default="", header="電話", width=15),
 )
+# The marks a 副題 is printed between (〜…〜 on screen, ―…― on paper) are added where it is shown;
+# typed or pasted with them, they would show twice.
+_SUBTITLE_MARKS = "〜～―~ 　"  # not ー: a word may end with it (サポーター)
+
+
+def _subtitle(value: object, label: str) -> str:
+    return base.text(300)(value, label).strip(_SUBTITLE_MARKS)
+
+
 VISION_FIELDS = (
     Field("phrase", "目指す地域像", base.text(300), required=True, width=40),
-    Field("subtitle", "副題", base.text(300), default="", width=30),
+    Field("subtitle", "副題", _subtitle, default="", width=30),
     Field("decided_on", "決めた日", base.date, default=base.today, kind="date"),
     Field("note", "備考", base.long_text, default="", width=24, kind="long"),
 )

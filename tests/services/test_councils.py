@@ -112,3 +112,12 @@ def test_home_notices_name_a_few_of_a_kind_and_count_the_rest(stress_template, t
     assert len(overdue) > 100 and len(confirmations) == attention.SHOWN_PER_KIND + 1
     assert confirmations[-1].message.startswith(f"ほかに{len(overdue) - attention.SHOWN_PER_KIND}人")
     assert len(found) < 20
+
+
+def test_a_subtitle_typed_between_wave_dashes_shows_them_once(store):
+    council = councils.create_council(store, {"name": "中央", "tier": 2},
+                                      vision={"phrase": "見守り合うまち", "subtitle": "〜できる人が、できる時に〜"})
+    assert council.vision.subtitle == "できる人が、できる時に"
+    revised = councils.revise_vision(store, council.id, {"phrase": "見守り合うまち",
+                                                         "subtitle": "～みんなのサポーター～ "})
+    assert revised.subtitle == "みんなのサポーター"  # ー belongs to the word

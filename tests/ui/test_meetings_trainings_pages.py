@@ -275,3 +275,27 @@ def test_add_edit_and_delete_a_training(window, qtbot, demo_store):
     page.delete_selected()
     assert any(t.held_on == dt.date(2017, 6, 17) for t in page.model.rows)
     assert window.controller.undo_stack.count() == steps
+
+
+def test_the_log_fits_1024x700_with_large_text_and_shows_every_column_when_wide(window):
+    page = open_meetings(window)
+    window.large_text.setChecked(True)
+    window._apply_text_scale()
+    window.resize(1024, 700)
+    try:
+        for _ in range(3):
+            QApplication.processEvents()
+        header = page.table.horizontalHeader()
+        assert header.length() <= page.table.viewport().width()  # no sideways scroll
+        hidden = [page.model.headerData(c, Qt.Orientation.Horizontal)
+                  for c in range(page.model.columnCount()) if page.table.isColumnHidden(c)]
+        assert hidden and "題名" not in hidden and "開催日" not in hidden
+        shown = page.detail_people.text() + page.detail_when.text()
+        assert "参加人数" in shown and "出席メンバー" in shown  # what the hidden columns held
+    finally:
+        window.large_text.setChecked(False)
+        window._apply_text_scale()
+    window.resize(1900, 900)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert not any(page.table.isColumnHidden(c) for c in range(page.model.columnCount()))

@@ -50,8 +50,10 @@ from app.ui.widgets import (
 
 ALL = "すべて"
 TITLE_COLUMN = 4  # 題名: takes the room a wide window leaves
-# (column, narrowest in characters): 場所, then 題名 give way when the window is narrow.
-YIELDING = ((5, 4), (TITLE_COLUMN, 6))
+# (column, narrowest in characters) giving way in turn when the window is narrow: the counts
+# go first (0: hidden; the pane below shows them), then 場所 and 題名 narrow, then 場所 and
+# 種類 go (the pane has them too).
+YIELDING = ((7, 0), (6, 0), (5, 4), (TITLE_COLUMN, 6), (5, 0), (3, 0))
 UPCOMING_BACKGROUND = QColor("#fff6d5")  # a soft yellow: the rows still to come
 
 

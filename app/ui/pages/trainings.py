@@ -44,7 +44,11 @@ from app.ui.widgets import (
     wareki,
 )
 
-YIELDING_COLUMNS = (1, 2)  # 講座名, 会場: the columns that give way when the window is narrow
+TITLE_COLUMN = 1  # 講座名: takes the room a wide window leaves
+# (column, narrowest in characters) giving way in turn when the window is narrow: the two
+# member counts go first (0: hidden; the line under the checklist says them), then 会場 and
+# 講座名 narrow (elided; the full text is in the tooltip).
+YIELDING = ((4, 0), (5, 0), (2, 4), (TITLE_COLUMN, 4))
 AREAS = {"trainings", "members"}  # a completion changes who may be a サービスの担い手
 PROVIDER_NOTE = "修了した人はメンバーの区分で『サービスの担い手』にできます"
 STATE_TIPS = {"欠席": "この講座に来なかった", "出席": "来たが、修了はしていない",
@@ -187,9 +191,8 @@ class TrainingsPage(Page):
         self.select_id(keep.id if keep else (self.all[0].id if self.all else None))
 
     def fit_columns(self) -> None:
-        """講座名 takes the room a wide window leaves, so the numbers stay together; in a narrow
-        one 講座名 and then 会場 give way (elided; the full text is in the tooltip)."""
-        fit_columns(self.table, YIELDING_COLUMNS[0], [(c, 4) for c in YIELDING_COLUMNS])
+        """講座名 takes the room a wide window leaves, so the numbers stay together (YIELDING)."""
+        fit_columns(self.table, TITLE_COLUMN, YIELDING)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

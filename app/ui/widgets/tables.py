@@ -111,21 +111,28 @@ def record_table(model: QAbstractTableModel, *, single: bool = False) -> QTableV
 
 
 def fit_columns(table: QTableView, take: int, yielding: Sequence[tuple[int, int]]) -> None:
-    """Columns as wide as their text. A wide view gives its spare room to `take`; a narrow one
-    makes the `yielding` columns give way in turn, each down to its narrowest width in
-    characters (their text is elided: the full text is in the tooltip or the page's pane)."""
+    """Columns as wide as their text, and no sideways scrolling. A narrow view makes the
+    `yielding` columns give way in turn, each down to its narrowest width in characters (their
+    text is elided: the full text is in the tooltip or the page's pane); a narrowest of 0 hides
+    the column (what it shows must be in the page's pane too), until the view is wide again.
+    Whatever room is left goes to `take`."""
+    for column, chars in yielding:
+        if chars == 0:
+            table.setColumnHidden(column, False)
     table.resizeColumnsToContents()
     header = table.horizontalHeader()
-    spare = table.viewport().width() - header.length()
-    if spare > 0:
-        table.setColumnWidth(take, table.columnWidth(take) + spare)
-        return
     em = table.fontMetrics().horizontalAdvance("あ")
     for column, chars in yielding:
         overflow = header.length() - table.viewport().width()
         if overflow <= 0:
             break
-        table.setColumnWidth(column, max(em * chars, table.columnWidth(column) - overflow))
+        if chars == 0:
+            table.setColumnHidden(column, True)
+        else:
+            table.setColumnWidth(column, max(em * chars, table.columnWidth(column) - overflow))
+    spare = table.viewport().width() - header.length()
+    if spare > 0:
+        table.setColumnWidth(take, table.columnWidth(take) + spare)
 
 
 def select_row(table: QTableView, row_id: str | None) -> None:
