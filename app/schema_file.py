@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ NAME = "schema.json"
 Schema = dict[str, tuple]
 
 
-Described = tuple[str, dict[str, Schema]]  # (head, {revision: schema})
+Described = tuple[str, Mapping[str, Schema]]  # (head, {revision: schema})
 _loaded: dict[str, tuple[tuple, Described | None]] = {}
 
 
@@ -50,6 +51,26 @@ def _tuples(value):
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
+class _Revisions(Mapping[str, Schema]):
+    """{revision: schema}, each revision's JSON turned into tuples when first asked for: a start
+    compares the file with the head's alone."""
+
+    def __init__(self, raw: dict[str, dict]) -> None:
+        self._raw = raw
+        self._done: dict[str, Schema] = {}
+
+    def __getitem__(self, revision: str) -> Schema:
+        if revision not in self._done:
+            self._done[revision] = {name: _tuples(shape) for name, shape in self._raw[revision].items()}
+        return self._done[revision]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 def load(migrations: Path) -> Described | None:
     """(head, {revision: schema}) when the file describes these very scripts, else None. Read
     again only when one of the files changed (the store asks several times per open)."""
@@ -65,8 +86,7 @@ def load(migrations: Path) -> Described | None:
     try:
         data = json.loads((migrations / NAME).read_text(encoding="utf-8"))
         if data.get("digest") == digest(migrations):
-            described = data["head"], {rev: {name: _tuples(shape) for name, shape in schema.items()}
-                                       for rev, schema in data["revisions"].items()}
+            described = data["head"], _Revisions(data["revisions"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         described = None
     _loaded[str(migrations)] = (stamp, described)

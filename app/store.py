@@ -104,7 +104,7 @@ def alembic_revisions() -> set[str]:
     return {rev.revision for rev in _script().walk_revisions()}
 
 
-def _described() -> tuple[str, dict[str, dict[str, tuple]]] | None:
+def _described() -> schema_file.Described | None:
     return schema_file.load(bundle_root() / "migrations")
 
 

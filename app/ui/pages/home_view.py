@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QListWidget, QVB
 
 from app.services.home import FIRST_STEPS
 from app.ui.basics import button, label
-from app.ui.overview_table import OverviewTable
 
 
 def card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -63,19 +62,11 @@ class HomeWidgets:
             steps_box.addLayout(row)
             self.step_labels.append(mark)
             self.step_buttons.append(to_page)
-        self.overview_card, overview_box = card("第2層の協議体")
-        self.overview_note = label("", "note", wrap=True)
-        self.overview = OverviewTable()
-        self.overview.setMinimumHeight(self.fontMetrics().height() * 12)
-        self.add_councils = button("下の協議体を一覧から追加", add_councils,
-                                   tip="第2層の協議体の名前を貼り付けて、まとめて追加します")
-        overview_box.addWidget(self.overview_note)
-        overview_box.addWidget(self.overview, 1)
-        overview_box.addWidget(self.add_councils)
-        # The coordinator's first question is "which councils sent their file": the overview
-        # comes first on a tier-1 ホーム (it is hidden for an area council).
+        # The coordinator's first question is "which councils sent their file": the table of
+        # councils comes first on a tier-1 ホーム (row 1), built when one is first shown.
+        self.overview_card: QFrame | None = None
+        self._home_grid, self._add_councils = grid, add_councils
         grid.addWidget(self.steps_card, 0, 0, 1, 2)
-        grid.addWidget(self.overview_card, 1, 0, 1, 2)
         grid.addWidget(vision_card, 2, 0, 1, 2)
         grid.addWidget(meeting_card, 3, 0)
         grid.addWidget(counts_card, 3, 1)
@@ -95,7 +86,24 @@ class HomeWidgets:
         for mark, text in zip(self.step_labels, state["steps"], strict=True):
             mark.setText(text)
         self.steps_card.setVisible(state["steps_visible"])
-        self.overview_card.setVisible(state["tier"] == 1)
+        if state["tier"] == 1 and self.overview_card is None:
+            self._build_overview()
+        if self.overview_card is not None:
+            self.overview_card.setVisible(state["tier"] == 1)
+
+    def _build_overview(self: Any) -> None:
+        from app.ui.overview_table import OverviewTable  # a tier-1 ホーム only
+
+        self.overview_card, overview_box = card("第2層の協議体")
+        self.overview_note = label("", "note", wrap=True)
+        self.overview = OverviewTable()
+        self.overview.setMinimumHeight(self.fontMetrics().height() * 12)
+        self.add_councils = button("下の協議体を一覧から追加", self._add_councils,
+                                   tip="第2層の協議体の名前を貼り付けて、まとめて追加します")
+        overview_box.addWidget(self.overview_note)
+        overview_box.addWidget(self.overview, 1)
+        overview_box.addWidget(self.add_councils)
+        self._home_grid.addWidget(self.overview_card, 1, 0, 1, 2)
 
 
 class StartHome(QWidget, HomeWidgets):
