@@ -29,6 +29,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -126,10 +127,16 @@ def whole(args: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def best_of(runs: int, measure) -> tuple[float, float]:
-    measure()  # the first process writes the bytecode cache; it is not counted
-    times = [measure() for _ in range(runs)]
-    return min(times), statistics.median(times)
+def best_of_rounds(runs: int, measures: dict[str, Callable[[], float]]) -> dict[str, tuple[float, float]]:
+    """(best, median) of each figure over `runs` rounds, each round running every figure once:
+    a machine whose speed drifts slows the bare window as much as ours, so the ratios hold."""
+    for measure in measures.values():
+        measure()  # the first process writes the bytecode cache; it is not counted
+    times: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(runs):
+        for name, measure in measures.items():
+            times[name].append(measure())
+    return {name: (min(t), statistics.median(t)) for name, t in times.items()}
 
 
 def report(label: str, seconds: float, target: str, median: float | None = None) -> None:
@@ -164,16 +171,23 @@ def process_figures(work: Path, runs: int) -> None:
     yawata, big = make_databases(work)
     child = ["-c", CHILD]
     shot = work / "home.png"
-    bare, bare_median = best_of(runs, lambda: until_line([*child, "bare", str(yawata)]))
-    orm, orm_median = best_of(runs, lambda: until_line([*child, "orm", str(yawata)]))
-    paint, paint_median = best_of(runs, lambda: until_line([*child, "paint", str(yawata)]))
-    home, home_median = best_of(runs, lambda: until_line([*child, "home", str(yawata), "八幡"]))
-    home_big, home_big_median = best_of(
-        runs, lambda: until_line([*child, "home", str(big), stress.STRESS_COUNCIL]))
-    screenshot, screenshot_median = best_of(runs, lambda: whole(
-        ["-m", "app", "--db", str(yawata), "screenshot", "--council", "八幡", "--page", "home",
-         "-o", str(shot)]))
-    listing, listing_median = best_of(runs, lambda: whole(["-m", "app", "--db", str(yawata), "councils"]))
+    figures = best_of_rounds(runs, {
+        "bare": lambda: until_line([*child, "bare", str(yawata)]),
+        "orm": lambda: until_line([*child, "orm", str(yawata)]),
+        "paint": lambda: until_line([*child, "paint", str(yawata)]),
+        "home": lambda: until_line([*child, "home", str(yawata), "八幡"]),
+        "home_big": lambda: until_line([*child, "home", str(big), stress.STRESS_COUNCIL]),
+        "screenshot": lambda: whole(["-m", "app", "--db", str(yawata), "screenshot", "--council",
+                                     "八幡", "--page", "home", "-o", str(shot)]),
+        "listing": lambda: whole(["-m", "app", "--db", str(yawata), "councils"]),
+    })
+    bare, bare_median = figures["bare"]
+    orm, orm_median = figures["orm"]
+    paint, paint_median = figures["paint"]
+    home, home_median = figures["home"]
+    home_big, home_big_median = figures["home_big"]
+    screenshot, screenshot_median = figures["screenshot"]
+    listing, listing_median = figures["listing"]
 
     report("bare PySide6 window: process start to first paint", bare, "baseline", bare_median)
     report("bare window + SQLAlchemy ORM and our models (a floor)", orm, "for information", orm_median)
