@@ -71,6 +71,14 @@ def read(con: Any, council_id: str, today: dt.date) -> list[Notice]:
 
 
 def _found(con: Any, council_id: str, today: dt.date) -> list[Notice | None]:
+    seen = dict.fromkeys(MORE, 0)
+
+    def named(kind: str) -> bool:
+        # Past the few _shortened names, a notice is only counted: its text is never shown, so
+        # it is not written (2,000 members may have hundreds overdue).
+        seen[kind] += 1
+        return seen[kind] <= SHOWN_PER_KIND + 1
+
     council = con.execute("SELECT name, stated_aging_rate, aged_65_plus, population FROM council "
                           "WHERE id = ?", (council_id,)).fetchone()
     found: list[Notice | None] = []
@@ -88,17 +96,20 @@ def _found(con: Any, council_id: str, today: dt.date) -> list[Notice | None]:
             (council_id, checks.ACTIVE_STATUS)):
         last = day(confirmed) or day(registered)
         if checks.confirmation_overdue(last, today):
-            since = f"{format_wareki(last)}から1年以上" if last else "一度も"
-            found.append(Notice("confirmation", f"{name}さん: サポーター登録の確認が{since}されていません", member_id))
+            since = (f"{format_wareki(last)}から1年以上" if last else "一度も") if named("confirmation") else ""
+            found.append(Notice("confirmation", f"{name}さん: サポーター登録の確認が{since}されていません"
+                                if since else "", member_id))
     for resource_id, name, verified, schedule_text, schedule in con.execute(
             "SELECT id, name, last_verified_on, schedule_text, schedule FROM resource "
             "WHERE council_id = ? ORDER BY position, name", (council_id,)):
         verified = day(verified)
         if checks.verified_too_long_ago(verified, today):
-            when = format_wareki(verified) if verified else "一度もされていません"
-            found.append(Notice("unverified", f"{name}: 最後の確認は{when}。今も続いているか確かめてください", resource_id))
+            when = (format_wareki(verified) if verified else "一度もされていません") if named("unverified") else ""
+            found.append(Notice("unverified", f"{name}: 最後の確認は{when}。今も続いているか確かめてください"
+                                if when else "", resource_id))
         if schedule_text and not (schedule and json.loads(schedule)):  # ResourceDTO.schedule_unreadable
-            found.append(Notice("schedule", f"{name}: 日程「{schedule_text}」を読み取れません（文字のまま印刷します）", resource_id))
+            found.append(Notice("schedule", f"{name}: 日程「{schedule_text}」を読み取れません（文字のまま印刷します）"
+                                if named("schedule") else "", resource_id))
     found += _survey_notices(con, council_id)
     return found
 
