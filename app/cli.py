@@ -398,15 +398,11 @@ def cmd_councils(args: argparse.Namespace) -> int:
 
     # A file in good order is read with sqlite3 alone (no SQLAlchemy to load); any other goes
     # through the store, which recovers, migrates, unlocks or says what is wrong.
-    con = plain_read.open_clean(Path(args.db or default_db_path()))
-    if con is None:
+    with plain_read.reading(Path(args.db or default_db_path())) as con:
+        listed = None if con is None else council_list.list_councils(con)
+    if listed is None:
         with _store(args) as store:
             listed = council_list.list_councils(store)
-    else:
-        try:
-            listed = council_list.list_councils(con)
-        finally:
-            con.close()
     for c in listed:
         vision = f"「{c.vision}」" if c.vision else ""
         print(f"第{c.tier}層\t{c.name}\tメンバー{c.member_count}人\t{vision}")

@@ -29,7 +29,7 @@ def list_councils(source: Any) -> list[CouncilSummary]:
         rows = con.execute(
             "SELECT c.id, c.tier, c.name, "
             "coalesce((SELECT v.phrase FROM vision_revision v WHERE v.council_id = c.id "
-            "          ORDER BY v.decided_on DESC, v.created_at DESC LIMIT 1), ''), "
+            "          ORDER BY v.decided_on DESC, v.created_at DESC, v.rowid DESC LIMIT 1), ''), "
             "(SELECT count(*) FROM member m WHERE m.council_id = c.id AND m.status = ?) "
             "FROM council c ORDER BY c.tier, c.created_at, c.name", (checks.ACTIVE_STATUS,)).fetchall()
     return [CouncilSummary(*row) for row in rows]

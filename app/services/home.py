@@ -64,7 +64,7 @@ def _state(con: Any, council_id: str, today: dt.date) -> dict[str, Any]:
         raise NotFoundError(f"協議体（ID {council_id}）が見つかりません。ほかの操作で削除された可能性があります。")
     name, tier, schedule, place = council
     vision = con.execute("SELECT phrase, subtitle FROM vision_revision WHERE council_id = ? "
-                         "ORDER BY decided_on DESC, created_at DESC LIMIT 1", (council_id,)).fetchone()
+                         "ORDER BY decided_on DESC, created_at DESC, rowid DESC LIMIT 1", (council_id,)).fetchone()
     if vision:
         phrase, subtitle = f"「{vision[0]}」", f"〜{vision[1]}〜" if vision[1] else ""
     else:
@@ -109,15 +109,11 @@ def start_state(db_path: Path, today: dt.date | None = None, council: str | None
     the store must open the file first (plain_read.open_clean), when a passcode is set (the lock
     comes first), there is no council yet, the name matches none, or the council is the tier-1
     one (its table of councils is read live)."""
-    con = plain_read.open_clean(db_path)
-    if con is None:
-        return None
     try:
-        return _start_state(con, today or dt.date.today(), council)
+        with plain_read.reading(db_path) as con:
+            return None if con is None else _start_state(con, today or dt.date.today(), council)
     except Exception:  # noqa: BLE001 - anything odd: the store opens the file and says what it is
         return None
-    finally:
-        con.close()
 
 
 def _start_state(con: sqlite3.Connection, today: dt.date, council: str | None) -> dict[str, Any] | None:

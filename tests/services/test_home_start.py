@@ -121,6 +121,29 @@ def test_nothing_is_read_early_when_the_store_must_open_the_file_first(yawata, c
 def test_a_deleted_last_council_falls_back_to_the_first_in_the_list(yawata):
     _set(yawata, "UPDATE app_meta SET value = 'gone' WHERE key = 'pref.last_council'")
     assert home.start_state(yawata) is None  # the first listed is the city's council (tier 1)
+    _set(yawata, "DELETE FROM council WHERE tier = 1")
+    with Store.open(yawata) as store:
+        first = councils.list_councils(store)[0]
+    assert home.start_state(yawata)["council_id"] == first.id
+
+
+def test_reading_early_leaves_nothing_beside_the_file(yawata):
+    beside = sorted(p.name for p in yawata.parent.iterdir())
+    assert home.start_state(yawata) is not None
+    assert sorted(p.name for p in yawata.parent.iterdir()) == beside  # no -wal, no -shm left
+
+
+def test_the_counts_are_the_services_counts(yawata):
+    from app.services import members, needs, resources
+
+    text = home.start_state(yawata)["home"]["counts"]
+    with Store.open(yawata) as store:
+        council = councils.find_council(store, "八幡")
+        active = members.count_active(store, council.id)
+        open_needs = sum(n.status in needs.OPEN_STATUSES for n in needs.list_needs(store, council.id))
+        listed = len(resources.list_resources(store, council.id))
+    assert f"メンバー（活動中）: {active}人" in text
+    assert f"対応中・未対応のニーズ: {open_needs}件" in text and f"社会資源: {listed}件" in text
 
 
 def test_the_next_meeting_follows_the_day(yawata):
