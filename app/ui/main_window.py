@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
             path = default_db_path()
         from app.services import home
 
+        # ホーム's texts, which earlier builds kept beside the file: nothing readable stays.
+        path.with_name(path.name + "-home.json").unlink(missing_ok=True)
         early = home.start_state(path)
         if early is not None:
             window._show_start_home(early)

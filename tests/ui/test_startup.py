@@ -180,7 +180,10 @@ def _opening_on(template: Path, db: Path, council: str) -> Path:
 @pytest.mark.slow  # a start in a process of its own
 def test_the_first_paint_shows_home_before_sqlalchemy_then_the_same_live_data(tmp_path, demo_template):
     db = _opening_on(demo_template, tmp_path / "early.sqlite3", "八幡")
+    left = db.with_name(db.name + "-home.json")  # what earlier builds wrote beside the file
+    left.write_text('{"home": "阿部 千代さん"}', encoding="utf-8")
     result = _start(db, tmp_path)
+    assert not left.exists()
     assert result["sqlalchemy"] is False
     shown = result["first"]
     assert shown["kind"] == "StartHome" and shown["heading"] == "ホーム — 八幡"
