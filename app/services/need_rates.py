@@ -16,20 +16,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.models import Neighbourhood
+from app.models import Need, Neighbourhood
 from app.services import needs
 from app.services.need_tables import load_tables
+from app.services.survey_figures import percent
 from app.store import Store
 
 
 def per_100(part: int | None, whole: int | None) -> Decimal | None:
-    if part is None or not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    """The surveys' percentage rule; no figure (None) gives a blank rate too."""
+    return None if part is None else percent(part, whole)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,11 +82,12 @@ def _total(rows: Sequence[RateRow]) -> RateRow:
 def rates(store: Store, council_id: str) -> RateTable:
     """One row per 町内会 of the council (in their order), then the table's rows that name no
     町内会 of the council, then 町内会なし for records without one; and the total row."""
-    records: dict[str | None, int] = {}
-    for need in needs.list_needs(store, council_id):
-        if need.is_open and need.count is not None:
-            records[need.neighbourhood_id] = records.get(need.neighbourhood_id, 0) + need.count
     with store.session() as s:
+        records: dict[str | None, int | None] = dict(s.execute(
+            select(Need.neighbourhood_id, func.sum(Need.count))
+            .where(Need.council_id == council_id, Need.status.in_(needs.OPEN_STATUSES),
+                   Need.count.is_not(None))
+            .group_by(Need.neighbourhood_id)).tuples().all())
         listed = s.execute(select(Neighbourhood.id, Neighbourhood.name, Neighbourhood.households,
                                   Neighbourhood.aged_65_plus)
                            .where(Neighbourhood.council_id == council_id)
