@@ -186,10 +186,7 @@ _BY_NAME = {f.name: f for f in MEMBER_FIELDS}
 
 def check_dates(values: Mapping[str, object]) -> None:
     """最終確認日 and 退会日 not before 登録日; 退会日 only beside 状況 退会."""
-    registered = base.parsed(values, "registered_on", dt.date)
-    confirmed = base.parsed(values, "last_confirmed_on", dt.date)
-    if registered and confirmed and confirmed < registered:
-        raise ValidationError("最終確認日", "登録日より前になっています", name="last_confirmed_on")
+    base.check_not_before(values, _BY_NAME["registered_on"], _BY_NAME["last_confirmed_on"])
     base.check_not_before(values, _BY_NAME["registered_on"], _BY_NAME["left_on"])
     base.check_status_date(values, _BY_NAME["left_on"], LEFT)
 

@@ -45,6 +45,19 @@ def test_bad_input_names_the_field_and_saves_nothing(store, council, raw, field)
         assert s.scalar(select(func.count()).select_from(Member)) == 0
 
 
+@pytest.mark.parametrize("raw, message, name", [
+    ({"registered_on": "2025-04-01", "last_confirmed_on": "2025-03-31"},
+     "最終確認日: 登録日より前になっています", "last_confirmed_on"),
+    ({"registered_on": "2025-04-01", "left_on": "2025-03-31", "status": "退会"},
+     "退会日: 登録日より前になっています", "left_on"),
+])
+def test_a_date_before_the_registration_is_refused_in_words(store, council, raw, message, name):
+    with pytest.raises(ValidationError) as info:
+        add(store, council, **raw)
+    assert (str(info.value), info.value.name) == (message, name)
+    add(store, council, **{**raw, "registered_on": raw[name]})  # the same day is allowed
+
+
 def test_sorted_by_furigana_in_gojuon_order(store, council):
     for name, kana in [("渡辺", "わたなべ"), ("阿部", "アベ"), ("小川", "おがわ"), ("加藤", "ｶﾄｳ")]:
         add(store, council, name=name, furigana=kana)
