@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.errors import UserError, ValidationError
-from app.services.wareki import fiscal_year_range, parse_fiscal_year, wareki
+from app.services.wareki import parse_fiscal_year, wareki
 from app.text_table import text_table
 
 if TYPE_CHECKING:
@@ -102,9 +102,8 @@ def _day(day: dt.date | None) -> str:
     return wareki(day) if day else "—"
 
 
-def _heading(title: str, year: int, today: dt.date) -> list[str]:
-    start, end = fiscal_year_range(year)
-    return [title, f"期間: {wareki(start)}〜{wareki(end)}（{wareki(today)}作成）"]
+def _heading(title: str, report: Y.CouncilYearReport | Y.CityYearReport) -> list[str]:
+    return [title, f"期間: {report.period_text}（{wareki(report.today)}作成）"]
 
 
 def format_report(report: Y.CouncilYearReport | Y.CityYearReport) -> str:
@@ -128,17 +127,21 @@ def _meetings(f: Y.Figures) -> list[str]:
 
 
 def _members(f: Y.Figures) -> list[str]:
+    from app.services import year_report as Y
+
     rows = [["", "人数", "うちサポーター"],
             ["新規登録", _n(f.members_new), _n(f.supporters_new)],
             ["登録を確かめた", _n(f.members_reconfirmed), _n(f.supporters_reconfirmed)],
             ["退会", _n(f.members_left), _n(f.supporters_left)]]
     lines = ["■ メンバー・サポーター", text_table(rows)]
-    if f.left_undated:
-        lines.append(f"（退会で退会日のない人 {f.left_undated}人は、年度が分からないため数えていません）")
+    if remark := Y.left_undated_remark(f):
+        lines.append(remark)
     return lines
 
 
 def _needs(f: Y.Figures) -> list[str]:
+    from app.services import year_report as Y
+
     lines = [f"■ ニーズ  把握 {f.needs_opened}件・解決 {f.needs_met}件"]
     categories = list(dict.fromkeys([*f.needs_opened_by_category, *f.needs_met_by_category]))
     if categories:
@@ -146,8 +149,8 @@ def _needs(f: Y.Figures) -> list[str]:
         rows += [[c, _n(f.needs_opened_by_category.get(c, 0)), _n(f.needs_met_by_category.get(c, 0))]
                  for c in categories]
         lines.append(text_table(rows))
-    if f.resolved_undated:
-        lines.append(f"（解決で解決日のないニーズ {f.resolved_undated}件は数えていません）")
+    if remark := Y.resolved_undated_remark(f):
+        lines.append(remark)
     return lines
 
 
@@ -169,7 +172,7 @@ def _notes() -> list[str]:
 
 def format_council(r: Y.CouncilYearReport) -> str:
     f = r.figures
-    out = _heading(f"{r.label}　{r.year_label}のまとめ", r.year, r.today) + [""]
+    out = _heading(f"{r.label}　{r.year_label}のまとめ", r) + [""]
     out += _meetings(f) + [""]
     out.append(f"■ 研修（担い手養成講座）  {f.trainings}回・参加者 {f.training_participants:,}人・"
                f"修了者 {f.completed:,}人")
@@ -188,20 +191,20 @@ def format_council(r: Y.CouncilYearReport) -> str:
     return "\n".join([*out, "", *_notes()])
 
 
+# The headers of Y.city_numbers' columns, after the name.
 CITY_COLUMNS = ("協議体", "会議", "参加者", "研修", "参加者", "修了者", "新規登録", "確かめた", "退会",
                 "始めた資源", "ニーズ把握", "解決", "提言", "回答")
 
 
 def _city_row(name: str, f: Y.Figures) -> list[str]:
-    values = (f.meetings, f.meeting_participants, f.trainings, f.training_participants, f.completed,
-              f.members_new, f.members_reconfirmed, f.members_left, f.resources_started,
-              f.needs_opened, f.needs_met, f.proposals_raised, f.proposals_answered)
-    return [name, *[_n(v) for v in values]]
+    from app.services import year_report as Y
+
+    return [name, *[_n(v) for v in Y.city_numbers(f)]]
 
 
 def format_city(city: Y.CityYearReport) -> str:
     out = _heading(f"{city.name} {city.year_label}のまとめ（第2層協議体 {len(city.councils)}か所の合計）",
-                   city.year, city.today) + [""]
+                   city) + [""]
     if not city.councils:
         return "\n".join([*out, "第2層の協議体がまだありません。"])
     rows = [list(CITY_COLUMNS), *[_city_row(c.name, c.figures) for c in city.councils],
@@ -211,7 +214,7 @@ def format_city(city: Y.CityYearReport) -> str:
     out += _proposals(city.proposals, t.proposals_raised, t.proposals_answered, council=True) + [""]
     out.append(f"■ 協議体がつくった社会資源  この年度に始めたもの {t.resources_started}件")
     out += [f"  {c.name}: {wareki(x.started_on)}  {x.name}" for c in city.councils for x in c.resources]
-    undated = [f"{c.name} {len(c.undated_resources)}件" for c in city.councils if c.undated_resources]
+    undated = city.undated_resource_counts
     if undated:
         out.append("  始めた日なし（年度に入れていません）: " + "、".join(undated))
     return "\n".join([*out, "", *_notes()])

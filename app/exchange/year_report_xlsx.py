@@ -23,7 +23,7 @@ from app.exchange.export_file import write_atomically
 from app.exchange.writer import prepare_row, setup_sheet
 from app.models import MEETING_KINDS
 from app.services import year_report as Y
-from app.services.wareki import fiscal_year_range, wareki
+from app.services.wareki import wareki
 
 SUMMARY_SHEET, PROPOSALS_SHEET, RESOURCES_SHEET, NOTES_SHEET = "協議体ごと", "提言", "社会資源", "数え方"
 TOTAL = "合計"
@@ -90,7 +90,7 @@ def write_year_report(report: Y.CityYearReport | Y.CouncilYearReport, out: Path 
     _summary(wb.create_sheet(SUMMARY_SHEET), councils, total)
     _proposals(wb.create_sheet(PROPOSALS_SHEET), [p for c in councils for p in c.proposals])
     _resources(wb.create_sheet(RESOURCES_SHEET), councils)
-    _notes(wb.create_sheet(NOTES_SHEET), title, report.year, report.today, len(councils))
+    _notes(wb.create_sheet(NOTES_SHEET), title, report, len(councils))
     buffer = io.BytesIO()
     wb.save(buffer)
     write_atomically(out, buffer.getvalue())
@@ -138,16 +138,16 @@ def _resources(ws: WriteOnlyWorksheet, councils: Sequence[Y.CouncilYearReport]) 
         ws.append(row)
 
 
-def _notes(ws: WriteOnlyWorksheet, title: str, year: int, today: dt.date, councils: int) -> None:
-    start, end = fiscal_year_range(year)
+def _notes(ws: WriteOnlyWorksheet, title: str, report: Y.CityYearReport | Y.CouncilYearReport,
+           councils: int) -> None:
     ws.column_dimensions["A"].width = 120  # type: ignore[attr-defined]  # set by Worksheet._setup, not in the stubs
     (heading,) = prepare_row(ws, [title])  # a council's name may start with "="
     if isinstance(heading, str):
         heading = WriteOnlyCell(ws, heading)
     heading.font = Font(bold=True, size=14)
     ws.append([heading])
-    ws.append(prepare_row(ws, [f"期間: {wareki(start)}〜{wareki(end)}　協議体 {councils}か所　"
-                               f"{wareki(today)}作成"]))
+    ws.append(prepare_row(ws, [f"期間: {report.period_text}　協議体 {councils}か所　"
+                               f"{wareki(report.today)}作成"]))
     ws.append([])
     for text in Y.NOTES:
         ws.append(prepare_row(ws, [text]))

@@ -21,7 +21,7 @@ from app.printing.base import Job, PrintError
 from app.printing.columns import fit_widths, natural_width
 from app.printing.flowables import KText, table
 from app.services import year_report as Y
-from app.services.wareki import fiscal_year_range, wareki
+from app.services.wareki import wareki
 
 PORTRAIT_WIDTH = A4[0] - 2 * S.A4_MARGIN
 CITY_PAGE = landscape(A4)
@@ -49,11 +49,6 @@ def _nb(value: int) -> KText:
 
 def _day(day: dt.date | None) -> str:
     return wareki(day) if day else "—"
-
-
-def _period(year: int) -> str:
-    start, end = fiscal_year_range(year)
-    return f"{wareki(start)}〜{wareki(end)}"
 
 
 def _notes(extra: Sequence[str] = ()) -> list[Flowable]:
@@ -108,9 +103,8 @@ def members_table(f: Y.Figures, width: float) -> list[Flowable]:
                         ["登録を確かめた", _n(f.members_reconfirmed), _n(f.supporters_reconfirmed)],
                         ["退会", _n(f.members_left), _n(f.supporters_left)]]
     found: list[Flowable] = [table(rows, [width - 56 - 86, 56, 86])]
-    if f.left_undated:
-        found.append(KText(f"（退会で退会日のない人 {f.left_undated}人は、年度が分からないため数えていません）",
-                           S.DOC_NOTE))
+    if remark := Y.left_undated_remark(f):
+        found.append(KText(remark, S.DOC_NOTE))
     return found
 
 
@@ -124,8 +118,8 @@ def needs_table(f: Y.Figures, width: float) -> list[Flowable]:
                  for c in categories]
         rows.append([KText("合計", S.DOC_CELL_BOLD), _nb(f.needs_opened), _nb(f.needs_met)])
         found = [table(rows, [width - 2 * 56, 56, 56], extra=TOTAL_ROW)]
-    if f.resolved_undated:
-        found.append(KText(f"（解決で解決日のないニーズ {f.resolved_undated}件は数えていません）", S.DOC_NOTE))
+    if remark := Y.resolved_undated_remark(f):
+        found.append(KText(remark, S.DOC_NOTE))
     return found
 
 
@@ -204,7 +198,7 @@ def make_council(r: Y.CouncilYearReport) -> tuple[bytes, int]:
     title = f"{r.label}　{r.year_label}のまとめ"
     story: list[Flowable] = [
         KText(title, S.DOC_TITLE),
-        KText(f"期間：{_period(r.year)}　{wareki(r.today)}作成", S.DOC_SUB),
+        KText(f"期間：{r.period_text}　{wareki(r.today)}作成", S.DOC_SUB),
         _heading(f"会議・活動（{f.meetings}回・参加者 {f.meeting_participants:,}人）"),
         *meetings_row_table(f, width),
     ]
@@ -234,16 +228,10 @@ def make_council(r: Y.CouncilYearReport) -> tuple[bytes, int]:
 
 # --- the city -----------------------------------------------------------------------------------
 
+# The headers of Y.city_numbers' columns.
 CITY_GROUPS = (("会議・活動", ("回数", "参加者")), ("研修", ("回数", "参加者", "修了者")),
                ("メンバー", ("新規登録", "確かめた", "退会")), ("社会資源", ("始めた",)),
                ("ニーズ", ("把握", "解決")), ("提言", ("提出", "回答")))
-
-
-def city_numbers(f: Y.Figures) -> list[int]:
-    """The main table's numbers for one council or the total, in CITY_GROUPS' order."""
-    return [f.meetings, f.meeting_participants, f.trainings, f.training_participants, f.completed,
-            f.members_new, f.members_reconfirmed, f.members_left, f.resources_started,
-            f.needs_opened, f.needs_met, f.proposals_raised, f.proposals_answered]
 
 
 def _city_table(city: Y.CityYearReport) -> Flowable:
@@ -258,8 +246,8 @@ def _city_table(city: Y.CityYearReport) -> Flowable:
             spans.append(("SPAN", (at, 0), (at + len(columns) - 1, 0)))
     rows: list[list] = [top, low]
     for c in city.councils:
-        rows.append([c.name, *[_n(v) for v in city_numbers(c.figures)]])
-    rows.append([KText("合計", S.DOC_CELL_BOLD), *[_nb(v) for v in city_numbers(city.total)]])
+        rows.append([c.name, *[_n(v) for v in Y.city_numbers(c.figures)]])
+    rows.append([KText("合計", S.DOC_CELL_BOLD), *[_nb(v) for v in Y.city_numbers(city.total)]])
     name_w = 112
     col = (CITY_WIDTH - name_w) / (len(top) - 1)
     return table(rows, [name_w, *[col] * (len(top) - 1)], header_rows=2, zebra=True,
@@ -269,7 +257,7 @@ def _city_table(city: Y.CityYearReport) -> Flowable:
 
 def _city_resources(city: Y.CityYearReport) -> list[Flowable]:
     started = [(c.name, x) for c in city.councils for x in c.resources]
-    undated = [f"{c.name} {len(c.undated_resources)}件" for c in city.councils if c.undated_resources]
+    undated = city.undated_resource_counts
     found: list[Flowable] = [_heading(f"協議体がつくった社会資源（この年度に始めたもの {len(started)}件）")]
     if started:
         rows: list[list] = [["協議体", "始めた日", "名前", "分類"]]
@@ -291,7 +279,7 @@ def make_city(city: Y.CityYearReport) -> tuple[bytes, int]:
     people = [_heading("メンバー（合計）"), *members_table(t, third)]
     story: list[Flowable] = [
         KText(title, S.DOC_TITLE),
-        KText(f"第2層協議体 {len(city.councils)}か所の合計　期間：{_period(city.year)}　"
+        KText(f"第2層協議体 {len(city.councils)}か所の合計　期間：{city.period_text}　"
               f"{wareki(city.today)}作成", S.DOC_SUB),
         _city_table(city),
         Spacer(1, 8),

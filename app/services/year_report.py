@@ -47,13 +47,14 @@ from app.models import (
     TrainingAttendance,
     meeting_attendance,
 )
-from app.services import base, council_names
+from app.services import base, council_names, members, needs
 from app.services.wareki import (
     FIRST_FISCAL_YEAR,
     fiscal_year_label,
     fiscal_year_of,
     fiscal_year_range,
     parse_fiscal_year,
+    wareki,
 )
 from app.store import Store
 
@@ -144,6 +145,12 @@ class _OneYear:
     def period(self) -> tuple[dt.date, dt.date]:
         return fiscal_year_range(self.year)
 
+    @property
+    def period_text(self) -> str:
+        """令和8年4月1日〜令和9年3月31日: the PDF, the text and the .xlsx say it alike."""
+        start, end = self.period
+        return f"{wareki(start)}〜{wareki(end)}"
+
 
 @dataclasses.dataclass(frozen=True)
 class CouncilYearReport(_OneYear):
@@ -174,6 +181,33 @@ class CityYearReport(_OneYear):
     @property
     def proposals(self) -> tuple[ProposalLine, ...]:
         return tuple(p for c in self.councils for p in c.proposals)
+
+    @property
+    def undated_resource_counts(self) -> list[str]:
+        """「八幡 2件」 per council with resources lacking 始めた日 (the PDF and the text list them)."""
+        return [f"{c.name} {len(c.undated_resources)}件" for c in self.councils if c.undated_resources]
+
+
+def city_numbers(f: Figures) -> list[int]:
+    """The city table's numbers for one council or the total, in the order the PDF's and the
+    text's headers name them."""
+    return [f.meetings, f.meeting_participants, f.trainings, f.training_participants, f.completed,
+            f.members_new, f.members_reconfirmed, f.members_left, f.resources_started,
+            f.needs_opened, f.needs_met, f.proposals_raised, f.proposals_answered]
+
+
+# What was left out for want of a date, said the same under the PDF's tables and the text's;
+# "" when nothing was.
+def left_undated_remark(f: Figures) -> str:
+    if not f.left_undated:
+        return ""
+    return f"（退会で退会日のない人 {f.left_undated}人は、年度が分からないため数えていません）"
+
+
+def resolved_undated_remark(f: Figures) -> str:
+    if not f.resolved_undated:
+        return ""
+    return f"（解決で解決日のないニーズ {f.resolved_undated}件は数えていません）"
 
 
 def current_year(today: dt.date | None = None) -> int:
@@ -325,7 +359,7 @@ def _members(s: Session, ids: list[str], start: dt.date, end: dt.date) -> dict[s
     again = and_(_in(Member.last_confirmed_on, start, end),
                  or_(Member.registered_on.is_(None), Member.registered_on < start))
     left = _in(Member.left_on, start, end)
-    undated = and_(Member.status == "退会", Member.left_on.is_(None))
+    undated = and_(Member.status.in_(members.LEFT), Member.left_on.is_(None))
     keys = ("members_new", "supporters_new", "members_reconfirmed", "supporters_reconfirmed",
             "members_left", "supporters_left", "left_undated")
     rows = s.execute(select(Member.council_id, _count(new), _count(and_(new, supporter)),
@@ -337,7 +371,7 @@ def _members(s: Session, ids: list[str], start: dt.date, end: dt.date) -> dict[s
 
 def _needs(s: Session, ids: list[str], start: dt.date, end: dt.date) -> dict[str, dict[str, Any]]:
     opened, met = _in(Need.noted_on, start, end), _in(Need.resolved_on, start, end)
-    undated = and_(Need.status == "解決", Need.resolved_on.is_(None))
+    undated = and_(Need.status.in_(needs.RESOLVED), Need.resolved_on.is_(None))
     found: dict[str, dict[str, Any]] = {
         cid: {"needs_opened": 0, "needs_met": 0, "needs_opened_by_category": {},
               "needs_met_by_category": {}, "resolved_undated": 0} for cid in ids}

@@ -136,6 +136,23 @@ def test_the_last_day_of_march_belongs_to_the_year_before(store, edges):
     assert (f.proposals_raised, f.proposals_answered) == (1, 1)
 
 
+def test_the_period_and_the_undated_remarks_are_worded_once_for_paper_and_text(store, edges):
+    from app.cli_report import format_report
+
+    r = Y.council_report(store, edges.id, 2026, today=LATER)
+    left = "（退会で退会日のない人 1人は、年度が分からないため数えていません）"
+    resolved = "（解決で解決日のないニーズ 1件は数えていません）"
+    assert r.period_text == "令和8年4月1日〜令和9年3月31日"
+    assert (Y.left_undated_remark(r.figures), Y.resolved_undated_remark(r.figures)) == (left, resolved)
+    assert Y.left_undated_remark(Y.Figures()) == "" == Y.resolved_undated_remark(Y.Figures())
+    lines = format_report(r).splitlines()
+    assert lines[1] == "期間: 令和8年4月1日〜令和9年3月31日（令和9年6月1日作成）"
+    assert left in lines and resolved in lines
+    city = Y.city_report(store, 2026, today=LATER)
+    assert city.undated_resource_counts == ["テスト地区 1件"]
+    assert Y.city_numbers(city.total) == [4, 114, 1, 2, 1, 2, 2, 0, 1, 1, 1, 1, 1]
+
+
 def test_what_is_still_to_come_is_planned_not_held(store, edges):
     f = Y.council_report(store, edges.id, 2026, today=TODAY).figures  # 2026-12-04
     assert (f.meetings, f.meetings_planned, f.meeting_participants) == (2, 2, 3)
